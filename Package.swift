@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dlctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dlctl", targets: ["dlctl"]),
+        .library(name: "DLCore", targets: ["DLCore"]),
+        .library(name: "Bookie", targets: ["Bookie"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CZooKeeper", path: "Sources/CZooKeeper",
+                       providers: [.apt(["libzookeeper-mt-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
+        .target(
+            name: "DLCore",
+            dependencies: [
+                "CZooKeeper", "CLZ4",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .target(
+            name: "Bookie",
+            dependencies: [
+                "DLCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "dlctl",
+            dependencies: [
+                "DLCore", "Bookie", "CReadline", "CNcursesw",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "DLCoreTests", dependencies: ["DLCore"]),
+        .testTarget(name: "dlctlTests", dependencies: ["DLCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,113 @@
+import Foundation
+
+/// The tree every cluster keeps in its metadata store, on either backend:
+///
+/// ```
+/// /                      cluster marker (ClusterInfo)
+/// /bookies/available     one ephemeral node per writable bookie
+/// /bookies/readonly      one ephemeral node per read-only bookie
+/// /cookies               one node per bookie identity
+/// /ledgers               one node per ledger (LedgerMetadata)
+/// /ledgers-idgen         sequential nodes that hand out ledger ids
+/// /namespaces            namespace -> logs -> {segments, maxtxid, lock, readlock, subscribers}
+/// ```
+public enum ClusterLayout {
+    public static let bookies = "/bookies"
+    public static let availableBookies = "/bookies/available"
+    public static let readOnlyBookies = "/bookies/readonly"
+    public static let cookies = "/cookies"
+    public static let ledgers = "/ledgers"
+    public static let ledgerIdGenerator = "/ledgers-idgen"
+    public static let namespaces = "/namespaces"
+
+    /// Every node `init` creates, parents first.
+    public static let nodes = [bookies, availableBookies, readOnlyBookies, cookies, ledgers, ledgerIdGenerator, namespaces]
+
+    public enum InitOutcome: Equatable, Sendable {
+        case created(ClusterInfo)
+        case alreadyInitialized(ClusterInfo)
+    }
+
+    /// Creates the layout, or confirms an existing one. Refuses a root that holds data or
+    /// nodes of something else.
+    public static func initialize(_ store: any MetadataStore) async throws -> InitOutcome {
+        if let zk = store as? ZooKeeperMetadataStore { try await zk.ensureRoot() }
+        let root = try await store.get("/")
+        if !root.data.isEmpty {
+            let info: ClusterInfo
+            do { info = try ClusterInfo(decoding: root.data) } catch {
+                throw ClusterLayoutError.foreign(store.location, reason: "its root holds data that is not a dlctl cluster marker (\(error))")
+            }
+            for node in nodes { try await store.createIfAbsent(node) }
+            return .alreadyInitialized(info)
+        }
+        let existing = try await store.children("/")
+        if !existing.isEmpty {
+            throw ClusterLayoutError.foreign(store.location,
+                                             reason: "its root already has children (\(existing.prefix(5).joined(separator: ", "))) but no dlctl marker")
+        }
+        let info = ClusterInfo(instanceId: UUID().uuidString.lowercased(),
+                               createdAtMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        var ops: [MetadataOp] = [.set("/", data: info.encoded(), expectedVersion: root.version)]
+        ops += nodes.map { .create($0, data: [], mode: .persistent) }
+        let failure: MetadataError?
+        do {
+            try await store.multi(ops)
+            failure = nil
+        } catch {
+            failure = error
+        }
+        switch failure {
+        case nil:
+            return .created(info)
+        case .badVersion?, .nodeExists?:
+            // Someone initialised it at the same moment: accept theirs if it is a cluster.
+            return try await initialize(store)
+        case let error?:
+            throw error
+        }
+    }
+
+    /// The cluster marker; throws `notInitialized` when `init` has not run.
+    public static func info(_ store: any MetadataStore) async throws -> ClusterInfo {
+        guard let root = try await store.getIfExists("/") else { throw ClusterLayoutError.notInitialized(store.location) }
+        if root.data.isEmpty { throw ClusterLayoutError.notInitialized(store.location) }
+        do { return try ClusterInfo(decoding: root.data) } catch {
+            throw ClusterLayoutError.foreign(store.location, reason: "root data is not a dlctl cluster marker (\(error))")
+        }
+    }
+}
+
+/// The marker at the cluster root.
+public struct ClusterInfo: VersionedMetadata, Equatable {
+    public static let formatVersion = 1
+    public static let kind = "cluster marker"
+    public var formatVersion: Int = Self.formatVersion
+    public var layout = "dlctl"
+    public var instanceId: String
+    public var createdAtMillis: Int64
+
+    public init(instanceId: String, createdAtMillis: Int64) {
+        self.instanceId = instanceId
+        self.createdAtMillis = createdAtMillis
+    }
+
+    public func validate() throws(ModelError) {
+        if layout != "dlctl" { throw .invalid(what: Self.kind, reason: "layout '\(layout)' is not dlctl") }
+        if instanceId.isEmpty { throw .invalid(what: Self.kind, reason: "empty instance id") }
+    }
+}
+
+public enum ClusterLayoutError: Error, Equatable, CustomStringConvertible {
+    case notInitialized(String)
+    case foreign(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notInitialized(location):
+            return "no dlctl cluster at \(location); run 'dlctl init --uri ...' first"
+        case let .foreign(location, reason):
+            return "refusing to use \(location): \(reason)"
+        }
+    }
+}

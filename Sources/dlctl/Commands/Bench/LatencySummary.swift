@@ -1,0 +1,41 @@
+import Foundation
+
+/// Throughput and latency percentiles of one benchmark run.
+struct LatencySummary: Encodable {
+    var operations: Int
+    var seconds: Double
+    var opsPerSecond: Double
+    var p50Micros: Double
+    var p90Micros: Double
+    var p99Micros: Double
+    var p999Micros: Double
+    var maxMicros: Double
+
+    init(nanos samples: [UInt64], elapsedNanos: UInt64) {
+        let sorted = samples.sorted()
+        func percentile(_ p: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            let index = min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)
+            return Double(sorted[max(0, index)]) / 1000
+        }
+        operations = sorted.count
+        seconds = Double(elapsedNanos) / 1e9
+        opsPerSecond = seconds > 0 ? Double(sorted.count) / seconds : 0
+        p50Micros = percentile(0.50)
+        p90Micros = percentile(0.90)
+        p99Micros = percentile(0.99)
+        p999Micros = percentile(0.999)
+        maxMicros = Double(sorted.last ?? 0) / 1000
+    }
+
+    static let header = String(format: "%-28s %10s %10s %10s %10s %10s", "workload", "ops/s", "p50 us", "p99 us", "p99.9 us", "max us")
+
+    func row(_ name: String) -> String {
+        String(format: "%-28s %10.0f %10.0f %10.0f %10.0f %10.0f", name, opsPerSecond, p50Micros, p99Micros, p999Micros, maxMicros)
+    }
+}
+
+/// A monotonic nanosecond clock for measurements.
+enum MonotonicClock {
+    static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}

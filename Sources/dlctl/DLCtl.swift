@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct DLCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlctl",
+        abstract: "A replicated log service with its own storage nodes, in one binary.",
+        discussion: """
+            Metadata URI: a file path or sqlite:///path for the embedded store; \
+            zk://host:port[,host:port]/root (or distributedlog://host:port/root) for ZooKeeper. \
+            Commands take it from --uri or DLCTL_METADATA_URI.
+
+            \(ExitStatus.table)
+            """,
+        version: DLCtlVersion.current,
+        subcommands: [InitCommand.self, MetaCommand.self, BenchCommand.self]
+    )
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import DLCore
+import Foundation
+
+/// Options of every command that talks to the cluster.
+struct ClusterOptions: ParsableArguments {
+    @Option(name: .long, help: "Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.")
+    var uri: String?
+
+    @Option(name: .long, help: "Seconds before the command gives up on the cluster.")
+    var timeout: Double = 10
+
+    @Option(name: .customLong("session-timeout"), help: .hidden)
+    var sessionTimeout: Double = 10
+
+    var commandTimeout: Duration { .milliseconds(Int64(timeout * 1000)) }
+
+    var storeOptions: MetadataStoreOptions {
+        MetadataStoreOptions(sessionTimeout: .milliseconds(Int64(sessionTimeout * 1000)),
+                             operationTimeout: .milliseconds(Int64(max(timeout * 0.9, 0.1) * 1000)))
+    }
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard sessionTimeout >= 0.3 else { throw ValidationError("--session-timeout must be at least 0.3 seconds") }
+    }
+
+    /// The metadata location from --uri or the environment.
+    func metadataURI() throws -> MetadataURI {
+        guard let text = uri ?? ProcessInfo.processInfo.environment["DLCTL_METADATA_URI"] else {
+            throw CommandFailure(.usage, "no cluster given: pass --uri URI or set DLCTL_METADATA_URI")
+        }
+        return try MetadataURI(parsing: text)
+    }
+
+    /// Opens the store, runs `body`, and closes the store whatever happens.
+    func withStore<T: Sendable>(_ body: (any MetadataStore) async throws -> T) async throws -> T {
+        let store = try await metadataURI().open(options: storeOptions)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+/// Output formats of listing and show commands.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json
+}
+
+enum JSONOutput {
+    static func print(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}

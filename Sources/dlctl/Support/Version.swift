@@ -1,0 +1,3 @@
+enum DLCtlVersion {
+    static let current = "0.1.0"
+}
