@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "dlctl",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "dlctl", targets: ["dlctl"]),
         .library(name: "DLCore", targets: ["DLCore"]),
@@ -46,8 +46,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "DLCoreTests", dependencies: ["DLCore"]),
-        .testTarget(name: "dlctlTests", dependencies: ["DLCore"]),
+        .target(name: "TestSupport", dependencies: ["DLCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "DLCoreTests", dependencies: ["DLCore", "TestSupport"]),
+        .testTarget(name: "dlctlTests", dependencies: ["DLCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,7 +31,7 @@ public enum ClusterLayout {
     /// Creates the layout, or confirms an existing one. Refuses a root that holds data or
     /// nodes of something else.
     public static func initialize(_ store: any MetadataStore) async throws -> InitOutcome {
-        if let zk = store as? ZooKeeperMetadataStore { try await zk.ensureRoot() }
+        try await store.ensureRoot()
         let root = try await store.get("/")
         if !root.data.isEmpty {
             let info: ClusterInfo

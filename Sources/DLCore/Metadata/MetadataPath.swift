@@ -1,4 +1,5 @@
-/// Rules for metadata paths, the same on every backend (ZooKeeper's rules).
+/// Rules for metadata paths, the same on every backend (ZooKeeper's rules; characters outside
+/// the Basic Multilingual Plane are refused too, since ZooKeeper sees them as surrogates).
 public enum MetadataPath {
     public static func validate(_ path: String) throws(MetadataError) {
         func fail(_ reason: String) -> MetadataError { .invalidPath(path, reason: reason) }
@@ -12,7 +13,7 @@ public enum MetadataPath {
         for scalar in path.unicodeScalars {
             let v = scalar.value
             if v == 0 || (0x01...0x1F).contains(v) || (0x7F...0x9F).contains(v)
-                || (0xD800...0xF8FF).contains(v) || (0xFFF0...0xFFFF).contains(v) {
+                || (0xD800...0xF8FF).contains(v) || (0xFFF0...0xFFFF).contains(v) || v > 0xFFFF {
                 throw fail("character U+\(String(v, radix: 16, uppercase: true)) is not allowed")
             }
         }

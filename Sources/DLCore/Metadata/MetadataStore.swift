@@ -102,6 +102,8 @@ public protocol MetadataStore: AnyObject, Sendable {
     func watch(_ path: String) async throws(MetadataError) -> AsyncStream<MetadataEvent>
     /// Events when children of `path` come or go (and when `path` is deleted).
     func watchChildren(_ path: String) async throws(MetadataError) -> AsyncStream<MetadataEvent>
+    /// Creates the cluster root if the backend has one to create (a ZooKeeper chroot).
+    func ensureRoot() async throws(MetadataError)
     /// Ends the session (its ephemeral nodes go) and releases resources.
     func close() async
 }

@@ -112,6 +112,9 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     // MARK: Operations
 
+    /// The embedded store's root always exists.
+    public func ensureRoot() async throws(MetadataError) {}
+
     public func get(_ path: String) async throws(MetadataError) -> VersionedData {
         try MetadataPath.validate(path)
         try checkUsable()

@@ -9,11 +9,8 @@ import Synchronization
 /// One pending asynchronous ZooKeeper call, resumed by its completion.
 final class ZooKeeperCall<Result: Sendable>: @unchecked Sendable {
     let continuation: CheckedContinuation<Result, Never>
-    /// C memory the call owns (paths, data, op arrays), freed once the call completes.
-    var cleanup: [() -> Void] = []
 
     init(_ continuation: CheckedContinuation<Result, Never>) { self.continuation = continuation }
-    deinit { cleanup.forEach { $0() } }
 
     func retainedPointer() -> UnsafeRawPointer { UnsafeRawPointer(Unmanaged.passRetained(self).toOpaque()) }
 
@@ -30,7 +27,7 @@ final class ZooKeeperCall<Result: Sendable>: @unchecked Sendable {
 struct ZooKeeperStatResult: Sendable { var rc: Int32; var version: Int64; var ephemeralOwner: Int64 }
 struct ZooKeeperDataResult: Sendable { var rc: Int32; var data: [UInt8]; var version: Int64 }
 struct ZooKeeperStringResult: Sendable { var rc: Int32; var value: String? }
-struct ZooKeeperStringsResult: Sendable { var rc: Int32; var names: [String] }
+struct ZooKeeperStringsResult: Sendable { var rc: Int32; var names: [String]; var childVersion: Int64 = -1 }
 
 func dlZooKeeperVoidCompletion(rc: Int32, data: UnsafeRawPointer?) {
     ZooKeeperCall<Int32>.take(data).continuation.resume(returning: rc)
@@ -70,6 +67,19 @@ func dlZooKeeperStringsCompletion(rc: Int32, strings: UnsafePointer<String_vecto
     }
     ZooKeeperCall<ZooKeeperStringsResult>.take(data).continuation
         .resume(returning: ZooKeeperStringsResult(rc: rc, names: names))
+}
+
+func dlZooKeeperStringsStatCompletion(rc: Int32, strings: UnsafePointer<String_vector>?, stat: UnsafePointer<Stat>?,
+                                     data: UnsafeRawPointer?) {
+    var names: [String] = []
+    if let vector = strings?.pointee, let items = vector.data {
+        for index in 0..<Int(vector.count) {
+            if let item = items[index] { names.append(String(cString: item)) }
+        }
+    }
+    let childVersion = stat.map { Int64($0.pointee.cversion) } ?? -1
+    ZooKeeperCall<ZooKeeperStringsResult>.take(data).continuation
+        .resume(returning: ZooKeeperStringsResult(rc: rc, names: names, childVersion: childVersion))
 }
 
 /// Routes ZooKeeper's session and node watcher callbacks to the store that registered them.

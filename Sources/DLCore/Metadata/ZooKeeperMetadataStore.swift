@@ -19,6 +19,13 @@ public final class ZooKeeperMetadataStore: MetadataStore {
     private let watches = WatchRegistry()
     private let connection = Mutex(ConnectionState())
 
+    /// A node's state as seen by a watch arm: existence, data version, child version.
+    private struct ArmedState: Equatable {
+        var exists: Bool
+        var version: Int64
+        var childVersion: Int64
+    }
+
     private struct ConnectionState {
         var state: Int32 = 0
         var expired = false
@@ -26,6 +33,8 @@ public final class ZooKeeperMetadataStore: MetadataStore {
         var waiters: [CheckedContinuation<Void, Never>] = []
         /// Children watches whose node is gone, waiting for it to come back.
         var awaitingCreation: Set<UInt64> = []
+        /// What each watch saw when it was last armed, to find changes made while re-arming.
+        var armedStates: [UInt64: ArmedState] = [:]
     }
 
     public var sessionId: Int64 {
@@ -297,18 +306,16 @@ public final class ZooKeeperMetadataStore: MetadataStore {
                 zoo_check_op_init(cOps + index, target, versions[index])
             }
         }
-        let ownedMemory = owned
-        let freeAll: () -> Void = {
-            ownedMemory.forEach { $0.deallocate() }
-        }
-        let rc = await call { (box: ZooKeeperCall<Int32>) in
-            box.cleanup.append(freeAll)
-            return zoo_amulti(zh, Int32(count), cOps, cResults, dlZooKeeperVoidCompletion, box.retainedPointer())
-        } failed: { $0 }
+        // The completion has run when the call returns, so the C memory is freed only after
+        // the results (which point into it) have been read.
         defer {
+            owned.forEach { $0.deallocate() }
             cOps.deallocate()
             cResults.deallocate()
         }
+        let rc = await call { (box: ZooKeeperCall<Int32>) in
+            zoo_amulti(zh, Int32(count), cOps, cResults, dlZooKeeperVoidCompletion, box.retainedPointer())
+        } failed: { $0 }
         if rc != ZOK.rawValue {
             // The failing op carries its own code; the others report ZRUNTIMEINCONSISTENCY.
             for index in 0..<count {
@@ -352,9 +359,15 @@ public final class ZooKeeperMetadataStore: MetadataStore {
         return stream
     }
 
-    /// Sets the one-shot ZooKeeper watch behind watch stream `id`.
-    private func arm(_ id: UInt64) async throws(MetadataError) {
-        guard let watch = watches.watch(id) else { return }
+    /// Sets the one-shot ZooKeeper watch behind watch stream `id`. After a watch fired
+    /// (`fired` is its event type), changes made before the new arm took hold would be lost,
+    /// so the new arm's state is compared with what the fired event explains and any
+    /// difference is reported as one more event.
+    private func arm(_ id: UInt64, fired: Int32? = nil) async throws(MetadataError) {
+        guard let watch = watches.watch(id) else {
+            connection.withLock { _ = $0.armedStates.removeValue(forKey: id) }
+            return
+        }
         let zh = try usableHandle()
         let target = full(watch.path)
         let context = dlZooKeeperWatcherContext(store: routerId.withLock { $0 }, watch: id)
@@ -364,27 +377,68 @@ public final class ZooKeeperMetadataStore: MetadataStore {
                 zoo_awexists(zh, target, dlZooKeeperNodeWatcher, context, dlZooKeeperStatCompletion, box.retainedPointer())
             } failed: { ZooKeeperStatResult(rc: $0, version: -1, ephemeralOwner: 0) }
             guard result.rc == ZOK.rawValue || result.rc == ZNONODE.rawValue else { throw map(result.rc, path: watch.path) }
-            if awaitingCreation && result.rc == ZOK.rawValue {
-                // It came back between the deletion and this arm: watch its children again.
-                connection.withLock { _ = $0.awaitingCreation.remove(id) }
-                try await arm(id)
+            let now = ArmedState(exists: result.rc == ZOK.rawValue, version: result.version, childVersion: -1)
+            if awaitingCreation {
+                if now.exists {
+                    // It came back between the deletion and this arm: watch its children again.
+                    connection.withLock { _ = $0.awaitingCreation.remove(id) }
+                    try await arm(id)
+                }
+                return
+            }
+            let previous = connection.withLock { c in
+                defer { c.armedStates[id] = now }
+                return c.armedStates[id]
+            }
+            if let previous, let fired, let missed = Self.missedNodeEvent(previous: previous, fired: fired, now: now, path: watch.path) {
+                watches.yield(missed, to: id)
             }
         } else {
             let result = await call { (box: ZooKeeperCall<ZooKeeperStringsResult>) in
-                zoo_awget_children(zh, target, dlZooKeeperNodeWatcher, context, dlZooKeeperStringsCompletion,
-                                   box.retainedPointer())
+                zoo_awget_children2(zh, target, dlZooKeeperNodeWatcher, context, dlZooKeeperStringsStatCompletion,
+                                    box.retainedPointer())
             } failed: { ZooKeeperStringsResult(rc: $0, names: []) }
             if result.rc == ZNONODE.rawValue {
-                connection.withLock { _ = $0.awaitingCreation.insert(id) }
+                connection.withLock { c in
+                    c.awaitingCreation.insert(id)
+                    c.armedStates.removeValue(forKey: id)
+                }
                 try await arm(id)
                 return
             }
             guard result.rc == ZOK.rawValue else { throw map(result.rc, path: watch.path) }
+            let now = ArmedState(exists: true, version: -1, childVersion: result.childVersion)
+            let previous = connection.withLock { c in
+                defer { c.armedStates[id] = now }
+                return c.armedStates[id]
+            }
+            // A child event stands for one change of the child version; more means more changes.
+            if let previous, fired == dl_zoo_child_event(), now.childVersion > previous.childVersion + 1 {
+                watches.yield(.childrenChanged(watch.path), to: id)
+            }
         }
     }
 
+    /// The event a node watch missed between firing and re-arming, if any.
+    private static func missedNodeEvent(previous: ArmedState, fired: Int32, now: ArmedState, path: String) -> MetadataEvent? {
+        let expected: ArmedState
+        switch fired {
+        case dl_zoo_created_event(): expected = ArmedState(exists: true, version: 0, childVersion: -1)
+        case dl_zoo_changed_event(): expected = ArmedState(exists: true, version: previous.version + 1, childVersion: -1)
+        case dl_zoo_deleted_event(): expected = ArmedState(exists: false, version: -1, childVersion: -1)
+        default: return nil
+        }
+        if now == expected { return nil }
+        if !now.exists { return .deleted(path) }
+        if !expected.exists { return .created(path) }
+        return .changed(path)
+    }
+
     func watchFired(watchId: UInt64, type: Int32) {
-        guard let watch = watches.watch(watchId) else { return }
+        guard let watch = watches.watch(watchId) else {
+            connection.withLock { _ = $0.armedStates.removeValue(forKey: watchId) }
+            return
+        }
         let awaitingCreation = connection.withLock { $0.awaitingCreation.contains(watchId) }
         let event: MetadataEvent?
         switch (watch.kind, type) {
@@ -392,8 +446,11 @@ public final class ZooKeeperMetadataStore: MetadataStore {
         case (.node, dl_zoo_changed_event()): event = .changed(watch.path)
         case (.node, dl_zoo_deleted_event()): event = .deleted(watch.path)
         case (.children, dl_zoo_child_event()): event = .childrenChanged(watch.path)
-        case (.children, dl_zoo_deleted_event()):
-            connection.withLock { _ = $0.awaitingCreation.insert(watchId) }
+        case (.children, dl_zoo_deleted_event()) where !awaitingCreation:
+            connection.withLock { c in
+                c.awaitingCreation.insert(watchId)
+                c.armedStates.removeValue(forKey: watchId)
+            }
             event = .deleted(watch.path)
         case (.children, dl_zoo_created_event()) where awaitingCreation:
             connection.withLock { _ = $0.awaitingCreation.remove(watchId) }
@@ -402,7 +459,7 @@ public final class ZooKeeperMetadataStore: MetadataStore {
         }
         if let event { watches.yield(event, to: watchId) }
         // Re-arm off the client's event thread; a failure here means the session is ending.
-        Task { [weak self] in try? await self?.arm(watchId) }
+        Task { [weak self] in try? await self?.arm(watchId, fired: type) }
     }
 
     // MARK: Plumbing

@@ -1,0 +1,121 @@
+import Foundation
+
+/// A child process whose output a test reads line by line, waiting on conditions with deadlines.
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
+    private let condition = NSCondition()
+    private var stdoutText = ""
+    private var stderrText = ""
+    private var exited = false
+    private var closedStreams = 0
+    private let stdinPipe = Pipe()
+
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = stdinPipe
+        process.terminationHandler = { [weak self] _ in
+            guard let self else { return }
+            self.condition.lock()
+            self.exited = true
+            self.condition.broadcast()
+            self.condition.unlock()
+        }
+        try process.run()
+        pump(out.fileHandleForReading) { $0.stdoutText += $1 }
+        pump(err.fileHandleForReading) { $0.stderrText += $1 }
+    }
+
+    private func pump(_ handle: FileHandle, _ append: @escaping @Sendable (ChildProcess, String) -> Void) {
+        Thread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                condition.lock()
+                append(self, String(decoding: data, as: UTF8.self))
+                condition.broadcast()
+                condition.unlock()
+            }
+            condition.lock()
+            closedStreams += 1
+            condition.broadcast()
+            condition.unlock()
+        }.start()
+    }
+
+    public var stdout: String { condition.lock(); defer { condition.unlock() }; return stdoutText }
+    public var stderr: String { condition.lock(); defer { condition.unlock() }; return stderrText }
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Waits until stdout holds a line containing `text`; false at the deadline or at exit.
+    public func waitForOutput(containing text: String, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !stdoutText.contains(text) {
+            if exited || !condition.wait(until: deadline) { return stdoutText.contains(text) }
+        }
+        return true
+    }
+
+    /// Waits for exit; kills the process and returns nil at the deadline.
+    @discardableResult
+    public func waitForExit(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        while !exited {
+            if !condition.wait(until: deadline) {
+                condition.unlock()
+                kill(SIGKILL)
+                process.waitUntilExit()
+                return nil
+            }
+        }
+        condition.unlock()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Waits until both output pipes reached end of file (all output has been read).
+    public func waitForStreamsToClose(timeout: TimeInterval) {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while closedStreams < 2 {
+            if !condition.wait(until: deadline) { return }
+        }
+    }
+
+    public func kill(_ signal: Int32) {
+        if process.isRunning { _ = Foundation.kill(process.processIdentifier, signal) }
+    }
+
+    public func closeStdin() { try? stdinPipe.fileHandleForWriting.close() }
+}
+
+/// The result of running a command to completion.
+public struct CommandResult: Sendable {
+    public var status: Int32?
+    public var stdout: String
+    public var stderr: String
+    public var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+}
+
+extension ChildProcess {
+    /// Runs to completion (killed after `timeout`); stdin is closed at once.
+    public static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
+                           environment: [String: String] = [:]) throws -> CommandResult {
+        let child = try ChildProcess(executable, arguments, environment: environment)
+        child.closeStdin()
+        let status = child.waitForExit(timeout: timeout)
+        child.waitForStreamsToClose(timeout: 5)
+        return CommandResult(status: status, stdout: child.stdout, stderr: child.stderr)
+    }
+}

@@ -1,0 +1,110 @@
+import DLCore
+import Foundation
+
+/// A private ZooKeeper server (Debian's `zookeeper` package) for the tests of one process:
+/// started on first use on a free loopback port with a temporary data dir, killed at exit.
+/// When it cannot start, tests that need it fail: they are never skipped.
+public enum ZooKeeperTestServer {
+    /// "127.0.0.1:PORT" of the running server, starting it if needed.
+    public static func hosts() async throws -> String { try await shared.hosts() }
+
+    private static let shared = Launcher()
+
+    actor Launcher {
+        private var started: Task<String, any Error>?
+
+        func hosts() async throws -> String {
+            if let started { return try await started.value }
+            let task = Task { try await ZooKeeperTestServer.launch() }
+            started = task
+            return try await task.value
+        }
+    }
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    static let jar = "/usr/share/java/zookeeper.jar"
+
+    private static func launch() async throws -> String {
+        guard FileManager.default.fileExists(atPath: jar) else {
+            throw StartFailure(description: "\(jar) is missing: install Debian's zookeeper package (scripts/setup.sh does)")
+        }
+        let port = try FreePort.next()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dlctl-zk-\(getpid())-\(port)").path
+        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        let config = """
+            tickTime=500
+            dataDir=\(directory)/data
+            clientPort=\(port)
+            clientPortAddress=127.0.0.1
+            maxClientCnxns=0
+            admin.enableServer=false
+            4lw.commands.whitelist=ruok,srvr
+            minSessionTimeout=1000
+            maxSessionTimeout=20000
+            """
+        try config.write(toFile: directory + "/zoo.cfg", atomically: true, encoding: .utf8)
+        let server = try ChildProcess("/usr/bin/java", [
+            "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-Dzookeeper.jmx.log4j.disable=true",
+            "-cp", "\(directory):\(jar)",
+            "org.apache.zookeeper.server.quorum.QuorumPeerMain", directory + "/zoo.cfg",
+        ])
+        ServerCleanup.register(pid: server.pid, directory: directory)
+        let hosts = "127.0.0.1:\(port)"
+        // The C client keeps reconnecting until the server listens: one open is the readiness wait.
+        do {
+            let store = try await ZooKeeperMetadataStore.open(hosts: hosts, root: "",
+                                                              options: .init(operationTimeout: .seconds(60)))
+            await store.close()
+        } catch {
+            server.kill(SIGKILL)
+            throw StartFailure(description: "ZooKeeper did not start on \(hosts): \(error); output: \(server.stderr.suffix(500))")
+        }
+        return hosts
+    }
+}
+
+/// Kills the test servers and removes their data when the test process exits.
+enum ServerCleanup {
+    nonisolated(unsafe) private static var pids: [Int32] = []
+    nonisolated(unsafe) private static var directories: [String] = []
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var installed = false
+
+    static func register(pid: Int32, directory: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        pids.append(pid)
+        directories.append(directory)
+        if !installed {
+            installed = true
+            atexit { ServerCleanup.runAtExit() }
+        }
+    }
+
+    private static func runAtExit() {
+        for pid in pids { kill(pid, SIGKILL) }
+        for directory in directories { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
+/// Free TCP ports on the loopback interface.
+public enum FreePort {
+    public static func next() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ZooKeeperTestServer.StartFailure(description: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ZooKeeperTestServer.StartFailure(description: "could not bind a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
