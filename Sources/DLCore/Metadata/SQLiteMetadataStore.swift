@@ -265,7 +265,9 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     private func startRenewing() {
-        let interval = options.sessionTimeout / 3
+        // Renew well within the lease; tick at least every second so that expired sessions
+        // of other processes are swept promptly even when this session's lease is long.
+        let interval = min(options.sessionTimeout / 3, .seconds(1))
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)

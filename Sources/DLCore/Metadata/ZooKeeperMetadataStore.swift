@@ -399,10 +399,12 @@ public final class ZooKeeperMetadataStore: MetadataStore {
                                     box.retainedPointer())
             } failed: { ZooKeeperStringsResult(rc: $0, names: []) }
             if result.rc == ZNONODE.rawValue {
-                connection.withLock { c in
+                let wasThere = connection.withLock { c in
                     c.awaitingCreation.insert(id)
-                    c.armedStates.removeValue(forKey: id)
+                    return c.armedStates.removeValue(forKey: id) != nil
                 }
+                // Deleted while re-arming: the deletion event itself was never armed for.
+                if wasThere { watches.yield(.deleted(watch.path), to: id) }
                 try await arm(id)
                 return
             }

@@ -32,8 +32,8 @@ struct MetadataFixture: Sendable {
         }
     }
 
-    /// Opens a store with a short session timeout, so expiry tests stay quick.
-    func open(sessionTimeout: Duration = .seconds(2)) async throws -> any MetadataStore {
+    /// Opens a store; sessions long enough to survive a loaded test machine.
+    func open(sessionTimeout: Duration = .seconds(10)) async throws -> any MetadataStore {
         try await MetadataURI(parsing: uri).open(options: .init(sessionTimeout: sessionTimeout, operationTimeout: .seconds(20),
                                                                 watchPollInterval: .milliseconds(10)))
     }
