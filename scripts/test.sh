@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 source scripts/packages.sh
 dlctl_install_packages
 swift build
+scripts/generate-docs.sh --check
 swift test 2>&1 | tee .build/test-output.txt

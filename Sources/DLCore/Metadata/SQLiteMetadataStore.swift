@@ -49,12 +49,25 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try SQLiteConnections.shared.acquire(path) { try DatabasePool(path: path, configuration: configuration) }
         } catch {
             throw .connectionLoss("cannot open SQLite database \(path): \(Self.describe(error))")
         }
         let timeoutMillis = Self.millis(options.sessionTimeout)
-        let sessionId: Int64 = try await Self.run(pool) { db in
+        let sessionId: Int64
+        do {
+            sessionId = try await Self.startSession(pool, timeoutMillis: timeoutMillis)
+        } catch {
+            SQLiteConnections.shared.release(path)
+            throw error
+        }
+        let store = SQLiteMetadataStore(location: path, sessionId: sessionId, pool: pool, options: options)
+        store.startRenewing()
+        return store
+    }
+
+    private static func startSession(_ pool: DatabasePool, timeoutMillis: Int64) async throws(MetadataError) -> Int64 {
+        try await Self.run(pool) { db in
             try Self.createSchema(db)
             let now = Self.now()
             try db.execute(sql: "INSERT INTO sessions(expires_at, timeout_ms, pid) VALUES (?, ?, ?)",
@@ -63,9 +76,6 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Self.expireSessions(db, now: now)
             return id
         }
-        let store = SQLiteMetadataStore(location: path, sessionId: sessionId, pool: pool, options: options)
-        store.startRenewing()
-        return store
     }
 
     private init(location: String, sessionId: Int64, pool: DatabasePool, options: MetadataStoreOptions) {
@@ -321,7 +331,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         let session = sessionId
         try? await write { db in try Self.endSession(db, session, now: Self.now()) }
         watches.finishAll(with: nil)
-        try? pool.close()
+        SQLiteConnections.shared.release(location)
     }
 
     // MARK: Watches

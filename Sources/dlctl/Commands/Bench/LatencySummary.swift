@@ -28,10 +28,16 @@ struct LatencySummary: Encodable {
         maxMicros = Double(sorted.last ?? 0) / 1000
     }
 
-    static let header = String(format: "%-28s %10s %10s %10s %10s %10s", "workload", "ops/s", "p50 us", "p99 us", "p99.9 us", "max us")
+    static let header = pad("workload", 28) + ["ops/s", "p50 us", "p99 us", "p99.9 us", "max us"].map { pad($0, 10, left: true) }.joined()
 
     func row(_ name: String) -> String {
-        String(format: "%-28s %10.0f %10.0f %10.0f %10.0f %10.0f", name, opsPerSecond, p50Micros, p99Micros, p999Micros, maxMicros)
+        Self.pad(name, 28) + [opsPerSecond, p50Micros, p99Micros, p999Micros, maxMicros]
+            .map { Self.pad(String(format: "%.0f", $0), 10, left: true) }.joined()
+    }
+
+    static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - text.count))
+        return left ? padding + text : text + padding
     }
 }
 

@@ -1,0 +1,170 @@
+function __dlctl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __dlctl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __dlctl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __dlctl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __dlctl_parse_tokens -S
+    set -l unparsed_tokens (__dlctl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'dlctl'
+        __dlctl_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'init'
+            __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'version' 'h/help'
+        case 'meta'
+            __dlctl_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'ls'
+                __dlctl_parse_subcommand 1 'uri=' 'timeout=' 'R/recursive' 'o/output=' 'version' 'h/help'
+            case 'get'
+                __dlctl_parse_subcommand 1 'uri=' 'timeout=' 'hex' 'o/output=' 'version' 'h/help'
+            case 'create'
+                __dlctl_parse_subcommand 2 'uri=' 'timeout=' 'ephemeral' 'sequential' 'parents' 'count=' 'hold' 'version' 'h/help'
+            case 'set'
+                __dlctl_parse_subcommand 2 'uri=' 'timeout=' 'version=' 'version' 'h/help'
+            case 'rm'
+                __dlctl_parse_subcommand 1 'uri=' 'timeout=' 'version=' 'version' 'h/help'
+            case 'watch'
+                __dlctl_parse_subcommand 1 'uri=' 'timeout=' 'children' 'c=' 'version' 'h/help'
+            end
+        case 'bench'
+            __dlctl_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'meta'
+                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'workload=+' 'clients=+' 'ops=' 'o/output=' 'version' 'h/help'
+            end
+        case 'help'
+            __dlctl_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __dlctl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __dlctl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __dlctl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __dlctl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__dlctl_tokens -p)
+    if test -z "$(__dlctl_tokens -t)"
+        set -l index (count (__dlctl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'dlctl' -f
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl" -eq 1' -fa 'init' -d 'Create the cluster layout in the metadata store (idempotent).'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl" -eq 1' -fa 'meta' -d 'Inspect and edit raw metadata nodes (for debugging).'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl" -eq 1' -fa 'bench' -d 'Measure throughput and latency of the cluster\'s layers.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl init" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl init" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl init" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl init" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl meta" -eq 1' -fa 'ls' -d 'List the children of a node.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl meta" -eq 1' -fa 'get' -d 'Print a node\'s data and version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl meta" -eq 1' -fa 'create' -d 'Create a node.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl meta" -eq 1' -fa 'set' -d 'Set a node\'s data, optionally only at a version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl meta" -eq 1' -fa 'rm' -d 'Delete a node, optionally only at a version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl meta" -eq 1' -fa 'watch' -d 'Print events on a node (or its children) as they happen.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta ls" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta ls" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta ls" R recursive' -s 'R' -l 'recursive' -d 'List the whole subtree.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta ls" o output' -l 'output' -s 'o' -d 'Output format: table or json.' -rfka 'table json'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta ls" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta ls" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta get" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta get" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta get" hex' -l 'hex' -d 'Print data as hex even when it is text.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta get" o output' -l 'output' -s 'o' -d 'Output format: table or json.' -rfka 'table json'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta get" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta get" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" ephemeral' -l 'ephemeral' -d 'Vanish when this command\'s session ends.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" sequential' -l 'sequential' -d 'Append a unique increasing counter to the name.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" parents' -l 'parents' -d 'Create missing parents (persistent).'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" count' -l 'count' -d 'How many nodes to create.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" hold' -l 'hold' -d 'Keep the session open until killed or stdin closes.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta set" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta set" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta set" version' -l 'version' -d 'Fail unless the node is at this version (compare-and-set).' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta set" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta set" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta rm" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta rm" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta rm" version' -l 'version' -d 'Fail unless the node is at this version.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta rm" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta rm" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta watch" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta watch" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta watch" children' -l 'children' -d 'Watch the node\'s children instead of its data.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta watch" c' -s 'c' -d 'Exit after this many events.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta watch" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl meta watch" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl bench" -eq 1' -fa 'meta' -d 'Metadata store: create and compare-and-set throughput and latency, watch notification latency.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta" timeout' -l 'timeout' -d 'Seconds before the command gives up on the cluster.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta"' -l 'workload' -d 'Workloads to run (repeatable).' -rfka 'create cas watch'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta"' -l 'clients' -d 'Concurrent clients (repeatable, e.g. --clients 1 --clients 8).' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta" ops' -l 'ops' -d 'Operations per client.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta" o output' -l 'output' -s 'o' -d 'Output format: table or json.' -rfka 'table json'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta" version' -l 'version' -d 'Show the version.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bench meta" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl help" version' -l 'version' -d 'Show the version.'
