@@ -20,6 +20,20 @@ public enum ClusterLayout {
     public static let ledgerIdGenerator = "/ledgers-idgen"
     public static let namespaces = "/namespaces"
 
+    /// The node of ledger `id`: zero-padded so that names sort as ids do.
+    public static func ledgerPath(_ id: Int64) -> String {
+        let digits = String(id)
+        return ledgers + "/" + String(repeating: "0", count: max(0, 19 - digits.count)) + digits
+    }
+
+    /// The ledger id of a child name of `/ledgers`, if it is one.
+    public static func ledgerId(ofName name: String) -> Int64? {
+        name.count == 19 ? Int64(name) : nil
+    }
+
+    /// The cookie node of bookie `id` (host:port).
+    public static func cookiePath(_ bookieId: String) -> String { cookies + "/" + bookieId }
+
     /// Every node `init` creates, parents first.
     public static let nodes = [bookies, availableBookies, readOnlyBookies, cookies, ledgers, ledgerIdGenerator, namespaces]
 

@@ -114,6 +114,16 @@ extension MetadataStore {
         do { return try await get(path) } catch .noNode { return nil }
     }
 
+    /// Creates a node; false (instead of `nodeExists`) when the path is taken.
+    public func createUnlessExists(_ path: String, data: [UInt8], mode: CreateMode) async throws(MetadataError) -> Bool {
+        do {
+            try await create(path, data: data, mode: mode)
+            return true
+        } catch .nodeExists {
+            return false
+        }
+    }
+
     /// Creates a persistent node unless one is already there.
     public func createIfAbsent(_ path: String, data: [UInt8] = []) async throws(MetadataError) {
         do { try await create(path, data: data, mode: .persistent) } catch .nodeExists {}

@@ -4,7 +4,7 @@ import NIOCore
 /// returning nil, so decoders stay linear and never trap on short input.
 extension ByteBuffer {
     @inlinable
-    mutating func readChecked<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws(ModelError) -> T {
+    public mutating func readChecked<T: FixedWidthInteger>(_: T.Type, _ what: @autoclosure () -> String) throws(ModelError) -> T {
         guard let value = readInteger(as: T.self) else {
             throw .truncated(what: what(), needed: MemoryLayout<T>.size, available: readableBytes)
         }
@@ -12,7 +12,7 @@ extension ByteBuffer {
     }
 
     @inlinable
-    mutating func readBytesChecked(_ count: Int, _ what: @autoclosure () -> String) throws(ModelError) -> [UInt8] {
+    public mutating func readBytesChecked(_ count: Int, _ what: @autoclosure () -> String) throws(ModelError) -> [UInt8] {
         guard count >= 0 else { throw .invalid(what: what(), reason: "negative length \(count)") }
         guard let bytes = readBytes(length: count) else {
             throw .truncated(what: what(), needed: count, available: readableBytes)
@@ -20,7 +20,7 @@ extension ByteBuffer {
         return bytes
     }
 
-    func requireFullyRead(_ what: String) throws(ModelError) {
+    public func requireFullyRead(_ what: String) throws(ModelError) {
         if readableBytes != 0 { throw .trailingBytes(what: what, count: readableBytes) }
     }
 }

@@ -25,10 +25,11 @@ struct ClusterOptions: ParsableArguments {
         guard sessionTimeout >= 0.3 else { throw ValidationError("--session-timeout must be at least 0.3 seconds") }
     }
 
-    /// The metadata location from --uri or the environment.
+    /// The metadata location: --uri, else DLCTL_METADATA_URI, else the running sandbox.
     func metadataURI() throws -> MetadataURI {
-        guard let text = uri ?? ProcessInfo.processInfo.environment["DLCTL_METADATA_URI"] else {
-            throw CommandFailure(.usage, "no cluster given: pass --uri URI or set DLCTL_METADATA_URI")
+        let environment = ProcessInfo.processInfo.environment["DLCTL_METADATA_URI"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let text = uri ?? environment ?? SandboxHome().running()?.metadataURI else {
+            throw CommandFailure(.usage, "no cluster given: pass --uri URI, set DLCTL_METADATA_URI, or start one with 'dlctl sandbox --detach'")
         }
         return try MetadataURI(parsing: text)
     }

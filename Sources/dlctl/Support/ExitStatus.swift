@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bookie
 import DLCore
 import Foundation
 
@@ -45,6 +46,10 @@ enum ExitStatus: Int32, CaseIterable {
             case .foreign: self = .invalidData
             }
         case is ModelError: self = .invalidData
+        case is BookieClientError: self = .unavailable
+        case is CookieCheck.Failure: self = .invalidData
+        case let error as BookieNode.StartFailure:
+            if case .dataDirectoryInUse = error { self = .conflict } else { self = .failed }
         case let error as CommandFailure: self = error.status
         default: self = .failed
         }

@@ -1,0 +1,33 @@
+import DLCore
+import Foundation
+
+/// Everything a bookie needs to start.
+public struct BookieConfiguration: Sendable {
+    public var dataDirectory: String
+    public var host: String = "127.0.0.1"
+    public var port: Int
+    public var metadataURI: MetadataURI
+    /// Prometheus metrics and JSON info over HTTP, when set.
+    public var httpPort: Int?
+    /// When set, clients must present it first (auth hand-shake).
+    public var authToken: String?
+    /// Above this used fraction of the disk the bookie turns read-only...
+    public var diskUsageThreshold = 0.95
+    /// ...and below this it turns writable again.
+    public var diskUsageLowerThreshold = 0.90
+    public var checkpointInterval: Duration = .seconds(5)
+    public var garbageCollectionInterval: Duration = .seconds(60)
+    /// Entry logs whose live share falls below this are compacted.
+    public var compactionThreshold = 0.5
+    public var metadataOptions = MetadataStoreOptions()
+    public var journal = Journal.Options()
+
+    public init(dataDirectory: String, port: Int, metadataURI: MetadataURI) {
+        self.dataDirectory = dataDirectory
+        self.port = port
+        self.metadataURI = metadataURI
+    }
+
+    /// The bookie's identity: host:port.
+    public var bookieId: String { "\(host):\(port)" }
+}

@@ -1,0 +1,221 @@
+import DLCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A running bookie: storage recovered from its journal, the wire server, its registration in
+/// metadata, and its background work. `start` returns once it serves; `shutdown` finishes
+/// in-flight adds, checkpoints and deregisters.
+public final class BookieNode: Sendable {
+    public let configuration: BookieConfiguration
+    public let service: BookieService
+    private let group: MultiThreadedEventLoopGroup
+    private let readPool: NIOThreadPool
+    private let channels: [any Channel]
+    private let maintenance: Maintenance
+    private let registration: BookieRegistrar
+    private let lockFd: Int32
+    private let logger: Logger
+    private let stopped = Mutex(false)
+    private let background: Mutex<[Task<Void, Never>]> = Mutex([])
+
+    public enum StartFailure: Error, CustomStringConvertible {
+        case dataDirectoryInUse(String)
+        case cannotBind(String, String)
+        case storage(String)
+
+        public var description: String {
+            switch self {
+            case let .dataDirectoryInUse(directory): return "\(directory) is in use by another bookie process"
+            case let .cannotBind(address, reason): return "cannot listen on \(address): \(reason)"
+            case let .storage(reason): return "cannot open storage: \(reason)"
+            }
+        }
+    }
+
+    public static func start(_ configuration: BookieConfiguration, logger: Logger) async throws -> BookieNode {
+        let directory = (configuration.dataDirectory as NSString).standardizingPath
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lockFd = open(directory + "/LOCK", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lockFd >= 0, flock(lockFd, LOCK_EX | LOCK_NB) == 0 else {
+            if lockFd >= 0 { close(lockFd) }
+            throw StartFailure.dataDirectoryInUse(directory)
+        }
+        do {
+            return try await start(configuration, directory: directory, lockFd: lockFd, logger: logger)
+        } catch {
+            close(lockFd)
+            throw error
+        }
+    }
+
+    private static func start(_ configuration: BookieConfiguration, directory: String, lockFd: Int32, logger: Logger)
+        async throws -> BookieNode
+    {
+        let store = try await configuration.metadataURI.open(options: configuration.metadataOptions)
+        let bookieId = configuration.bookieId
+        do {
+            let cluster = try await ClusterLayout.info(store)
+            _ = try await CookieCheck.verify(bookieId: bookieId, directory: directory, instanceId: cluster.instanceId, store: store)
+        } catch {
+            await store.close()
+            throw error
+        }
+
+        // Recover: checkpoint, then the journal from its mark.
+        let storage = try LedgerStorage(directory: directory, logger: logger)
+        let journalDirectory = directory + "/journal"
+        let started = DispatchTime.now().uptimeNanoseconds
+        let summary = try JournalReader.replay(directory: journalDirectory, from: storage.checkpointMark) { record, mark in
+            storage.apply([record], mark: mark)
+        }
+        let replaySeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        for cut in summary.cuts {
+            logger.warning("journal tail cut at replay", metadata: ["cut": "\(cut)"])
+        }
+        logger.info("journal replayed", metadata: [
+            "records": "\(summary.records)", "bytes": "\(summary.bytes)", "seconds": "\(String(format: "%.3f", replaySeconds))",
+            "mibPerSecond": "\(String(format: "%.1f", replaySeconds > 0 ? Double(summary.bytes) / 1_048_576 / replaySeconds : 0))",
+        ])
+        let firstFileId = (JournalFiles.list(journalDirectory).last ?? 0) + 1
+        storage.setJournalMark(JournalMark(fileId: firstFileId, offset: 0))
+        try storage.checkpoint()
+        for id in JournalFiles.list(journalDirectory) where id < firstFileId {
+            unlink(journalDirectory + "/" + JournalFiles.name(id))
+        }
+
+        let serviceBox = ServiceBox()
+        let journal = try Journal(directory: journalDirectory, firstFileId: firstFileId, options: configuration.journal,
+                                  logger: logger) { records, mark in
+            storage.apply(records, mark: mark)
+            if storage.writeCacheBytes > Maintenance.writeCacheFlushBytes { serviceBox.maintenance?.requestCheckpoint() }
+        }
+        let readPool = NIOThreadPool(numberOfThreads: 2)
+        readPool.start()
+        let service = BookieService(bookieId: bookieId, storage: storage, journal: journal, readPool: readPool,
+                                    authToken: configuration.authToken.map { Array($0.utf8) }, logger: logger)
+        storage.onLastAddConfirmed = { ledgerId, lac in service.lastAddConfirmedAdvanced(ledgerId: ledgerId, to: lac) }
+        let maintenance = Maintenance(storage: storage, journal: journal, interval: configuration.checkpointInterval, logger: logger)
+        serviceBox.maintenance = maintenance
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var channels: [any Channel] = []
+        do {
+            let server = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(BookieChannelHandler(service: service, logger: logger))
+                    }
+                }
+                .bind(host: configuration.host, port: configuration.port).get()
+            channels.append(server)
+            if let httpPort = configuration.httpPort {
+                let http = try await ServerBootstrap(group: group)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelInitializer { channel in
+                        channel.pipeline.configureHTTPServerPipeline().flatMap {
+                            channel.pipeline.addHandler(MetricsHTTPHandler(service: service))
+                        }
+                    }
+                    .bind(host: configuration.host, port: httpPort).get()
+                channels.append(http)
+            }
+        } catch {
+            for channel in channels { try? await channel.close() }
+            journal.stop()
+            maintenance.stop()
+            try? await readPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            await store.close()
+            throw StartFailure.cannotBind("\(configuration.host):\(configuration.port)", "\(error)")
+        }
+
+        let registrar = BookieRegistrar(configuration: configuration, service: service, store: store, logger: logger)
+        try await registrar.register()
+        let node = BookieNode(configuration: configuration, service: service, group: group, readPool: readPool,
+                              channels: channels, maintenance: maintenance, registration: registrar, lockFd: lockFd,
+                              logger: logger)
+        node.startBackgroundWork()
+        logger.info("bookie serving", metadata: ["id": "\(bookieId)", "dataDirectory": "\(directory)",
+                                                 "ledgers": "\(storage.ledgerIds.count)"])
+        return node
+    }
+
+    private init(configuration: BookieConfiguration, service: BookieService, group: MultiThreadedEventLoopGroup,
+                 readPool: NIOThreadPool, channels: [any Channel], maintenance: Maintenance, registration: BookieRegistrar,
+                 lockFd: Int32, logger: Logger) {
+        self.configuration = configuration
+        self.service = service
+        self.group = group
+        self.readPool = readPool
+        self.channels = channels
+        self.maintenance = maintenance
+        self.registration = registration
+        self.lockFd = lockFd
+        self.logger = logger
+    }
+
+    private func startBackgroundWork() {
+        let registration = self.registration
+        let keeper = Task { await registration.keepRegistered() }
+        let maintenance = self.maintenance
+        let configuration = self.configuration
+        let storage = service.storage
+        let logger = self.logger
+        let collector = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: configuration.garbageCollectionInterval)
+                if Task.isCancelled { return }
+                do {
+                    let deleted = try await registration.ledgersDeletedFromMetadata(among: storage.ledgerIds)
+                    if !deleted.isEmpty { logger.info("garbage-collecting deleted ledgers", metadata: ["ledgers": "\(deleted)"]) }
+                    maintenance.collectGarbage(droppedLedgers: deleted, compactionThreshold: configuration.compactionThreshold)
+                } catch {
+                    logger.warning("garbage collection skipped", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        background.withLock { $0 = [keeper, collector] }
+    }
+
+    /// Runs one garbage collection pass now (for tests and `dlctl`).
+    public func collectGarbageNow() async throws {
+        let deleted = try await registration.ledgersDeletedFromMetadata(among: service.storage.ledgerIds)
+        service.storage.dropLedgers(deleted)
+        try service.storage.compact(threshold: configuration.compactionThreshold)
+        try service.storage.checkpoint()
+    }
+
+    /// The port the wire server listens on.
+    public var port: Int { channels.first?.localAddress?.port ?? configuration.port }
+
+    /// Stops serving: closes listeners, finishes queued adds, checkpoints, deregisters.
+    public func shutdown() async {
+        let already = stopped.withLock { value in
+            defer { value = true }
+            return value
+        }
+        if already { return }
+        for task in background.withLock({ $0 }) { task.cancel() }
+        for channel in channels { try? await channel.close() }
+        service.journal.stop()
+        maintenance.stop()
+        await registration.deregister()
+        try? await readPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+        close(lockFd)
+        logger.info("bookie stopped", metadata: ["id": "\(configuration.bookieId)"])
+    }
+}
+
+/// Late binding of the maintenance thread for the journal's durability callback.
+private final class ServiceBox: @unchecked Sendable {
+    var maintenance: Maintenance?
+}

@@ -1,0 +1,204 @@
+import DLCore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// What a bookie does with each request, apart from the network: admission, journaling,
+/// reads, fencing, long polls. Replies go through the `respond` closure each request comes
+/// with, called exactly once, on any thread.
+public final class BookieService: Sendable {
+    public let bookieId: String
+    public let storage: LedgerStorage
+    public let journal: Journal
+    public let counters = BookieCounters()
+    let longPolls = LongPolls()
+    private let readPool: NIOThreadPool
+    private let readOnly = Atomic<Bool>(false)
+    /// Adds are refused with tooManyRequests while the write cache holds more than this.
+    private let maxWriteCacheBytes: Int
+    public let authToken: [UInt8]?
+    private let logger: Logger
+
+    public init(bookieId: String, storage: LedgerStorage, journal: Journal, readPool: NIOThreadPool,
+                authToken: [UInt8]?, maxWriteCacheBytes: Int = 512 * 1024 * 1024, logger: Logger) {
+        self.bookieId = bookieId
+        self.storage = storage
+        self.journal = journal
+        self.readPool = readPool
+        self.authToken = authToken
+        self.maxWriteCacheBytes = maxWriteCacheBytes
+        self.logger = logger
+    }
+
+    public var isReadOnly: Bool {
+        get { readOnly.load(ordering: .relaxed) }
+    }
+
+    public func setReadOnly(_ value: Bool) { readOnly.store(value, ordering: .relaxed) }
+
+    /// Called by storage when a ledger's LAC advances.
+    public func lastAddConfirmedAdvanced(ledgerId: Int64, to lac: Int64) {
+        longPolls.lastAddConfirmedAdvanced(ledgerId: ledgerId, to: lac)
+    }
+
+    public typealias Respond = @Sendable (BookieResponse) -> Void
+
+    /// Handles one authenticated request.
+    public func handle(_ request: BookieRequest, on eventLoop: any EventLoop, respond: @escaping Respond) {
+        switch request {
+        case let .add(key, entry, recovery):
+            add(key: key, entry: entry, recovery: recovery, respond: respond)
+        case let .read(ledgerId, entryId, fence, key):
+            if fence {
+                fenceThenRead(ledgerId: ledgerId, entryId: entryId, key: key, on: eventLoop, respond: respond)
+            } else {
+                read(ledgerId: ledgerId, entryId: entryId, on: eventLoop, respond: respond)
+            }
+        case let .readLAC(ledgerId, previous, timeout, piggyback):
+            readLastAddConfirmed(ledgerId: ledgerId, previous: previous, timeoutMillis: timeout, piggyback: piggyback,
+                                 on: eventLoop, respond: respond)
+        case .info:
+            respond(.info(.ok, json: infoJSON()))
+        case .auth:
+            respond(.auth(.ok))
+        }
+    }
+
+    private func add(key: [UInt8], entry: StoredEntry, recovery: Bool, respond: @escaping Respond) {
+        let arrived = DispatchTime.now().uptimeNanoseconds
+        let counters = self.counters
+        func refuse(_ status: BookieStatus) {
+            counters.count(counters.addsRefused)
+            respond(.add(status, ledgerId: entry.ledgerId, entryId: entry.entryId))
+        }
+        if isReadOnly && !recovery { return refuse(.readOnly) }
+        guard entry.ledgerId >= 0, entry.entryId >= 0, entry.hasValidDigest else { return refuse(.badRequest) }
+        if storage.writeCacheBytes > maxWriteCacheBytes { return refuse(.tooManyRequests) }
+        if case let .refused(status) = storage.admitAdd(ledgerKey: key, entry: entry, recovery: recovery) {
+            return refuse(status)
+        }
+        let payloadBytes = UInt64(entry.payload.count)
+        let queued = journal.append(.entry(ledgerKey: key, entry: entry)) { outcome in
+            switch outcome {
+            case .durable:
+                counters.count(counters.adds)
+                counters.count(counters.addBytes, payloadBytes)
+                counters.addLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - arrived)
+                respond(.add(.ok, ledgerId: entry.ledgerId, entryId: entry.entryId))
+            case .failed:
+                respond(.add(.ioError, ledgerId: entry.ledgerId, entryId: entry.entryId))
+            }
+        }
+        if !queued { refuse(journal.failureReason == nil ? .tooManyRequests : .ioError) }
+    }
+
+    private func read(ledgerId: Int64, entryId: Int64, on eventLoop: any EventLoop, respond: @escaping Respond) {
+        guard entryId >= -1 else {
+            return respond(.read(.badRequest, ledgerId: ledgerId, entryId: entryId, entry: nil))
+        }
+        let storage = self.storage
+        let counters = self.counters
+        let logger = self.logger
+        readPool.submit { state in
+            guard state == .active else {
+                return respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
+            }
+            do {
+                switch try storage.lookup(ledgerId: ledgerId, entryId: entryId) {
+                case let .entry(entry):
+                    counters.count(counters.reads)
+                    counters.count(counters.readBytes, UInt64(entry.payload.count))
+                    respond(.read(.ok, ledgerId: ledgerId, entryId: entry.entryId, entry: entry))
+                case .noSuchEntry:
+                    respond(.read(.noSuchEntry, ledgerId: ledgerId, entryId: entryId, entry: nil))
+                case .noSuchLedger:
+                    respond(.read(.noSuchLedger, ledgerId: ledgerId, entryId: entryId, entry: nil))
+                }
+            } catch {
+                logger.error("read failed", metadata: ["ledger": "\(ledgerId)", "entry": "\(entryId)", "error": "\(error)"])
+                respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
+            }
+        }
+    }
+
+    /// Fences at once in memory, journals the fence, and reads only once it is durable.
+    private func fenceThenRead(ledgerId: Int64, entryId: Int64, key: [UInt8], on eventLoop: any EventLoop,
+                               respond: @escaping Respond) {
+        if case let .refused(status) = storage.admitFence(ledgerId: ledgerId, ledgerKey: key) {
+            return respond(.read(status, ledgerId: ledgerId, entryId: entryId, entry: nil))
+        }
+        let queued = journal.append(.fence(ledgerId: ledgerId, ledgerKey: key)) { [self] outcome in
+            switch outcome {
+            case .durable: read(ledgerId: ledgerId, entryId: entryId, on: eventLoop, respond: respond)
+            case .failed: respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
+            }
+        }
+        if !queued { respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil)) }
+    }
+
+    private func readLastAddConfirmed(ledgerId: Int64, previous: Int64, timeoutMillis: UInt32, piggyback: Bool,
+                                      on eventLoop: any EventLoop, respond: @escaping Respond) {
+        let storage = self.storage
+        @Sendable func reply(_ lac: Int64) {
+            var entry: StoredEntry?
+            if piggyback, lac > previous, case let .entry(next)? = try? storage.lookup(ledgerId: ledgerId, entryId: previous + 1) {
+                entry = next
+            }
+            respond(.readLAC(.ok, ledgerId: ledgerId, lastAddConfirmed: lac, entry: entry))
+        }
+        guard let current = storage.lastAddConfirmed(ledgerId) else {
+            return respond(.readLAC(.noSuchLedger, ledgerId: ledgerId, lastAddConfirmed: -1, entry: nil))
+        }
+        if current > previous || timeoutMillis == 0 { return reply(current) }
+        let token = longPolls.park(ledgerId: ledgerId, previous: previous) { lac in reply(lac) }
+        // A LAC applied between the check above and parking must not be missed.
+        if let now = storage.lastAddConfirmed(ledgerId), now > previous {
+            longPolls.lastAddConfirmedAdvanced(ledgerId: ledgerId, to: now)
+        }
+        let longPolls = self.longPolls
+        eventLoop.scheduleTask(in: .milliseconds(Int64(timeoutMillis))) {
+            if longPolls.cancel(ledgerId: ledgerId, token: token) {
+                reply(storage.lastAddConfirmed(ledgerId) ?? -1)
+            }
+        }
+    }
+
+    // MARK: Info
+
+    public var registrationState: BookieRegistration.State { isReadOnly ? .readonly : .available }
+
+    public let startedAtMillis = Int64(Date().timeIntervalSince1970 * 1000)
+
+    public func info() -> BookieInfo {
+        let addsPerLedger = storage.addCounts().sorted { $0.value > $1.value }.prefix(20)
+        let stats = BookieInfo.Stats(
+            adds: counters.adds.load(ordering: .relaxed), addBytes: counters.addBytes.load(ordering: .relaxed),
+            reads: counters.reads.load(ordering: .relaxed), readBytes: counters.readBytes.load(ordering: .relaxed),
+            addsRefused: counters.addsRefused.load(ordering: .relaxed), journalSyncs: journal.syncCount,
+            journalSyncLatency: journal.syncLatency.snapshot(), addLatency: counters.addLatency.snapshot(),
+            journalQueueDepth: journal.queueDepth,
+            addsPerLedger: Dictionary(uniqueKeysWithValues: addsPerLedger.map { (String($0.key), $0.value) }))
+        return BookieInfo(bookieId: bookieId, state: registrationState, dataDirectory: storage.directory, pid: getpid(),
+                          startedAtMillis: startedAtMillis, disk: DiskUsage.measure(storage.directory),
+                          ledgers: storage.ledgerIds.count, writeCacheBytes: storage.writeCacheBytes, stats: stats)
+    }
+
+    func infoJSON() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(info())) ?? Data("{}".utf8))
+    }
+}
+
+/// Disk usage of the file system holding a directory.
+public enum DiskUsage {
+    public static func measure(_ path: String) -> BookieInfo.Disk {
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0 else { return BookieInfo.Disk(totalBytes: 0, usedBytes: 0) }
+        let total = Int64(stats.f_blocks) * Int64(stats.f_frsize)
+        let available = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+        return BookieInfo.Disk(totalBytes: total, usedBytes: total - available)
+    }
+}

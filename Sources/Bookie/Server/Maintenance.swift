@@ -1,0 +1,97 @@
+import DLCore
+import Foundation
+import Logging
+
+/// The bookie's background disk work on its own thread (never on an event loop): periodic
+/// checkpoints (or sooner when the write cache fills), removal of journal files a checkpoint
+/// covers, and garbage collection with compaction when asked.
+final class Maintenance: @unchecked Sendable {
+    private let storage: LedgerStorage
+    private let journal: Journal
+    private let interval: TimeInterval
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var checkpointRequested = false
+    private var pendingDrops: [Int64] = []
+    private var compactionThreshold: Double?
+    private var stopping = false
+    private var done = false
+    /// A checkpoint is asked for when the write cache passes this many bytes.
+    static let writeCacheFlushBytes = 64 * 1024 * 1024
+
+    init(storage: LedgerStorage, journal: Journal, interval: Duration, logger: Logger) {
+        self.storage = storage
+        self.journal = journal
+        let (seconds, attoseconds) = interval.components
+        self.interval = Double(seconds) + Double(attoseconds) / 1e18
+        self.logger = logger
+        let thread = Thread { [unowned self] in self.run() }
+        thread.name = "bookie-maintenance"
+        thread.start()
+    }
+
+    func requestCheckpoint() {
+        condition.withLock {
+            checkpointRequested = true
+            condition.signal()
+        }
+    }
+
+    /// Drops ledgers deleted from metadata, then compacts entry logs below `threshold`.
+    func collectGarbage(droppedLedgers: [Int64], compactionThreshold: Double) {
+        condition.withLock {
+            pendingDrops += droppedLedgers
+            self.compactionThreshold = compactionThreshold
+            condition.signal()
+        }
+    }
+
+    /// Stops the thread after a final checkpoint.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            let deadline = Date().addingTimeInterval(interval)
+            while !checkpointRequested && !stopping && pendingDrops.isEmpty && compactionThreshold == nil {
+                if !condition.wait(until: deadline) { break }
+            }
+            let (stop, drops, threshold) = (stopping, pendingDrops, compactionThreshold)
+            checkpointRequested = false
+            pendingDrops = []
+            compactionThreshold = nil
+            condition.unlock()
+
+            if !drops.isEmpty { storage.dropLedgers(drops) }
+            if let threshold {
+                do { try storage.compact(threshold: threshold) } catch {
+                    logger.error("compaction failed", metadata: ["error": "\(error)"])
+                }
+            }
+            checkpoint()
+            if stop { break }
+        }
+        condition.withLock {
+            done = true
+            condition.broadcast()
+        }
+    }
+
+    private func checkpoint() {
+        do {
+            let mark = try storage.checkpoint()
+            let current = journal.currentFileId
+            for id in JournalFiles.list(journal.directory) where id < mark.fileId && id < current {
+                unlink(journal.directory + "/" + JournalFiles.name(id))
+            }
+        } catch {
+            logger.error("checkpoint failed; the journal keeps everything until one succeeds", metadata: ["error": "\(error)"])
+        }
+    }
+}

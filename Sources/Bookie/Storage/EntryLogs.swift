@@ -1,0 +1,178 @@
+import DLCore
+import Foundation
+import NIOCore
+import Synchronization
+
+/// Entry-log files: the long-term home of entries, written whole at each checkpoint with the
+/// entries sorted by ledger, each beside an index file.
+///
+/// `<id>.log`: records of 4-byte length, 4-byte CRC32C, then a `StoredEntry`.
+/// `<id>.idx`: "DLIX", version, count, then (ledger id, entry id, offset, length) per entry,
+/// then a CRC32C of everything before it.
+public final class EntryLogs: Sendable {
+    public struct IndexItem: Sendable, Equatable {
+        public var ledgerId: Int64
+        public var entryId: Int64
+        public var offset: Int64
+        public var length: UInt32
+    }
+
+    public let directory: String
+    private let readers = Mutex<[UInt64: Int32]>([:])
+
+    public init(directory: String) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { readers.withLock { for fd in $0.values { close(fd) } } }
+
+    static func name(_ id: UInt64, _ ext: String) -> String {
+        let hex = String(id, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - hex.count)) + hex + "." + ext
+    }
+
+    public func logPath(_ id: UInt64) -> String { directory + "/" + Self.name(id, "log") }
+    public func indexPath(_ id: UInt64) -> String { directory + "/" + Self.name(id, "idx") }
+
+    /// Ids of the entry logs present on disk.
+    public func listOnDisk() -> [UInt64] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { name in
+            name.hasSuffix(".log") && name.count == 20 ? UInt64(name.prefix(16), radix: 16) : nil
+        }.sorted()
+    }
+
+    /// Writes `entries` (already in the order to store them) as entry log `id`, durably.
+    public func write(id: UInt64, entries: [StoredEntry]) throws -> [IndexItem] {
+        var log = ByteBuffer()
+        var items: [IndexItem] = []
+        items.reserveCapacity(entries.count)
+        for entry in entries {
+            var body = ByteBuffer()
+            body.reserveCapacity(entry.encodedLength)
+            entry.write(to: &body)
+            let offset = Int64(log.writerIndex)
+            log.writeInteger(UInt32(body.readableBytes))
+            log.writeInteger(body.withUnsafeReadableBytes { CRC32C.checksum($0) })
+            log.writeBuffer(&body)
+            items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: offset,
+                                   length: UInt32(Int64(log.writerIndex) - offset)))
+        }
+        try Durability.writeAtomically(Array(log.readableBytesView), to: logPath(id))
+        try Durability.writeAtomically(Self.encodeIndex(items), to: indexPath(id))
+        return items
+    }
+
+    static func encodeIndex(_ items: [IndexItem]) -> [UInt8] {
+        var index = ByteBuffer()
+        index.writeString("DLIX")
+        index.writeInteger(UInt32(1))
+        index.writeInteger(UInt32(items.count))
+        for item in items {
+            index.writeInteger(item.ledgerId)
+            index.writeInteger(item.entryId)
+            index.writeInteger(item.offset)
+            index.writeInteger(item.length)
+        }
+        index.writeInteger(index.withUnsafeReadableBytes { CRC32C.checksum($0) })
+        return Array(index.readableBytesView)
+    }
+
+    /// The index of entry log `id`; rebuilt by scanning the log when the index is missing or corrupt.
+    public func loadIndex(_ id: UInt64) throws -> [IndexItem] {
+        if let data = FileManager.default.contents(atPath: indexPath(id)), let items = Self.decodeIndex(Array(data)) {
+            return items
+        }
+        return try scan(id).map(\.item)
+    }
+
+    static func decodeIndex(_ bytes: [UInt8]) -> [IndexItem]? {
+        guard bytes.count >= 16 else { return nil }
+        let stored = bytes.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard CRC32C.checksum(Array(bytes.dropLast(4))) == stored else { return nil }
+        var buffer = ByteBuffer(bytes: bytes.dropLast(4))
+        guard buffer.readString(length: 4) == "DLIX", buffer.readInteger(as: UInt32.self) == 1,
+              let count = buffer.readInteger(as: UInt32.self), Int(count) * 28 == buffer.readableBytes else { return nil }
+        var items: [IndexItem] = []
+        items.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let ledgerId = buffer.readInteger(as: Int64.self), let entryId = buffer.readInteger(as: Int64.self),
+                  let offset = buffer.readInteger(as: Int64.self), let length = buffer.readInteger(as: UInt32.self) else { return nil }
+            items.append(IndexItem(ledgerId: ledgerId, entryId: entryId, offset: offset, length: length))
+        }
+        return items
+    }
+
+    /// Every valid record of entry log `id`, in file order; stops at the first invalid one.
+    public func scan(_ id: UInt64) throws -> [(item: IndexItem, entry: StoredEntry)] {
+        guard let data = FileManager.default.contents(atPath: logPath(id)) else {
+            throw JournalError.io("cannot read entry log \(logPath(id))")
+        }
+        var buffer = ByteBuffer(bytes: data)
+        var result: [(IndexItem, StoredEntry)] = []
+        while buffer.readableBytes >= 8 {
+            let offset = Int64(buffer.readerIndex)
+            guard let entry = try? Self.decodeRecord(&buffer) else { break }
+            result.append((IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: offset,
+                                     length: UInt32(Int64(buffer.readerIndex) - offset)), entry))
+        }
+        return result
+    }
+
+    private static func decodeRecord(_ buffer: inout ByteBuffer) throws -> StoredEntry {
+        let length = Int(try buffer.readChecked(UInt32.self, "entry log record length"))
+        let crc = try buffer.readChecked(UInt32.self, "entry log record checksum")
+        guard length <= WireCodec.maxFrameLength, var body = buffer.readSlice(length: length) else {
+            throw ModelError.truncated(what: "entry log record", needed: length, available: buffer.readableBytes)
+        }
+        guard body.withUnsafeReadableBytes({ CRC32C.checksum($0) }) == crc else {
+            throw ModelError.invalid(what: "entry log record", reason: "checksum mismatch")
+        }
+        let entry = try StoredEntry.read(from: &body)
+        try body.requireFullyRead("entry log record")
+        return entry
+    }
+
+    /// Reads one entry. A short read or a checksum failure is an I/O error, never "not found".
+    public func read(_ id: UInt64, offset: Int64, length: UInt32) throws -> StoredEntry {
+        let fd = try reader(id)
+        var bytes = [UInt8](repeating: 0, count: Int(length))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw JournalError.io("short read of \(logPath(id)) at \(offset)") }
+            done += n
+        }
+        var buffer = ByteBuffer(bytes: bytes)
+        do {
+            return try Self.decodeRecord(&buffer)
+        } catch {
+            throw JournalError.io("corrupt record in \(logPath(id)) at offset \(offset): \(error)")
+        }
+    }
+
+    private func reader(_ id: UInt64) throws -> Int32 {
+        if let fd = readers.withLock({ $0[id] }) { return fd }
+        let fd = open(logPath(id), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw JournalError.io("cannot open \(logPath(id)): \(String(cString: strerror(errno)))") }
+        let kept = readers.withLock { readers -> Int32 in
+            if let existing = readers[id] { return existing }
+            readers[id] = fd
+            return fd
+        }
+        if kept != fd { close(fd) }
+        return kept
+    }
+
+    public func delete(_ id: UInt64) {
+        if let fd = readers.withLock({ $0.removeValue(forKey: id) }) { close(fd) }
+        unlink(logPath(id))
+        unlink(indexPath(id))
+    }
+
+    public func size(_ id: UInt64) -> Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: logPath(id)))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}

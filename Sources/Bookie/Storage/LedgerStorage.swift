@@ -1,0 +1,359 @@
+import DLCore
+import Foundation
+import Logging
+
+/// The bookie's ledger storage: a write cache of entries made durable by the journal, and
+/// entry logs that checkpoints move them into.
+///
+/// Entries become readable as soon as their journal group is durable (`apply`). A checkpoint
+/// writes every cached entry, sorted by ledger, into a new entry log with its index, then
+/// records (atomically, in `checkpoint.json`) the journal position it covers with the ledger
+/// states; journal files before that position are then removed. A restart loads the
+/// checkpoint and replays the journal from its position.
+///
+/// Negatives are explicit: `noSuchLedger`/`noSuchEntry` only when the index says so; a failed
+/// or corrupt read throws.
+public final class LedgerStorage: @unchecked Sendable {
+    enum Location {
+        case cached(StoredEntry)
+        case logged(logId: UInt64, offset: Int64, length: UInt32)
+    }
+
+    struct Ledger {
+        var key: [UInt8]
+        var fenced = false
+        var lastAddConfirmed: Int64 = -1
+        var entries: [Int64: Location] = [:]
+        var lastEntryId: Int64 = -1
+        var adds: UInt64 = 0
+    }
+
+    public enum ReadResult: Sendable {
+        case entry(StoredEntry)
+        case noSuchLedger
+        case noSuchEntry
+    }
+
+    public enum Admission: Sendable, Equatable {
+        case accepted
+        case refused(BookieStatus)
+    }
+
+    public let directory: String
+    public let entryLogs: EntryLogs
+    private let logger: Logger
+    private let lock = NSLock()
+    private var ledgers: [Int64: Ledger] = [:]
+    private var cachedBytes = 0
+    private var journalMark = JournalMark.start
+    private var logIds: [UInt64] = []
+    private var nextEntryLogId: UInt64 = 1
+    /// Per entry log: entries still referenced by the index, and all it holds.
+    private var logOccupancy: [UInt64: (live: Int, total: Int)] = [:]
+    /// Entry logs dropped from the index, deleted once a checkpoint no longer lists them.
+    private var retiredLogs: [UInt64] = []
+    private let maintenance = NSLock()
+
+    /// Called (outside the lock) when a ledger's LAC advances: ledger id, new LAC.
+    public var onLastAddConfirmed: (@Sendable (Int64, Int64) -> Void)?
+
+    /// Bytes of entries waiting in the write cache for a checkpoint.
+    public var writeCacheBytes: Int { lock.withLock { cachedBytes } }
+
+    /// Loads the last checkpoint and its entry logs' indexes (no journal replay yet).
+    public init(directory: String, logger: Logger) throws {
+        self.directory = directory
+        self.logger = logger
+        entryLogs = try EntryLogs(directory: directory + "/entrylogs")
+        let state: CheckpointState
+        if let data = FileManager.default.contents(atPath: checkpointPath) {
+            state = try CheckpointState(decoding: Array(data))
+        } else {
+            state = .empty
+        }
+        journalMark = state.journalMark
+        nextEntryLogId = state.nextEntryLogId
+        logIds = state.entryLogs
+        for ledger in state.ledgers {
+            ledgers[ledger.ledgerId] = Ledger(key: Hex.decode(ledger.keyHex) ?? [], fenced: ledger.fenced,
+                                              lastAddConfirmed: ledger.lastAddConfirmed)
+        }
+        for id in logIds {
+            let items = try entryLogs.loadIndex(id)
+            for item in items {
+                var ledger = ledgers[item.ledgerId] ?? Ledger(key: [])
+                ledger.entries[item.entryId] = .logged(logId: id, offset: item.offset, length: item.length)
+                ledger.lastEntryId = max(ledger.lastEntryId, item.entryId)
+                ledgers[item.ledgerId] = ledger
+            }
+            logOccupancy[id] = (items.count, items.count)
+        }
+        // Entry logs a crashed checkpoint wrote but never listed.
+        for orphan in entryLogs.listOnDisk() where !logIds.contains(orphan) {
+            logger.info("removing entry log not covered by the checkpoint", metadata: ["log": "\(orphan)"])
+            entryLogs.delete(orphan)
+        }
+    }
+
+    var checkpointPath: String { directory + "/" + CheckpointState.fileName }
+
+    /// The journal position the last checkpoint covers: replay starts here.
+    public var checkpointMark: JournalMark { lock.withLock { journalMark } }
+
+    // MARK: Admission (before journaling)
+
+    /// Decides whether an add may be journaled. A new ledger takes the key at once, so a
+    /// concurrent add with another key is refused.
+    public func admitAdd(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
+        lock.withLock {
+            if var ledger = ledgers[entry.ledgerId] {
+                if ledger.key.isEmpty && !ledgerKey.isEmpty {
+                    ledger.key = ledgerKey
+                    ledgers[entry.ledgerId] = ledger
+                } else if ledger.key != ledgerKey {
+                    return .refused(.badKey)
+                }
+                if ledger.fenced && !recovery { return .refused(.fenced) }
+                return .accepted
+            }
+            ledgers[entry.ledgerId] = Ledger(key: ledgerKey)
+            return .accepted
+        }
+    }
+
+    /// Fences a ledger in memory at once (so no later add is admitted); the caller journals
+    /// the fence and replies after it is durable. An unknown ledger is created fenced.
+    public func admitFence(ledgerId: Int64, ledgerKey: [UInt8]) -> Admission {
+        lock.withLock {
+            if var ledger = ledgers[ledgerId] {
+                if !ledger.key.isEmpty && ledger.key != ledgerKey { return .refused(.badKey) }
+                if ledger.key.isEmpty { ledger.key = ledgerKey }
+                ledger.fenced = true
+                ledgers[ledgerId] = ledger
+            } else {
+                ledgers[ledgerId] = Ledger(key: ledgerKey, fenced: true)
+            }
+            return .accepted
+        }
+    }
+
+    // MARK: Applying durable records
+
+    /// Applies records that are durable in the journal, in order, and advances the mark.
+    public func apply(_ records: [JournalRecord], mark: JournalMark) {
+        var advanced: [(Int64, Int64)] = []
+        lock.withLock {
+            for record in records {
+                switch record {
+                case let .entry(key, entry):
+                    var ledger = ledgers[entry.ledgerId] ?? Ledger(key: key)
+                    if ledger.key.isEmpty { ledger.key = key }
+                    if case let .cached(old)? = ledger.entries[entry.entryId] { cachedBytes -= old.encodedLength }
+                    if case let .logged(logId, _, _)? = ledger.entries[entry.entryId] { release(logId) }
+                    ledger.entries[entry.entryId] = .cached(entry)
+                    cachedBytes += entry.encodedLength
+                    ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
+                    ledger.adds += 1
+                    if entry.lastAddConfirmed > ledger.lastAddConfirmed {
+                        ledger.lastAddConfirmed = entry.lastAddConfirmed
+                        advanced.append((entry.ledgerId, entry.lastAddConfirmed))
+                    }
+                    ledgers[entry.ledgerId] = ledger
+                case let .fence(ledgerId, key):
+                    var ledger = ledgers[ledgerId] ?? Ledger(key: key)
+                    if ledger.key.isEmpty { ledger.key = key }
+                    ledger.fenced = true
+                    ledgers[ledgerId] = ledger
+                }
+            }
+            journalMark = max(journalMark, mark)
+        }
+        if let listener = onLastAddConfirmed {
+            for (ledgerId, lac) in advanced { listener(ledgerId, lac) }
+        }
+    }
+
+    /// After replay: everything before `mark` (the new journal file's start) is applied.
+    public func setJournalMark(_ mark: JournalMark) { lock.withLock { journalMark = mark } }
+
+    // MARK: Reads
+
+    /// Reads entry `entryId` (-1: the last entry this bookie has) of a ledger.
+    public func read(ledgerId: Int64, entryId: Int64) throws -> ReadResult {
+        let location: Location? = try lock.withLock {
+            guard let ledger = ledgers[ledgerId] else { throw LookupMiss.noLedger }
+            let id = entryId == -1 ? ledger.lastEntryId : entryId
+            return ledger.entries[id]
+        }.self
+        switch location {
+        case nil: return .noSuchEntry
+        case let .cached(entry)?: return .entry(entry)
+        case let .logged(logId, offset, length)?:
+            let entry = try entryLogs.read(logId, offset: offset, length: length)
+            guard entry.ledgerId == ledgerId, entryId == -1 || entry.entryId == entryId else {
+                throw JournalError.io("index of entry log \(logId) points at the wrong entry")
+            }
+            return .entry(entry)
+        }
+    }
+
+    private enum LookupMiss: Error { case noLedger }
+
+    /// Like `read`, but an unknown ledger is `.noSuchLedger` rather than thrown.
+    public func lookup(ledgerId: Int64, entryId: Int64) throws -> ReadResult {
+        do { return try read(ledgerId: ledgerId, entryId: entryId) } catch LookupMiss.noLedger { return .noSuchLedger }
+    }
+
+    public func lastAddConfirmed(_ ledgerId: Int64) -> Int64? { lock.withLock { ledgers[ledgerId]?.lastAddConfirmed } }
+
+    public func isFenced(_ ledgerId: Int64) -> Bool { lock.withLock { ledgers[ledgerId]?.fenced ?? false } }
+
+    public var ledgerIds: [Int64] { lock.withLock { Array(ledgers.keys) } }
+
+    public func addCounts() -> [Int64: UInt64] { lock.withLock { ledgers.mapValues(\.adds) } }
+
+    // MARK: Checkpoint
+
+    /// Moves the write cache into a new entry log and records the journal position covered.
+    /// Returns the mark, so the caller can delete older journal files.
+    @discardableResult
+    public func checkpoint() throws -> JournalMark {
+        maintenance.lock()
+        defer { maintenance.unlock() }
+        let (snapshot, mark, logId) = lock.withLock { () -> ([StoredEntry], JournalMark, UInt64) in
+            var entries: [StoredEntry] = []
+            for ledger in ledgers.values {
+                for location in ledger.entries.values {
+                    if case let .cached(entry) = location { entries.append(entry) }
+                }
+            }
+            let id = nextEntryLogId
+            if !entries.isEmpty { nextEntryLogId += 1 }
+            return (entries, journalMark, id)
+        }
+        if !snapshot.isEmpty {
+            let sorted = snapshot.sorted { ($0.ledgerId, $0.entryId) < ($1.ledgerId, $1.entryId) }
+            let items = try entryLogs.write(id: logId, entries: sorted)
+            lock.withLock {
+                var live = 0
+                for (entry, item) in zip(sorted, items) {
+                    guard var ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
+                          current == entry else { continue }
+                    ledger.entries[entry.entryId] = .logged(logId: logId, offset: item.offset, length: item.length)
+                    ledgers[entry.ledgerId] = ledger
+                    cachedBytes -= entry.encodedLength
+                    live += 1
+                }
+                logIds.append(logId)
+                logOccupancy[logId] = (live, items.count)
+            }
+        }
+        try writeCheckpoint(mark: mark)
+        return mark
+    }
+
+    private func writeCheckpoint(mark: JournalMark) throws {
+        let (state, retired) = lock.withLock { () -> (CheckpointState, [UInt64]) in
+            let states = ledgers.map { id, ledger in
+                CheckpointState.LedgerState(ledgerId: id, keyHex: Hex.encode(ledger.key), fenced: ledger.fenced,
+                                            lastAddConfirmed: ledger.lastAddConfirmed)
+            }.sorted { $0.ledgerId < $1.ledgerId }
+            defer { retiredLogs.removeAll() }
+            return (CheckpointState(journalMark: mark, entryLogs: logIds, nextEntryLogId: nextEntryLogId, ledgers: states),
+                    retiredLogs)
+        }
+        try Durability.writeAtomically(state.encoded(), to: checkpointPath)
+        for id in retired { entryLogs.delete(id) }
+    }
+
+    // MARK: Garbage collection and compaction
+
+    private func release(_ logId: UInt64) {
+        if var occupancy = logOccupancy[logId] {
+            occupancy.live -= 1
+            logOccupancy[logId] = occupancy
+        }
+    }
+
+    /// Forgets ledgers (deleted from metadata); entry logs left without live entries are
+    /// retired, to be deleted after the next checkpoint.
+    public func dropLedgers(_ ids: [Int64]) {
+        lock.withLock {
+            for id in ids {
+                guard let ledger = ledgers.removeValue(forKey: id) else { continue }
+                for location in ledger.entries.values {
+                    switch location {
+                    case let .cached(entry): cachedBytes -= entry.encodedLength
+                    case let .logged(logId, _, _): release(logId)
+                    }
+                }
+            }
+            retireEmptyLogs()
+        }
+    }
+
+    private func retireEmptyLogs() {
+        for (id, occupancy) in logOccupancy where occupancy.live <= 0 {
+            logOccupancy.removeValue(forKey: id)
+            logIds.removeAll { $0 == id }
+            retiredLogs.append(id)
+        }
+    }
+
+    /// Rewrites entry logs whose live share is below `threshold` (0...1) into one new log.
+    /// Returns how many logs were compacted.
+    @discardableResult
+    public func compact(threshold: Double) throws -> Int {
+        maintenance.lock()
+        defer { maintenance.unlock() }
+        let victims = lock.withLock {
+            logOccupancy.filter { $0.value.total > 0 && Double($0.value.live) / Double($0.value.total) < threshold }.map(\.key)
+        }
+        guard !victims.isEmpty else { return 0 }
+        let victimSet = Set(victims)
+        let live: [(Int64, Int64, UInt64, Int64, UInt32)] = lock.withLock {
+            var result: [(Int64, Int64, UInt64, Int64, UInt32)] = []
+            for (ledgerId, ledger) in ledgers {
+                for (entryId, location) in ledger.entries {
+                    if case let .logged(logId, offset, length) = location, victimSet.contains(logId) {
+                        result.append((ledgerId, entryId, logId, offset, length))
+                    }
+                }
+            }
+            return result.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        }
+        let entries = try live.map { try entryLogs.read($0.2, offset: $0.3, length: $0.4) }
+        let newId = lock.withLock { () -> UInt64 in
+            defer { nextEntryLogId += 1 }
+            return nextEntryLogId
+        }
+        let items = entries.isEmpty ? [] : try entryLogs.write(id: newId, entries: entries)
+        let mark = lock.withLock { () -> JournalMark in
+            var moved = 0
+            for (reference, item) in zip(live, items) {
+                guard var ledger = ledgers[reference.0],
+                      case let .logged(logId, offset, _)? = ledger.entries[reference.1],
+                      logId == reference.2, offset == reference.3 else { continue }
+                ledger.entries[reference.1] = .logged(logId: newId, offset: item.offset, length: item.length)
+                ledgers[reference.0] = ledger
+                moved += 1
+            }
+            for id in victims {
+                logOccupancy.removeValue(forKey: id)
+                logIds.removeAll { $0 == id }
+                retiredLogs.append(id)
+            }
+            if !items.isEmpty {
+                logIds.append(newId)
+                logOccupancy[newId] = (moved, items.count)
+            }
+            return journalMark
+        }
+        try writeCheckpoint(mark: mark)
+        logger.info("compacted entry logs", metadata: ["logs": "\(victims.sorted())", "liveEntries": "\(items.count)"])
+        return victims.count
+    }
+
+    /// Entry log ids with their live and total entry counts (for stats and tests).
+    public func occupancy() -> [UInt64: (live: Int, total: Int)] { lock.withLock { logOccupancy } }
+}

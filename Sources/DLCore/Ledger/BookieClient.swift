@@ -1,0 +1,161 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Failures of talking to one bookie (as opposed to the bookie's own status codes).
+public enum BookieClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotConnect(String, reason: String)
+    case connectionClosed(String)
+    case timedOut(String, after: Duration)
+    case malformedResponse(String, reason: String)
+    case unauthorized(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotConnect(address, reason): return "cannot connect to bookie \(address): \(reason)"
+        case let .connectionClosed(address): return "connection to bookie \(address) closed"
+        case let .timedOut(address, after): return "bookie \(address) did not answer within \(after)"
+        case let .malformedResponse(address, reason): return "malformed response from bookie \(address): \(reason)"
+        case let .unauthorized(address): return "bookie \(address) refused the auth token"
+        }
+    }
+}
+
+/// One connection to one bookie. Requests are pipelined: each gets a request id and its
+/// response is matched by id, in whatever order it comes.
+public final class BookieClient: Sendable {
+    public typealias Callback = @Sendable (Result<BookieResponse, BookieClientError>) -> Void
+
+    public let address: String
+    private let channel: any Channel
+    private let handler: BookieClientHandler
+
+    /// Connects (and authenticates, when a token is given) within `timeout`.
+    public static func connect(_ address: String, group: any EventLoopGroup, authToken: [UInt8]? = nil,
+                               timeout: Duration = .seconds(5)) async throws(BookieClientError) -> BookieClient {
+        let parts = address.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else {
+            throw .cannotConnect(address, reason: "not host:port")
+        }
+        let handler = BookieClientHandler(address: address)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                    + timeout.components.attoseconds / 1_000_000_000))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .connect(host: String(parts[0]), port: port).get()
+        } catch {
+            throw .cannotConnect(address, reason: "\(error)")
+        }
+        let client = BookieClient(address: address, channel: channel, handler: handler)
+        if let authToken {
+            let response = try await client.send(.auth(token: authToken), timeout: timeout)
+            guard response.status == .ok else {
+                await client.close()
+                throw .unauthorized(address)
+            }
+        }
+        return client
+    }
+
+    private init(address: String, channel: any Channel, handler: BookieClientHandler) {
+        self.address = address
+        self.channel = channel
+        self.handler = handler
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends a request; `callback` runs once, on the connection's event loop.
+    public func send(_ request: BookieRequest, timeout: Duration? = nil, callback: @escaping Callback) {
+        let handler = self.handler
+        let channel = self.channel
+        channel.eventLoop.execute {
+            handler.send(request, on: channel, timeout: timeout, callback: callback)
+        }
+    }
+
+    public func send(_ request: BookieRequest, timeout: Duration? = nil) async throws(BookieClientError) -> BookieResponse {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<BookieResponse, BookieClientError>, Never>) in
+            send(request, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+/// The connection's pipeline end: owns the pending requests (confined to the event loop).
+final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let address: String
+    private var pending: [UInt64: BookieClient.Callback] = [:]
+    private var nextRequestId: UInt64 = 1
+    private var flushScheduled = false
+    private var closed = false
+
+    init(address: String) { self.address = address }
+
+    func send(_ request: BookieRequest, on channel: any Channel, timeout: Duration?, callback: @escaping BookieClient.Callback) {
+        guard !closed, channel.isActive else { return callback(.failure(.connectionClosed(address))) }
+        let id = nextRequestId
+        nextRequestId += 1
+        pending[id] = callback
+        var buffer = channel.allocator.buffer(capacity: 64)
+        WireCodec.encode(BookieFrame(requestId: id, message: request), into: &buffer)
+        channel.write(buffer, promise: nil)
+        if !flushScheduled {
+            flushScheduled = true
+            channel.eventLoop.execute { [self] in
+                flushScheduled = false
+                channel.flush()
+            }
+        }
+        if let timeout {
+            let address = self.address
+            let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+            channel.eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+                pending.removeValue(forKey: id)?(.failure(.timedOut(address, after: timeout)))
+            }
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let body = unwrapInboundIn(data)
+        do {
+            let frame = try WireCodec.decodeResponse(body)
+            pending.removeValue(forKey: frame.requestId)?(.success(frame.message))
+        } catch {
+            failAll(.malformedResponse(address, reason: "\(error)"))
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(.connectionClosed(address))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(.connectionClosed(address))
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: BookieClientError) {
+        closed = true
+        let callbacks = pending.values
+        pending.removeAll()
+        for callback in callbacks { callback(.failure(error)) }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Bookie
+import DLCore
+import Dispatch
+import Foundation
+import Logging
+
+struct BookieStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Run a bookie in the foreground (logs to stderr; SIGTERM or Ctrl-C stops it cleanly)."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @Option(name: .customLong("data-dir"), help: "Data directory (journal, entry logs, cookie).") var dataDir: String
+    @Option(help: "Port to listen on; with the host it is the bookie's identity.") var port: Int
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(name: .customLong("http-port"), help: "Serve Prometheus /metrics and /info on this port.") var httpPort: Int?
+    @Option(name: .customLong("auth-token"), help: "Require clients to present this token.") var authToken: String?
+    @Option(name: .customLong("disk-threshold"), help: "Used disk share above which the bookie turns read-only.")
+    var diskThreshold = 0.95
+    @Option(name: .customLong("disk-lower-threshold"), help: "Used disk share below which it turns writable again.")
+    var diskLowerThreshold = 0.90
+    @Option(name: .customLong("gc-interval"), help: "Seconds between garbage collections.") var gcInterval = 60.0
+    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints.") var checkpointInterval = 5.0
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
+        guard diskLowerThreshold < diskThreshold, diskThreshold <= 1, diskLowerThreshold > 0 else {
+            throw ValidationError("thresholds must keep 0 < --disk-lower-threshold < --disk-threshold <= 1")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "bookie")
+        var configuration: BookieConfiguration
+        do {
+            configuration = BookieConfiguration(dataDirectory: (dataDir as NSString).standardizingPath, port: port,
+                                                metadataURI: try cluster.metadataURI())
+        } catch {
+            throw ErrorReporter.report(error)
+        }
+        configuration.host = host
+        configuration.httpPort = httpPort
+        configuration.authToken = authToken
+        configuration.diskUsageThreshold = diskThreshold
+        configuration.diskUsageLowerThreshold = diskLowerThreshold
+        configuration.garbageCollectionInterval = .milliseconds(Int64(gcInterval * 1000))
+        configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
+        configuration.metadataOptions = cluster.storeOptions
+        let node: BookieNode
+        do {
+            node = try await BookieNode.start(configuration, logger: logger)
+        } catch {
+            throw ErrorReporter.report(error)
+        }
+        await SignalWaiter.wait(for: [SIGTERM, SIGINT])
+        logger.info("signal received; stopping")
+        await node.shutdown()
+    }
+}
+
+/// Waits for one of a set of signals (their default action is replaced).
+enum SignalWaiter {
+    static func wait(for signals: [Int32]) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let once = OnceFlag()
+            var sources: [any DispatchSourceSignal] = []
+            for number in signals {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    if once.take() { continuation.resume() }
+                }
+                source.resume()
+                sources.append(source)
+            }
+            SignalSources.keep(sources)
+        }
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var kept: [any DispatchSourceSignal] = []
+    private static let lock = NSLock()
+    static func keep(_ sources: [any DispatchSourceSignal]) { lock.withLock { kept += sources } }
+}
+
+/// True exactly once.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var taken = false
+    func take() -> Bool {
+        lock.withLock {
+            defer { taken = true }
+            return !taken
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import DLCore
+import Foundation
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run a local cluster: the metadata store and N bookies as separate processes.",
+        discussion: """
+            State lives under $DLCTL_HOME/sandbox (default ~/.dlctl/sandbox); other dlctl commands find \
+            the running sandbox there without flags. In the foreground, Ctrl-C stops everything; with \
+            --detach it runs in the background until 'dlctl sandbox stop'.
+            """,
+        subcommands: [SandboxStop.self, SandboxStatus.self, SandboxAddBookie.self]
+    )
+
+    @Option(help: "Number of bookies.") var bookies = 3
+    @Flag(help: "Run in the background; print the metadata URI once every bookie is up.") var detach = false
+    @Flag(name: .customLong("zookeeper"), help: "Keep metadata in a ZooKeeper server started for the sandbox.") var zooKeeper = false
+    @Option(name: .customLong("zk-uri"), help: "Keep metadata in this (running) ZooKeeper instead.") var zooKeeperURI: String?
+    @Flag(name: .customLong("no-restart"), help: "Do not restart bookies that exit.") var noRestart = false
+
+    func validate() throws {
+        guard (1...32).contains(bookies) else { throw ValidationError("--bookies must be within 1...32") }
+        if let zooKeeperURI {
+            guard case .zooKeeper = try MetadataURI(parsing: zooKeeperURI) else {
+                throw ValidationError("--zk-uri must be a zk:// URI")
+            }
+        }
+    }
+
+    func run() async throws {
+        let home = SandboxHome()
+        if let running = home.running() {
+            throw ErrorReporter.report(CommandFailure(.conflict,
+                "a sandbox is already running (supervisor pid \(running.supervisorPid ?? 0), metadata \(running.metadataURI)); "
+                + "stop it with 'dlctl sandbox stop'"))
+        }
+        if detach { return try await runDetached(home) }
+        let supervisor = SandboxSupervisor(options: .init(bookies: bookies, zooKeeper: zooKeeper, zooKeeperURI: zooKeeperURI,
+                                                          restart: !noRestart))
+        do {
+            try await supervisor.run { state in
+                Self.printReady(state, home: home)
+                print("Ctrl-C stops the sandbox.")
+                fflush(nil)
+            }
+        } catch {
+            throw ErrorReporter.report(error)
+        }
+    }
+
+    private func runDetached(_ home: SandboxHome) async throws {
+        try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+        let log = LogFile.appending(home.logFile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        var arguments = [ProcessLiveness.executable, "sandbox", "--bookies", "\(bookies)"]
+        if zooKeeper { arguments.append("--zookeeper") }
+        if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
+        if noRestart { arguments.append("--no-restart") }
+        process.arguments = arguments
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        let started = Date()
+        do { try process.run() } catch {
+            throw ErrorReporter.report(CommandFailure(.failed, "cannot start the sandbox supervisor: \(error)"))
+        }
+        // Ready when the supervisor has written a ready state naming itself.
+        while Date().timeIntervalSince(started) < 120 {
+            if let state = home.loadState(), state.ready, let pid = state.supervisorPid, ProcessLiveness.isAlive(pid) {
+                Self.printReady(state, home: home)
+                print(String(format: "started in %.2f s; stop with: dlctl sandbox stop", Date().timeIntervalSince(started)))
+                return
+            }
+            if !process.isRunning && home.running() == nil {
+                let tail = (try? String(contentsOfFile: home.logFile, encoding: .utf8))?
+                    .split(separator: "\n").last.map(String.init) ?? "no output"
+                throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not start: \(tail)"))
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ErrorReporter.report(CommandFailure(.unavailable, "the sandbox did not become ready within 120 s; see \(home.logFile)"))
+    }
+
+    static func printReady(_ state: SandboxState, home: SandboxHome) {
+        print("sandbox ready: \(state.bookies.count) bookies, metadata \(state.metadataURI)")
+        for spec in state.bookies { print("  bookie \(spec.id)  http :\(spec.httpPort)  data \(spec.dataDirectory)") }
+        print("dlctl commands use this sandbox by default (DLCTL_HOME=\((home.root as NSString).deletingLastPathComponent)).")
+        print("  dlctl bookie list      dlctl sandbox status")
+    }
+}
+
+struct SandboxStop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop the running sandbox and its bookies.")
+
+    func run() async throws {
+        let home = SandboxHome()
+        guard let state = home.running(), let pid = state.supervisorPid else {
+            print("no sandbox is running in \(home.root)")
+            return
+        }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(60)
+        while ProcessLiveness.isAlive(pid) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if ProcessLiveness.isAlive(pid) {
+            kill(pid, SIGKILL)
+            for spec in state.bookies { if let child = spec.pid { kill(child, SIGKILL) } }
+            if let zk = state.zooKeeper?.pid { kill(zk, SIGKILL) }
+            throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not stop within 60 s; killed it"))
+        }
+        print("sandbox stopped")
+    }
+}
+
+struct SandboxStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the sandbox's bookies; exit 0 only when every one is up.",
+        discussion: "Exit status 2 when no sandbox runs, 4 when some bookie is down."
+    )
+
+    @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
+    @Option(help: "Seconds before giving up on the metadata store.") var timeout = 10.0
+
+    struct Row: Encodable {
+        var index: Int
+        var id: String
+        var pid: Int32?
+        var process: String
+        var registration: String
+    }
+
+    func run() async throws {
+        let home = SandboxHome()
+        guard let state = home.running() else {
+            throw ErrorReporter.report(CommandFailure(.notFound, "no sandbox is running in \(home.root)"))
+        }
+        let cluster = try ClusterOptions.parse(["--uri", state.metadataURI, "--timeout", "\(timeout)"])
+        let output = self.output
+        try await reportingErrors(timeout: cluster.commandTimeout) {
+            let registered = try await cluster.withStore { store in
+                (available: Set(try await store.children(ClusterLayout.availableBookies)),
+                 readonly: Set(try await store.children(ClusterLayout.readOnlyBookies)))
+            }
+            let rows = state.bookies.map { spec in
+                Row(index: spec.index, id: spec.id, pid: spec.pid,
+                    process: spec.pid.map(ProcessLiveness.isAlive) == true ? "running" : "down",
+                    registration: registered.available.contains(spec.id) ? "available"
+                        : registered.readonly.contains(spec.id) ? "readonly" : "missing")
+            }
+            switch output {
+            case .json: try JSONOutput.print(rows)
+            case .table:
+                print("metadata \(state.metadataURI), supervisor pid \(state.supervisorPid ?? 0)")
+                Table.print(["BOOKIE", "ID", "PID", "PROCESS", "REGISTRATION"],
+                            rows.map { ["bookie-\($0.index)", $0.id, $0.pid.map(String.init) ?? "-", $0.process, $0.registration] })
+            }
+            let down = rows.filter { $0.process != "running" || $0.registration == "missing" }
+            if !down.isEmpty {
+                throw CommandFailure(.unavailable, "\(down.count) of \(rows.count) bookies are not up: "
+                                     + down.map { "bookie-\($0.index)" }.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+struct SandboxAddBookie: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add-bookie", abstract: "Add one more bookie to the running sandbox.")
+
+    func run() async throws {
+        let home = SandboxHome()
+        guard let state = home.running(), let pid = state.supervisorPid else {
+            throw ErrorReporter.report(CommandFailure(.notFound, "no sandbox is running in \(home.root)"))
+        }
+        let before = state.bookies.count
+        let request = home.requestsDirectory + "/add-bookie-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: request, contents: nil) else {
+            throw ErrorReporter.report(CommandFailure(.failed, "cannot write \(request)"))
+        }
+        kill(pid, SIGUSR1)
+        let cluster = try ClusterOptions.parse(["--uri", state.metadataURI, "--timeout", "60"])
+        try await reportingErrors(timeout: .seconds(60)) {
+            while true {
+                if let now = home.loadState(), now.bookies.count > before, let added = now.bookies.last {
+                    let registered = try await cluster.withStore { try await $0.exists(BookieRegistration.path(added.id, .available)) }
+                    if registered != nil {
+                        print("added bookie-\(added.index) \(added.id)")
+                        return
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+import Bookie
+import DLCore
+import Foundation
+
+/// Runs a local cluster: the metadata store (embedded, or a ZooKeeper server it starts or is
+/// given) and bookies as separate `dlctl bookie start` processes on free loopback ports.
+/// It restarts a bookie that dies, adds one on request (SIGUSR1 with a request file), and on
+/// SIGINT/SIGTERM stops them all.
+final class SandboxSupervisor: @unchecked Sendable {
+    struct Options {
+        var bookies: Int
+        var zooKeeper: Bool
+        var zooKeeperURI: String?
+        var restart: Bool
+    }
+
+    enum Event: Sendable {
+        case signal(Int32)
+        case exited(index: Int, status: Int32)
+        case restartDue
+    }
+
+    private let home = SandboxHome()
+    private let options: Options
+    private var state: SandboxState
+    private var processes: [Int: Process] = [:]
+    private var zooKeeperProcess: Process?
+    private var stopping = false
+    private var restartDelays: [Int: Double] = [:]
+    private let events: AsyncStream<Event>
+    private let emit: AsyncStream<Event>.Continuation
+    private var lockFd: Int32 = -1
+
+    init(options: Options) {
+        self.options = options
+        self.state = SandboxState(metadataURI: "", supervisorPid: getpid(), ready: false, bookies: [], zooKeeper: nil)
+        (events, emit) = AsyncStream<Event>.makeStream()
+    }
+
+    private func log(_ text: String) {
+        FileHandle.standardError.write(Data("sandbox: \(text)\n".utf8))
+    }
+
+    /// Brings the cluster up, reports it with `ready`, and supervises until told to stop.
+    func run(ready: (SandboxState) -> Void) async throws {
+        try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: home.requestsDirectory, withIntermediateDirectories: true)
+        lockFd = open(home.lockFile, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lockFd >= 0, flock(lockFd, LOCK_EX | LOCK_NB) == 0 else {
+            throw CommandFailure(.conflict, "a sandbox is already running in \(home.root); stop it with 'dlctl sandbox stop'")
+        }
+        for number in [SIGINT, SIGTERM, SIGUSR1, SIGHUP] { listen(number) }
+        do {
+            try await start()
+        } catch {
+            await stopAll()
+            throw error
+        }
+        ready(state)
+        for await event in events {
+            switch event {
+            case .signal(SIGUSR1):
+                await addRequestedBookies()
+            case .signal(SIGHUP):
+                continue
+            case .restartDue:
+                for index in pendingRestarts where processes[index]?.isRunning != true {
+                    do { try spawnBookie(index) } catch { log("could not restart bookie-\(index): \(error)") }
+                }
+                pendingRestarts.removeAll()
+                try? home.save(state)
+            case .signal:
+                await stopAll()
+                return
+            case let .exited(index, status):
+                guard !stopping, options.restart else { continue }
+                let delay = restartDelays[index, default: 0.5]
+                restartDelays[index] = min(delay * 2, 30)
+                log("bookie-\(index) exited with status \(status); restarting in \(delay) s")
+                pendingRestarts.insert(index)
+                let emit = self.emit
+                Task {
+                    try? await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+                    emit.yield(.restartDue)
+                }
+            }
+        }
+    }
+
+    private var pendingRestarts: Set<Int> = []
+
+    private func listen(_ number: Int32) {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        let emit = self.emit
+        source.setEventHandler { emit.yield(.signal(number)) }
+        source.resume()
+        SignalSources.keep([source])
+    }
+
+    private func start() async throws {
+        let previous = home.loadState()
+        let uri: String
+        if let given = options.zooKeeperURI {
+            uri = given
+        } else if options.zooKeeper {
+            uri = try await startZooKeeper(previousPort: previous?.zooKeeper?.port)
+        } else {
+            uri = home.metadataDatabase
+        }
+        state.metadataURI = uri
+        let metadataURI = try MetadataURI(parsing: uri)
+        let store = try await metadataURI.open(options: .init(operationTimeout: .seconds(60)))
+        _ = try await ClusterLayout.initialize(store)
+        // Keep each bookie's port: its identity (and cookie) is host:port.
+        let reusable = previous?.metadataURI == uri ? previous?.bookies ?? [] : []
+        for index in 0..<max(options.bookies, 0) {
+            let spec = try reusable.first { $0.index == index } ?? newSpec(index)
+            state.bookies.append(SandboxState.BookieSpec(index: index, port: spec.port, httpPort: spec.httpPort,
+                                                         dataDirectory: spec.dataDirectory, pid: nil))
+        }
+        try home.save(state)
+        for spec in state.bookies { try spawnBookie(spec.index) }
+        try await waitForRegistration(store, ids: state.bookies.map(\.id))
+        await store.close()
+        state.ready = true
+        try home.save(state)
+    }
+
+    private func newSpec(_ index: Int) throws -> SandboxState.BookieSpec {
+        // A data directory from an earlier run keeps its identity (its cookie names host:port).
+        if let data = FileManager.default.contents(atPath: home.bookieDirectory(index) + "/" + CookieCheck.fileName),
+           let cookie = try? Cookie(decoding: Array(data)), let port = cookie.bookieId.split(separator: ":").last.flatMap({ Int($0) }) {
+            return SandboxState.BookieSpec(index: index, port: port, httpPort: try FreePort.next(),
+                                           dataDirectory: home.bookieDirectory(index), pid: nil)
+        }
+        var port = try FreePort.next()
+        var httpPort = try FreePort.next()
+        while httpPort == port { httpPort = try FreePort.next() }
+        let used = Set(state.bookies.flatMap { [$0.port, $0.httpPort] })
+        while used.contains(port) || used.contains(httpPort) {
+            port = try FreePort.next()
+            httpPort = try FreePort.next()
+        }
+        return SandboxState.BookieSpec(index: index, port: port, httpPort: httpPort, dataDirectory: home.bookieDirectory(index), pid: nil)
+    }
+
+    private func spawnBookie(_ index: Int) throws {
+        guard let position = state.bookies.firstIndex(where: { $0.index == index }) else { return }
+        let spec = state.bookies[position]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessLiveness.executable)
+        process.arguments = ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)",
+                             "--http-port", "\(spec.httpPort)", "--uri", state.metadataURI]
+        let logHandle = LogFile.appending(home.bookieLog(index))
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        process.standardInput = FileHandle.nullDevice
+        let emit = self.emit
+        process.terminationHandler = { finished in
+            emit.yield(.exited(index: index, status: finished.terminationStatus))
+        }
+        try process.run()
+        processes[index] = process
+        state.bookies[position].pid = process.processIdentifier
+    }
+
+    /// Waits (up to a minute) until every bookie in `ids` is registered as available.
+    private func waitForRegistration(_ store: any MetadataStore, ids: [String]) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        let changes = try await store.watchChildren(ClusterLayout.availableBookies)
+        var iterator = changes.makeAsyncIterator()
+        while true {
+            let registered = Set(try await store.children(ClusterLayout.availableBookies))
+            if Set(ids).isSubset(of: registered) { return }
+            for spec in state.bookies where ids.contains(spec.id) {
+                if let process = processes[spec.index], !process.isRunning {
+                    let tail = (try? String(contentsOfFile: home.bookieLog(spec.index), encoding: .utf8))?
+                        .split(separator: "\n").last.map(String.init) ?? ""
+                    throw CommandFailure(.failed, "bookie-\(spec.index) exited while starting: \(tail)")
+                }
+            }
+            if ContinuousClock.now >= deadline {
+                throw CommandFailure(.unavailable, "bookies did not register within 60 s; see \(home.root)/bookie-*.log")
+            }
+            // Woken by the next registration; the timer bounds the wait for a bookie that died.
+            let timer = Task {
+                try? await Task.sleep(for: .milliseconds(500))
+                return MetadataEvent.childrenChanged("")
+            }
+            _ = await iterator.next()
+            timer.cancel()
+        }
+    }
+
+    private func addRequestedBookies() async {
+        let requests = (try? FileManager.default.contentsOfDirectory(atPath: home.requestsDirectory)) ?? []
+        for request in requests where request.hasPrefix("add-bookie-") {
+            try? FileManager.default.removeItem(atPath: home.requestsDirectory + "/" + request)
+            do {
+                let index = (state.bookies.map(\.index).max() ?? -1) + 1
+                let spec = try newSpec(index)
+                state.bookies.append(spec)
+                try spawnBookie(index)
+                try home.save(state)
+                log("added bookie-\(index) (\(spec.id))")
+            } catch {
+                log("could not add a bookie: \(error)")
+            }
+        }
+    }
+
+    private func stopAll() async {
+        stopping = true
+        for process in processes.values where process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(20)
+        for process in processes.values {
+            while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        if let zooKeeperProcess, zooKeeperProcess.isRunning {
+            zooKeeperProcess.terminate()
+            zooKeeperProcess.waitUntilExit()
+        }
+        for index in state.bookies.indices { state.bookies[index].pid = nil }
+        state.supervisorPid = nil
+        state.ready = false
+        try? home.save(state)
+        if lockFd >= 0 { close(lockFd) }
+    }
+
+    // MARK: ZooKeeper
+
+    private func startZooKeeper(previousPort: Int?) async throws -> String {
+        let jar = "/usr/share/java/zookeeper.jar"
+        guard FileManager.default.fileExists(atPath: jar) else {
+            throw CommandFailure(.failed, "ZooKeeper is not installed (apt-get install zookeeper), or pass --zk-uri")
+        }
+        let port = try previousPort ?? FreePort.next()
+        let directory = home.zooKeeperDirectory
+        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        let config = """
+            tickTime=1000
+            dataDir=\(directory)/data
+            clientPort=\(port)
+            clientPortAddress=127.0.0.1
+            maxClientCnxns=0
+            admin.enableServer=false
+            4lw.commands.whitelist=ruok,srvr
+            """
+        try config.write(toFile: directory + "/zoo.cfg", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/java")
+        process.arguments = ["-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", "\(directory):\(jar)",
+                             "org.apache.zookeeper.server.quorum.QuorumPeerMain", directory + "/zoo.cfg"]
+        let logHandle = LogFile.appending(directory + "/zookeeper.log")
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        zooKeeperProcess = process
+        state.zooKeeper = SandboxState.ZooKeeperSpec(port: port, pid: process.processIdentifier, started: true)
+        return "zk://127.0.0.1:\(port)/dlctl"
+    }
+}
