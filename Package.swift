@@ -47,8 +47,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "TestSupport", dependencies: ["DLCore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "DLCore", .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "DLCoreTests", dependencies: ["DLCore", "TestSupport"]),
+        .testTarget(name: "BookieTests", dependencies: [
+            "Bookie", "DLCore", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "dlctlTests", dependencies: ["DLCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

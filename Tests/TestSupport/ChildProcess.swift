@@ -65,6 +65,17 @@ public final class ChildProcess: @unchecked Sendable {
         return true
     }
 
+    /// Waits until stderr holds `text`; false at the deadline or at exit.
+    public func waitForError(containing text: String, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !stderrText.contains(text) {
+            if exited || !condition.wait(until: deadline) { return stderrText.contains(text) }
+        }
+        return true
+    }
+
     /// Waits for exit; kills the process and returns nil at the deadline.
     @discardableResult
     public func waitForExit(timeout: TimeInterval) -> Int32? {

@@ -1,3 +1,4 @@
+import DLCore
 import Foundation
 import Testing
 import TestSupport

@@ -13,7 +13,7 @@ public enum JournalRecord: Equatable, Sendable {
     static let framingLength = 8
     static let maxBodyLength = WireCodec.maxFrameLength
 
-    var ledgerId: Int64 {
+    public var ledgerId: Int64 {
         switch self {
         case let .entry(_, entry): return entry.ledgerId
         case let .fence(ledgerId, _): return ledgerId

@@ -14,14 +14,15 @@ public final class BookieService: Sendable {
     public let journal: Journal
     public let counters = BookieCounters()
     let longPolls = LongPolls()
-    private let readPool: NIOThreadPool
+    /// Reads from entry logs run here, off the event loops; nil runs them inline (tests).
+    private let readPool: NIOThreadPool?
     private let readOnly = Atomic<Bool>(false)
     /// Adds are refused with tooManyRequests while the write cache holds more than this.
     private let maxWriteCacheBytes: Int
     public let authToken: [UInt8]?
     private let logger: Logger
 
-    public init(bookieId: String, storage: LedgerStorage, journal: Journal, readPool: NIOThreadPool,
+    public init(bookieId: String, storage: LedgerStorage, journal: Journal, readPool: NIOThreadPool?,
                 authToken: [UInt8]?, maxWriteCacheBytes: Int = 512 * 1024 * 1024, logger: Logger) {
         self.bookieId = bookieId
         self.storage = storage
@@ -101,7 +102,7 @@ public final class BookieService: Sendable {
         let storage = self.storage
         let counters = self.counters
         let logger = self.logger
-        readPool.submit { state in
+        let work: @Sendable (NIOThreadPool.WorkItemState) -> Void = { state in
             guard state == .active else {
                 return respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
             }
@@ -121,6 +122,7 @@ public final class BookieService: Sendable {
                 respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
             }
         }
+        if let readPool { readPool.submit(work) } else { work(.active) }
     }
 
     /// Fences at once in memory, journals the fence, and reads only once it is durable.

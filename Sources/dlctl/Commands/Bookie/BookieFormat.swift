@@ -13,9 +13,11 @@ struct BookieFormat: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @Option(name: .customLong("data-dir"), help: "The bookie's data directory.") var dataDir: String
     @Flag(help: "Wipe even when the directory holds data.") var force = false
+    @Option(name: .customLong("bookie-id"), help: "Release this identity (host:port) when the directory has no cookie left.")
+    var bookieId: String?
 
     func run() async throws {
-        let (cluster, directory, force) = (self.cluster, (self.dataDir as NSString).standardizingPath, self.force)
+        let (cluster, directory, force, givenId) = (self.cluster, (self.dataDir as NSString).standardizingPath, self.force, self.bookieId)
         try await reportingErrors(timeout: cluster.commandTimeout) {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
             let lockFd = open(directory + "/LOCK", O_RDWR | O_CLOEXEC)
@@ -31,11 +33,11 @@ struct BookieFormat: AsyncParsableCommand {
             let cookieData = FileManager.default.contents(atPath: directory + "/" + CookieCheck.fileName)
             let cookie = try cookieData.map { try Cookie(decoding: Array($0)) }
             for name in contents { try FileManager.default.removeItem(atPath: directory + "/" + name) }
-            if let cookie {
+            if let id = cookie?.bookieId ?? givenId {
                 try await cluster.withStore { store in
-                    try? await store.delete(ClusterLayout.cookiePath(cookie.bookieId), expectedVersion: nil)
+                    try? await store.delete(ClusterLayout.cookiePath(id), expectedVersion: nil)
                 }
-                print("formatted \(directory); bookie \(cookie.bookieId) may join again as a new bookie")
+                print("formatted \(directory); bookie \(id) may join again as a new bookie")
             } else {
                 print("formatted \(directory)")
             }

@@ -1,0 +1,259 @@
+import DLCore
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+import TestSupport
+
+/// A bookie as a real process: durability across kill -9, fencing across restarts, identity
+/// checks, connection isolation and long polls.
+@Suite struct BookieProcessTests {
+    static let key = Array("process-test".utf8)
+
+    /// Adds `entries` with up to `window` in flight; returns the ids acknowledged ok. Calls
+    /// `onAcked` with the running count after each acknowledgement.
+    static func pipelinedAdds(_ client: BookieClient, _ entries: [StoredEntry], window: Int,
+                              onAcked: @escaping @Sendable (Int) -> Void = { _ in }) async -> [Int64] {
+        let state = Mutex<(acked: [Int64], next: Int, inFlight: Int, finished: Bool)>(([], 0, 0, false))
+        return await withCheckedContinuation { (continuation: CheckedContinuation<[Int64], Never>) in
+            @Sendable func pump() {
+                var toSend: [StoredEntry] = []
+                let done: [Int64]? = state.withLock { s in
+                    while s.inFlight < window && s.next < entries.count {
+                        toSend.append(entries[s.next])
+                        s.next += 1
+                        s.inFlight += 1
+                    }
+                    if s.inFlight == 0 && s.next >= entries.count && !s.finished {
+                        s.finished = true
+                        return s.acked
+                    }
+                    return nil
+                }
+                if let done { continuation.resume(returning: done) }
+                for entry in toSend {
+                    client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: .seconds(30)) { result in
+                        let count: Int? = state.withLock { s in
+                            s.inFlight -= 1
+                            if case let .success(response) = result, response.status == .ok {
+                                s.acked.append(entry.entryId)
+                                return s.acked.count
+                            }
+                            return nil
+                        }
+                        if let count { onAcked(count) }
+                        pump()
+                    }
+                }
+            }
+            pump()
+        }
+    }
+
+    @Test func killNineLosesNothingAcknowledged() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        try cluster.start("b")
+        let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
+        let entries = TestEntries.make(ledgerId: ledgerId, count: 40_000, payloadSize: 100)
+        let client = try await cluster.client("b")
+        let killed = Atomic<Bool>(false)
+        let acked = await Self.pipelinedAdds(client, entries, window: 2000) { count in
+            if count >= 10_000 && !killed.exchange(true, ordering: .relaxed) {
+                cluster.processes["b"]?.kill(SIGKILL)
+            }
+        }
+        await client.close()
+        #expect(acked.count >= 10_000, "only \(acked.count) acknowledged before the kill")
+        #expect(acked.count < entries.count, "the kill came after everything was acknowledged")
+        cluster.kill("b")
+        try cluster.start("b")
+        let reader = try await cluster.client("b")
+        for entryId in acked {
+            let response = try await reader.send(.read(ledgerId: ledgerId, entryId: entryId, fence: false, ledgerKey: Self.key))
+            guard case let .read(.ok, _, _, entry?) = response else {
+                Issue.record("acknowledged entry \(entryId) is gone: \(response.status)")
+                break
+            }
+            #expect(entry.hasValidDigest)
+            #expect(entry == entries[Int(entryId)])
+        }
+        await reader.close()
+    }
+
+    @Test func tornJournalTailsNeverStopAStartNorServeCorruption() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        let slowCheckpoints = ["--checkpoint-interval", "3600"]
+        try cluster.start("b", extraArguments: slowCheckpoints)
+        let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
+        let entries = TestEntries.make(ledgerId: ledgerId, count: 200, payloadSize: 300)
+        let client = try await cluster.client("b")
+        for entry in entries {
+            let response = try await client.send(.add(ledgerKey: Self.key, entry: entry, recovery: false))
+            #expect(response.status == .ok)
+        }
+        await client.close()
+        cluster.kill("b")
+        let data = cluster.dataDirectory("b")
+        let pristine = cluster.directory.file("pristine")
+        try FileManager.default.copyItem(atPath: data, toPath: pristine)
+        let journals = try FileManager.default.contentsOfDirectory(atPath: pristine + "/journal").sorted()
+        let lastJournal = try #require(journals.last)
+        let journalBytes = try Array(Data(contentsOf: URL(fileURLWithPath: pristine + "/journal/" + lastJournal)))
+        let used = journalBytes.lastIndex { $0 != 0 }.map { $0 + 1 } ?? 0
+        #expect(used > 200 * 300)
+        var damages: [(String, ([UInt8]) -> [UInt8])] = []
+        for cut in [used - 1, used - 37, used - 300, used - 333, used / 2, used / 2 + 17, 9] {
+            damages.append(("truncate at \(cut)", { Array($0.prefix(cut)) }))
+        }
+        for flip in [used - 2, used - 150, used - 700, used - 1000] {
+            damages.append(("flip byte \(flip)", { bytes in
+                var copy = bytes
+                copy[flip] ^= 0x5A
+                return copy
+            }))
+        }
+        for (label, damage) in damages {
+            try? FileManager.default.removeItem(atPath: data)
+            try FileManager.default.copyItem(atPath: pristine, toPath: data)
+            try Data(damage(journalBytes)).write(to: URL(fileURLWithPath: data + "/journal/" + lastJournal))
+            try cluster.start("b", extraArguments: slowCheckpoints)
+            let reader = try await cluster.client("b")
+            var present = 0
+            var sawGap = false
+            for entry in entries {
+                let response = try await reader.send(.read(ledgerId: ledgerId, entryId: entry.entryId, fence: false, ledgerKey: Self.key))
+                switch response {
+                case let .read(.ok, _, _, read?):
+                    #expect(read == entry && read.hasValidDigest, "\(label): entry \(entry.entryId) differs")
+                    #expect(!sawGap, "\(label): entry \(entry.entryId) after a missing one")
+                    present += 1
+                case .read(.noSuchEntry, _, _, _), .read(.noSuchLedger, _, _, _):
+                    sawGap = true
+                default:
+                    Issue.record("\(label): entry \(entry.entryId) answered \(response.status)")
+                }
+            }
+            #expect(present > 0 || label.contains("at 9"), "\(label): nothing survived")
+            await reader.close()
+            cluster.kill("b")
+        }
+    }
+
+    @Test func fencedLedgerRefusesNormalAddsAlsoAfterRestart() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        try cluster.start("b")
+        let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
+        let entries = TestEntries.make(ledgerId: ledgerId, count: 8)
+        var client = try await cluster.client("b")
+        for entry in entries.prefix(4) {
+            #expect(try await client.send(.add(ledgerKey: Self.key, entry: entry, recovery: false)).status == .ok)
+        }
+        let wrongKey = try await client.send(.read(ledgerId: ledgerId, entryId: -1, fence: true, ledgerKey: Array("bad".utf8)))
+        #expect(wrongKey.status == .badKey)
+        let fence = try await client.send(.read(ledgerId: ledgerId, entryId: -1, fence: true, ledgerKey: Self.key))
+        guard case let .read(.ok, _, lastId, last?) = fence else { Issue.record("fence read: \(fence)"); return }
+        #expect(lastId == 3 && last == entries[3])
+        #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[4], recovery: false)).status == .fenced)
+        #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[4], recovery: true)).status == .ok)
+        await client.close()
+        for signal in [SIGKILL, SIGTERM] {
+            cluster.kill("b", signal: signal)
+            try cluster.start("b")
+            client = try await cluster.client("b")
+            #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[5], recovery: false)).status == .fenced)
+            #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[5], recovery: true)).status == .ok)
+            let read = try await client.send(.read(ledgerId: ledgerId, entryId: 4, fence: false, ledgerKey: Self.key))
+            #expect(read.status == .ok)
+            await client.close()
+        }
+        // Fencing a ledger this bookie never saw creates it fenced.
+        client = try await cluster.client("b")
+        let unknown = try await client.send(.read(ledgerId: ledgerId + 1000, entryId: 0, fence: true, ledgerKey: Self.key))
+        #expect(unknown.status == .noSuchEntry)
+        let late = TestEntries.make(ledgerId: ledgerId + 1000, count: 1)[0]
+        #expect(try await client.send(.add(ledgerKey: Self.key, entry: late, recovery: false)).status == .fenced)
+        await client.close()
+    }
+
+    @Test func aWipedDataDirectoryRefusesToStart() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        try cluster.start("b")
+        cluster.kill("b", signal: SIGTERM)
+        let data = cluster.dataDirectory("b")
+        for name in try FileManager.default.contentsOfDirectory(atPath: data) {
+            try FileManager.default.removeItem(atPath: data + "/" + name)
+        }
+        let refused = try cluster.start("b", expectFailure: true)
+        #expect(refused.waitForExit(timeout: 60) == 5)
+        #expect(refused.stderr.contains("no cookie"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        // Formatting releases the identity; it then starts as a new, empty bookie.
+        let format = try ChildProcess.run(Binaries.dlctl, ["bookie", "format", "--data-dir", data, "--force",
+                                                                    "--bookie-id", cluster.address("b"), "--uri", cluster.metadataURI])
+        #expect(format.status == 0, "\(format.stderr)")
+        try cluster.start("b")
+    }
+
+    @Test func aMalformedFrameClosesOnlyItsConnection() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        try cluster.start("b")
+        let good = try await cluster.client("b")
+        let bad = try await cluster.client("b")
+        let rawChannel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: Int(cluster.address("b").split(separator: ":")[1])!).get()
+        var garbage = ByteBuffer()
+        garbage.writeInteger(UInt32(20))
+        garbage.writeBytes([UInt8](repeating: 0xEE, count: 20))
+        try await rawChannel.writeAndFlush(garbage)
+        try await rawChannel.closeFuture.get()
+        var oversized = ByteBuffer()
+        oversized.writeInteger(UInt32(64 * 1024 * 1024))
+        let second = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: Int(cluster.address("b").split(separator: ":")[1])!).get()
+        try await second.writeAndFlush(oversized)
+        try await second.closeFuture.get()
+        #expect(try await good.send(.info).status == .ok)
+        #expect(try await bad.send(.info).status == .ok)
+        await good.close()
+        await bad.close()
+    }
+
+    @Test func longPollWakesOnANewLACAndTimesOutOnTime() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        try cluster.start("b")
+        let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
+        let entries = TestEntries.make(ledgerId: ledgerId, count: 3)
+        let writer = try await cluster.client("b")
+        let poller = try await cluster.client("b")
+        #expect(try await poller.send(.readLAC(ledgerId: ledgerId, previous: -1, timeoutMillis: 0, piggyback: false)).status == .noSuchLedger)
+        #expect(try await writer.send(.add(ledgerKey: Self.key, entry: entries[0], recovery: false)).status == .ok)
+        // Parked until entry 1 (carrying LAC 0) lands, well before its 20 s timeout.
+        let parked = Task { () -> (BookieResponse, Duration) in
+            let start = ContinuousClock.now
+            let response = try await poller.send(.readLAC(ledgerId: ledgerId, previous: -1, timeoutMillis: 20_000, piggyback: true))
+            return (response, ContinuousClock.now - start)
+        }
+        #expect(try await writer.send(.add(ledgerKey: Self.key, entry: entries[1], recovery: false)).status == .ok)
+        let (woken, waited) = try await parked.value
+        guard case let .readLAC(.ok, _, lac, piggybacked) = woken else { Issue.record("\(woken)"); return }
+        #expect(lac == 0)
+        #expect(piggybacked == entries[0])
+        #expect(waited < .seconds(5), "woke after \(waited)")
+        // Nothing newer comes: the poll answers with the current LAC at its timeout.
+        let start = ContinuousClock.now
+        let idle = try await poller.send(.readLAC(ledgerId: ledgerId, previous: 0, timeoutMillis: 300, piggyback: false))
+        let elapsed = ContinuousClock.now - start
+        guard case let .readLAC(.ok, _, idleLAC, nil) = idle else { Issue.record("\(idle)"); return }
+        #expect(idleLAC == 0)
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(5), "timed out after \(elapsed)")
+        await writer.close()
+        await poller.close()
+    }
+}

@@ -1,0 +1,105 @@
+import Bookie
+import DLCore
+import Foundation
+import Logging
+import Testing
+import TestSupport
+
+@Suite struct LedgerStorageTests {
+    let logger = Logger(label: "test")
+    static let key = Array("storage-test".utf8)
+
+    func records(_ entries: [StoredEntry]) -> [JournalRecord] { entries.map { .entry(ledgerKey: Self.key, entry: $0) } }
+
+    @Test func entriesSurviveCheckpointAndReopen() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        let first = TestEntries.make(ledgerId: 1, count: 50)
+        let second = TestEntries.make(ledgerId: 2, count: 30, payloadSize: 3000)
+        do {
+            let storage = try LedgerStorage(directory: directory.path, logger: logger)
+            storage.apply(records(first), mark: JournalMark(fileId: 1, offset: 100))
+            try storage.checkpoint()
+            storage.apply(records(second), mark: JournalMark(fileId: 1, offset: 200))
+            try storage.checkpoint()
+            #expect(storage.writeCacheBytes == 0)
+        }
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        #expect(reopened.checkpointMark == JournalMark(fileId: 1, offset: 200))
+        for entry in first + second {
+            guard case let .entry(read) = try reopened.lookup(ledgerId: entry.ledgerId, entryId: entry.entryId) else {
+                Issue.record("missing \(entry.ledgerId):\(entry.entryId)")
+                continue
+            }
+            #expect(read == entry)
+        }
+        guard case let .entry(last) = try reopened.lookup(ledgerId: 1, entryId: -1) else { Issue.record("no last entry"); return }
+        #expect(last.entryId == 49)
+        #expect(reopened.lastAddConfirmed(1) == 48)
+        if case .noSuchEntry = try reopened.lookup(ledgerId: 1, entryId: 50) {} else { Issue.record("entry 50 should be absent") }
+        if case .noSuchLedger = try reopened.lookup(ledgerId: 99, entryId: 0) {} else { Issue.record("ledger 99 should be unknown") }
+    }
+
+    @Test func corruptEntryLogReadsAreErrorsNotNegatives() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        let storage = try LedgerStorage(directory: directory.path, logger: logger)
+        storage.apply(records(TestEntries.make(ledgerId: 3, count: 10)), mark: JournalMark(fileId: 1, offset: 1))
+        try storage.checkpoint()
+        let log = storage.entryLogs.logPath(storage.entryLogs.listOnDisk()[0])
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: log)))
+        bytes[bytes.count - 5] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: log))
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        #expect(throws: (any Error).self) { try reopened.lookup(ledgerId: 3, entryId: 9) }
+        guard case .entry = try reopened.lookup(ledgerId: 3, entryId: 0) else { Issue.record("intact entry unreadable"); return }
+    }
+
+    @Test func fencesAndKeysPersist() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        do {
+            let storage = try LedgerStorage(directory: directory.path, logger: logger)
+            let entry = TestEntries.make(ledgerId: 5, count: 1)[0]
+            #expect(storage.admitAdd(ledgerKey: Self.key, entry: entry, recovery: false) == .accepted)
+            #expect(storage.admitAdd(ledgerKey: Array("other".utf8), entry: entry, recovery: false) == .refused(.badKey))
+            #expect(storage.admitFence(ledgerId: 5, ledgerKey: Self.key) == .accepted)
+            #expect(storage.admitAdd(ledgerKey: Self.key, entry: entry, recovery: false) == .refused(.fenced))
+            #expect(storage.admitAdd(ledgerKey: Self.key, entry: entry, recovery: true) == .accepted)
+            storage.apply([.fence(ledgerId: 5, ledgerKey: Self.key)], mark: JournalMark(fileId: 1, offset: 10))
+            try storage.checkpoint()
+        }
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        #expect(reopened.isFenced(5))
+        let entry = TestEntries.make(ledgerId: 5, count: 1)[0]
+        #expect(reopened.admitAdd(ledgerKey: Self.key, entry: entry, recovery: false) == .refused(.fenced))
+        #expect(reopened.admitAdd(ledgerKey: Array("other".utf8), entry: entry, recovery: true) == .refused(.badKey))
+    }
+
+    @Test func droppedLedgersAreCollectedAndLogsCompacted() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        let storage = try LedgerStorage(directory: directory.path, logger: logger)
+        let keep = TestEntries.make(ledgerId: 10, count: 10)
+        let dropMostly = TestEntries.make(ledgerId: 11, count: 90)
+        storage.apply(records(keep + dropMostly), mark: JournalMark(fileId: 1, offset: 1))
+        try storage.checkpoint()
+        let onlyLedger = TestEntries.make(ledgerId: 12, count: 5)
+        storage.apply(records(onlyLedger), mark: JournalMark(fileId: 1, offset: 2))
+        try storage.checkpoint()
+        #expect(storage.entryLogs.listOnDisk().count == 2)
+        storage.dropLedgers([11, 12])
+        try storage.checkpoint()
+        // The log of ledger 12 alone is gone; the mixed one is 10% live.
+        #expect(storage.entryLogs.listOnDisk().count == 1)
+        #expect(try storage.compact(threshold: 0.5) == 1)
+        let logs = storage.entryLogs.listOnDisk()
+        #expect(logs.count == 1)
+        #expect(storage.occupancy()[logs[0]]?.live == 10)
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        for entry in keep {
+            guard case let .entry(read) = try reopened.lookup(ledgerId: 10, entryId: entry.entryId) else {
+                Issue.record("lost \(entry.entryId)")
+                continue
+            }
+            #expect(read == entry)
+        }
+        if case .noSuchLedger = try reopened.lookup(ledgerId: 11, entryId: 0) {} else { Issue.record("ledger 11 still there") }
+    }
+}
