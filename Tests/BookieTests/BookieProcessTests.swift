@@ -11,46 +11,6 @@ import TestSupport
 @Suite struct BookieProcessTests {
     static let key = Array("process-test".utf8)
 
-    /// Adds `entries` with up to `window` in flight; returns the ids acknowledged ok. Calls
-    /// `onAcked` with the running count after each acknowledgement.
-    static func pipelinedAdds(_ client: BookieClient, _ entries: [StoredEntry], window: Int,
-                              onAcked: @escaping @Sendable (Int) -> Void = { _ in }) async -> [Int64] {
-        let state = Mutex<(acked: [Int64], next: Int, inFlight: Int, finished: Bool)>(([], 0, 0, false))
-        return await withCheckedContinuation { (continuation: CheckedContinuation<[Int64], Never>) in
-            @Sendable func pump() {
-                var toSend: [StoredEntry] = []
-                let done: [Int64]? = state.withLock { s in
-                    while s.inFlight < window && s.next < entries.count {
-                        toSend.append(entries[s.next])
-                        s.next += 1
-                        s.inFlight += 1
-                    }
-                    if s.inFlight == 0 && s.next >= entries.count && !s.finished {
-                        s.finished = true
-                        return s.acked
-                    }
-                    return nil
-                }
-                if let done { continuation.resume(returning: done) }
-                for entry in toSend {
-                    client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: .seconds(30)) { result in
-                        let count: Int? = state.withLock { s in
-                            s.inFlight -= 1
-                            if case let .success(response) = result, response.status == .ok {
-                                s.acked.append(entry.entryId)
-                                return s.acked.count
-                            }
-                            return nil
-                        }
-                        if let count { onAcked(count) }
-                        pump()
-                    }
-                }
-            }
-            pump()
-        }
-    }
-
     @Test func killNineLosesNothingAcknowledged() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
@@ -59,11 +19,11 @@ import TestSupport
         let entries = TestEntries.make(ledgerId: ledgerId, count: 40_000, payloadSize: 100)
         let client = try await cluster.client("b")
         let killed = Atomic<Bool>(false)
-        let acked = await Self.pipelinedAdds(client, entries, window: 2000) { count in
+        let acked = await PipelinedAdds.run(client, ledgerKey: Self.key, entries: entries, window: 2000) { count in
             if count >= 10_000 && !killed.exchange(true, ordering: .relaxed) {
                 cluster.processes["b"]?.kill(SIGKILL)
             }
-        }
+        }.acknowledged
         await client.close()
         #expect(acked.count >= 10_000, "only \(acked.count) acknowledged before the kill")
         #expect(acked.count < entries.count, "the kill came after everything was acknowledged")

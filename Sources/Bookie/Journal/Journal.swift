@@ -2,17 +2,20 @@ import DLCore
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// The bookie's write-ahead journal with group commit.
 ///
-/// Callers append records from any thread; a dedicated thread takes everything queued (up to
-/// `maxGroupBytes`), writes it with one `pwrite` and makes it durable with one `fdatasync`,
-/// then hands the batch to `onDurable` (which applies it to ledger storage) and only then runs
-/// the completions: an add is acknowledged only after its fdatasync. Files are preallocated
-/// (fallocate) so a sync does not also flush a size change, and rolled over when full.
+/// Callers append records from any thread. A writer thread takes everything queued (up to
+/// `maxGroupBytes`), encodes it into one buffer and writes it with one `pwrite`; a sync thread
+/// makes everything written so far durable with one `fdatasync`, hands each group to
+/// `onDurable` (which applies it to ledger storage) and only then runs its completions: an add
+/// is acknowledged only after its fdatasync. The two threads overlap the next group's encoding
+/// and write with the current sync. Files are preallocated (fallocate) so a sync does not also
+/// flush a size change, and rolled over when full.
 public final class Journal: @unchecked Sendable {
     public struct Options: Sendable {
-        /// The most bytes one write + fdatasync carries.
+        /// The most bytes one write carries.
         public var maxGroupBytes = 4 * 1024 * 1024
         /// Appends refused (back-pressure) while this many bytes wait.
         public var maxQueuedBytes = 64 * 1024 * 1024
@@ -29,32 +32,46 @@ public final class Journal: @unchecked Sendable {
 
     private struct Pending {
         var record: JournalRecord
-        var encoded: ByteBuffer
+        var length: Int
         var completion: Completion
+    }
+
+    /// A group written to a file, waiting for its sync.
+    private struct WrittenGroup {
+        var pending: [Pending]
+        var fd: Int32
+        var mark: JournalMark
+        var failure: String?
+        /// The file the group ended, to close once synced (after a rollover).
+        var closesFd: Int32?
     }
 
     public let directory: String
     private let options: Options
     private let logger: Logger
     private let onDurable: @Sendable ([JournalRecord], JournalMark) -> Void
+
     private let condition = NSCondition()
     private var queue: [Pending] = []
     private var queuedBytes = 0
     private var stopping = false
     private var failure: String?
-    private var thread: Thread?
-    private let finished = NSCondition()
-    private var threadDone = false
-
-    // Owned by the journal thread once started.
-    private var fd: Int32 = -1
     private var fileId: UInt64
+
+    private let syncCondition = NSCondition()
+    private var written: [WrittenGroup] = []
+    private var writerDone = false
+    private var syncerDone = false
+
+    // Owned by the writer thread.
+    private var fd: Int32 = -1
     private var offset: Int64 = 0
 
     public let syncLatency = LatencyHistogram()
-    public private(set) var syncCount: UInt64 = 0
+    private let syncs = Atomic<UInt64>(0)
+    public var syncCount: UInt64 { syncs.load(ordering: .relaxed) }
 
-    /// Opens a new journal file with id `firstFileId` and starts the commit thread.
+    /// Opens a new journal file with id `firstFileId` and starts the threads.
     public init(directory: String, firstFileId: UInt64, options: Options = .init(), logger: Logger,
                 onDurable: @escaping @Sendable ([JournalRecord], JournalMark) -> Void) throws {
         self.directory = directory
@@ -64,14 +81,15 @@ public final class Journal: @unchecked Sendable {
         self.fileId = firstFileId
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         fd = try openFile(firstFileId)
-        let thread = Thread { [unowned self] in self.run() }
-        thread.name = "journal"
-        thread.qualityOfService = .userInitiated
-        self.thread = thread
-        thread.start()
+        let writer = Thread { [unowned self] in self.runWriter() }
+        writer.name = "journal-writer"
+        let syncer = Thread { [unowned self] in self.runSyncer() }
+        syncer.name = "journal-sync"
+        writer.start()
+        syncer.start()
     }
 
-    /// The first journal position not yet written: where the current file continues.
+    /// The journal file being written.
     public var currentFileId: UInt64 { condition.lock(); defer { condition.unlock() }; return fileId }
 
     public var queueDepth: Int { condition.lock(); defer { condition.unlock() }; return queue.count }
@@ -80,16 +98,15 @@ public final class Journal: @unchecked Sendable {
     /// failed or stopped, so the caller can answer at once.
     @discardableResult
     public func append(_ record: JournalRecord, completion: @escaping Completion) -> Bool {
-        var encoded = ByteBuffer()
-        encoded.reserveCapacity(record.encodedLength)
-        record.write(to: &encoded)
+        // Encoding happens on the writer thread, straight into the group buffer.
+        let length = record.encodedLength
         condition.lock()
-        if stopping || failure != nil || queuedBytes + encoded.readableBytes > options.maxQueuedBytes {
+        if stopping || failure != nil || queuedBytes + length > options.maxQueuedBytes {
             condition.unlock()
             return false
         }
-        queue.append(Pending(record: record, encoded: encoded, completion: completion))
-        queuedBytes += encoded.readableBytes
+        queue.append(Pending(record: record, length: length, completion: completion))
+        queuedBytes += length
         condition.signal()
         condition.unlock()
         return true
@@ -98,20 +115,27 @@ public final class Journal: @unchecked Sendable {
     /// Why the journal stopped accepting records, if it failed.
     public var failureReason: String? { condition.lock(); defer { condition.unlock() }; return failure }
 
-    /// Finishes what is queued, then stops the thread and closes the file.
+    /// Finishes what is queued (written and synced), then stops the threads and closes the file.
     public func stop() {
         condition.lock()
         stopping = true
         condition.signal()
         condition.unlock()
-        finished.lock()
-        while !threadDone { finished.wait() }
-        finished.unlock()
+        syncCondition.lock()
+        while !syncerDone { syncCondition.wait() }
+        syncCondition.unlock()
         if fd >= 0 { close(fd) }
         fd = -1
     }
 
-    private func run() {
+    private func fail(_ reason: String) {
+        logger.error("journal failed; refusing further writes", metadata: ["reason": "\(reason)"])
+        condition.lock()
+        if failure == nil { failure = reason }
+        condition.unlock()
+    }
+
+    private func runWriter() {
         var group = ByteBuffer()
         while true {
             condition.lock()
@@ -120,81 +144,115 @@ public final class Journal: @unchecked Sendable {
                 condition.unlock()
                 break
             }
-            var batch: [Pending] = []
             var bytes = 0
             var taken = 0
-            while taken < queue.count && (batch.isEmpty || bytes + queue[taken].encoded.readableBytes <= options.maxGroupBytes) {
-                bytes += queue[taken].encoded.readableBytes
-                batch.append(queue[taken])
+            while taken < queue.count && (taken == 0 || bytes + queue[taken].length <= options.maxGroupBytes) {
+                bytes += queue[taken].length
                 taken += 1
             }
+            let batch = Array(queue.prefix(taken))
             queue.removeFirst(taken)
             queuedBytes -= bytes
+            let failed = failure
             condition.unlock()
 
-            group.clear()
-            group.reserveCapacity(bytes)
-            for var pending in batch { group.writeBuffer(&pending.encoded) }
-            let outcome = commit(&group)
-            if outcome == .durable {
-                onDurable(batch.map(\.record), JournalMark(fileId: fileId, offset: offset))
-            }
-            for pending in batch { pending.completion(outcome) }
-        }
-        finished.lock()
-        threadDone = true
-        finished.broadcast()
-        finished.unlock()
-    }
-
-    /// Writes one group and syncs it; on failure the journal refuses everything after.
-    private func commit(_ group: inout ByteBuffer) -> Outcome {
-        if let failure = failureReason { return .failed(failure) }
-        do {
-            if offset + Int64(group.readableBytes) > options.fileSize {
-                try rollOver()
-            }
-            let written = group.withUnsafeReadableBytes { bytes -> Int in
-                var done = 0
-                while done < bytes.count {
-                    let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return -Int(errno)
+            var closesFd: Int32?
+            var outcome = failed
+            if outcome == nil {
+                group.clear()
+                group.reserveCapacity(bytes)
+                for pending in batch { pending.record.write(to: &group) }
+                do {
+                    if offset + Int64(group.readableBytes) > options.fileSize {
+                        closesFd = try rollOver()
                     }
-                    done += n
+                    try writeGroup(group)
+                } catch {
+                    outcome = "\(error)"
+                    fail("\(error)")
                 }
-                return done
             }
-            if written < 0 { throw JournalError.io("write to \(JournalFiles.name(fileId)) failed: \(String(cString: strerror(Int32(-written))))") }
-            let start = DispatchTime.now().uptimeNanoseconds
-            if fdatasync(fd) != 0 {
-                throw JournalError.io("fdatasync of \(JournalFiles.name(fileId)) failed: \(String(cString: strerror(errno)))")
+            let mark = JournalMark(fileId: currentFileId, offset: offset)
+            syncCondition.lock()
+            written.append(WrittenGroup(pending: batch, fd: fd, mark: mark, failure: outcome, closesFd: closesFd))
+            syncCondition.signal()
+            syncCondition.unlock()
+        }
+        syncCondition.lock()
+        writerDone = true
+        syncCondition.signal()
+        syncCondition.unlock()
+    }
+
+    private func writeGroup(_ group: ByteBuffer) throws {
+        let result = group.withUnsafeReadableBytes { bytes -> Int in
+            var done = 0
+            while done < bytes.count {
+                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return -Int(errno)
+                }
+                done += n
             }
-            syncLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - start)
-            syncCount += 1
-            offset += Int64(written)
-            return .durable
-        } catch {
-            let reason = "\(error)"
-            logger.error("journal failed; refusing further writes", metadata: ["reason": "\(reason)"])
-            condition.lock()
-            failure = reason
-            condition.unlock()
-            return .failed(reason)
+            return done
+        }
+        if result < 0 {
+            throw JournalError.io("write to \(JournalFiles.name(currentFileId)) failed: \(String(cString: strerror(Int32(-result))))")
+        }
+        offset += Int64(result)
+    }
+
+    private func runSyncer() {
+        while true {
+            syncCondition.lock()
+            while written.isEmpty && !writerDone { syncCondition.wait() }
+            if written.isEmpty && writerDone {
+                syncerDone = true
+                syncCondition.broadcast()
+                syncCondition.unlock()
+                return
+            }
+            let groups = written
+            written.removeAll()
+            syncCondition.unlock()
+
+            // One fdatasync per file covers every group written to it so far.
+            var syncFailure: String?
+            var synced = Set<Int32>()
+            for group in groups where group.failure == nil && !synced.contains(group.fd) {
+                synced.insert(group.fd)
+                let start = DispatchTime.now().uptimeNanoseconds
+                if fdatasync(group.fd) != 0 {
+                    syncFailure = "fdatasync of the journal failed: \(String(cString: strerror(errno)))"
+                    fail(syncFailure!)
+                    break
+                }
+                syncLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - start)
+                syncs.wrappingAdd(1, ordering: .relaxed)
+            }
+            for group in groups {
+                let failure = group.failure ?? syncFailure
+                if failure == nil { onDurable(group.pending.map(\.record), group.mark) }
+                let outcome: Outcome = failure.map { .failed($0) } ?? .durable
+                for pending in group.pending { pending.completion(outcome) }
+                if let old = group.closesFd { close(old) }
+            }
         }
     }
 
-    private func rollOver() throws {
-        let next = fileId + 1
+    /// Opens the next file; returns the previous descriptor, closed by the syncer once synced.
+    private func rollOver() throws -> Int32 {
+        let next = currentFileId + 1
         let newFd = try openFile(next)
-        close(fd)
+        let old = fd
         fd = newFd
         condition.lock()
         fileId = next
         condition.unlock()
         offset = 0
         logger.debug("journal rolled over", metadata: ["file": "\(JournalFiles.name(next))"])
+        return old
     }
 
     private func openFile(_ id: UInt64) throws -> Int32 {

@@ -21,23 +21,28 @@ public enum JournalRecord: Equatable, Sendable {
     }
 
     public func write(to out: inout ByteBuffer) {
-        var body = ByteBuffer()
-        body.reserveCapacity(encodedLength - Self.framingLength)
+        let start = out.writerIndex
+        out.writeInteger(UInt32(0))
+        out.writeInteger(UInt32(0))
         switch self {
         case let .entry(key, entry):
-            body.writeInteger(UInt8(1))
-            body.writeInteger(UInt16(key.count))
-            body.writeBytes(key)
-            entry.write(to: &body)
+            out.writeInteger(UInt8(1))
+            out.writeInteger(UInt16(key.count))
+            out.writeBytes(key)
+            entry.write(to: &out)
         case let .fence(ledgerId, key):
-            body.writeInteger(UInt8(2))
-            body.writeInteger(ledgerId)
-            body.writeInteger(UInt16(key.count))
-            body.writeBytes(key)
+            out.writeInteger(UInt8(2))
+            out.writeInteger(ledgerId)
+            out.writeInteger(UInt16(key.count))
+            out.writeBytes(key)
         }
-        out.writeInteger(UInt32(body.readableBytes))
-        out.writeInteger(body.withUnsafeReadableBytes { CRC32C.checksum($0) })
-        out.writeBuffer(&body)
+        let bodyStart = start + Self.framingLength
+        let bodyLength = out.writerIndex - bodyStart
+        let crc = out.withVeryUnsafeBytes { all in
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: all[bodyStart..<(bodyStart + bodyLength)]))
+        }
+        out.setInteger(UInt32(bodyLength), at: start)
+        out.setInteger(crc, at: start + 4)
     }
 
     public var encodedLength: Int {

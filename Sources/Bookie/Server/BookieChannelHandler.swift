@@ -1,6 +1,7 @@
 import DLCore
 import Logging
 import NIOCore
+import Synchronization
 
 /// One client connection: decodes request frames, passes them to the service, writes the
 /// responses (flushes coalesced per event-loop tick). A malformed frame closes this
@@ -13,6 +14,9 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     private let logger: Logger
     private var authenticated: Bool
     private var flushScheduled = false
+    /// Responses completed on other threads (journal, read pool), drained on the event loop in
+    /// one task per burst instead of one task each.
+    private let outbox = Mutex<[BookieFrame<BookieResponse>]>([])
 
     init(service: BookieService, logger: Logger) {
         self.service = service
@@ -34,10 +38,23 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         let requestId = frame.requestId
         let channel = context.channel
         let respond: BookieService.Respond = { [self] response in
+            let frame = BookieFrame(requestId: requestId, message: response)
             if channel.eventLoop.inEventLoop {
-                self.write(BookieFrame(requestId: requestId, message: response), on: channel)
-            } else {
-                channel.eventLoop.execute { self.write(BookieFrame(requestId: requestId, message: response), on: channel) }
+                self.write(frame, on: channel)
+                return
+            }
+            let first = outbox.withLock { pending in
+                pending.append(frame)
+                return pending.count == 1
+            }
+            if first {
+                channel.eventLoop.execute {
+                    let frames = self.outbox.withLock { pending in
+                        defer { pending.removeAll(keepingCapacity: true) }
+                        return pending
+                    }
+                    for frame in frames { self.write(frame, on: channel) }
+                }
             }
         }
         if !authenticated {

@@ -19,13 +19,23 @@ public final class LedgerStorage: @unchecked Sendable {
         case logged(logId: UInt64, offset: Int64, length: UInt32)
     }
 
-    struct Ledger {
+    /// One ledger's state. A class, so updates happen in place: a struct in a dictionary
+    /// would copy its whole entry index on every change.
+    final class Ledger {
         var key: [UInt8]
-        var fenced = false
-        var lastAddConfirmed: Int64 = -1
+        var fenced: Bool
+        var lastAddConfirmed: Int64
         var entries: [Int64: Location] = [:]
+        /// Entries still in the write cache, for the next checkpoint.
+        var cachedIds: Set<Int64> = []
         var lastEntryId: Int64 = -1
         var adds: UInt64 = 0
+
+        init(key: [UInt8], fenced: Bool = false, lastAddConfirmed: Int64 = -1) {
+            self.key = key
+            self.fenced = fenced
+            self.lastAddConfirmed = lastAddConfirmed
+        }
     }
 
     public enum ReadResult: Sendable {
@@ -44,6 +54,8 @@ public final class LedgerStorage: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var ledgers: [Int64: Ledger] = [:]
+    /// Ledgers with entries in the write cache.
+    private var ledgersWithCache: Set<Int64> = []
     private var cachedBytes = 0
     private var journalMark = JournalMark.start
     private var logIds: [UInt64] = []
@@ -81,10 +93,9 @@ public final class LedgerStorage: @unchecked Sendable {
         for id in logIds {
             let items = try entryLogs.loadIndex(id)
             for item in items {
-                var ledger = ledgers[item.ledgerId] ?? Ledger(key: [])
+                let ledger = ledger(item.ledgerId, key: [])
                 ledger.entries[item.entryId] = .logged(logId: id, offset: item.offset, length: item.length)
                 ledger.lastEntryId = max(ledger.lastEntryId, item.entryId)
-                ledgers[item.ledgerId] = ledger
             }
             logOccupancy[id] = (items.count, items.count)
         }
@@ -97,6 +108,14 @@ public final class LedgerStorage: @unchecked Sendable {
 
     var checkpointPath: String { directory + "/" + CheckpointState.fileName }
 
+    /// The ledger's state, created (with `key`) when unknown. Call with the lock held (or in init).
+    private func ledger(_ id: Int64, key: [UInt8]) -> Ledger {
+        if let existing = ledgers[id] { return existing }
+        let created = Ledger(key: key)
+        ledgers[id] = created
+        return created
+    }
+
     /// The journal position the last checkpoint covers: replay starts here.
     public var checkpointMark: JournalMark { lock.withLock { journalMark } }
 
@@ -106,10 +125,9 @@ public final class LedgerStorage: @unchecked Sendable {
     /// concurrent add with another key is refused.
     public func admitAdd(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
         lock.withLock {
-            if var ledger = ledgers[entry.ledgerId] {
+            if let ledger = ledgers[entry.ledgerId] {
                 if ledger.key.isEmpty && !ledgerKey.isEmpty {
                     ledger.key = ledgerKey
-                    ledgers[entry.ledgerId] = ledger
                 } else if ledger.key != ledgerKey {
                     return .refused(.badKey)
                 }
@@ -125,11 +143,10 @@ public final class LedgerStorage: @unchecked Sendable {
     /// the fence and replies after it is durable. An unknown ledger is created fenced.
     public func admitFence(ledgerId: Int64, ledgerKey: [UInt8]) -> Admission {
         lock.withLock {
-            if var ledger = ledgers[ledgerId] {
+            if let ledger = ledgers[ledgerId] {
                 if !ledger.key.isEmpty && ledger.key != ledgerKey { return .refused(.badKey) }
                 if ledger.key.isEmpty { ledger.key = ledgerKey }
                 ledger.fenced = true
-                ledgers[ledgerId] = ledger
             } else {
                 ledgers[ledgerId] = Ledger(key: ledgerKey, fenced: true)
             }
@@ -146,11 +163,13 @@ public final class LedgerStorage: @unchecked Sendable {
             for record in records {
                 switch record {
                 case let .entry(key, entry):
-                    var ledger = ledgers[entry.ledgerId] ?? Ledger(key: key)
+                    let ledger = ledger(entry.ledgerId, key: key)
                     if ledger.key.isEmpty { ledger.key = key }
                     if case let .cached(old)? = ledger.entries[entry.entryId] { cachedBytes -= old.encodedLength }
                     if case let .logged(logId, _, _)? = ledger.entries[entry.entryId] { release(logId) }
                     ledger.entries[entry.entryId] = .cached(entry)
+                    ledger.cachedIds.insert(entry.entryId)
+                    ledgersWithCache.insert(entry.ledgerId)
                     cachedBytes += entry.encodedLength
                     ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
                     ledger.adds += 1
@@ -158,12 +177,10 @@ public final class LedgerStorage: @unchecked Sendable {
                         ledger.lastAddConfirmed = entry.lastAddConfirmed
                         advanced.append((entry.ledgerId, entry.lastAddConfirmed))
                     }
-                    ledgers[entry.ledgerId] = ledger
                 case let .fence(ledgerId, key):
-                    var ledger = ledgers[ledgerId] ?? Ledger(key: key)
+                    let ledger = ledger(ledgerId, key: key)
                     if ledger.key.isEmpty { ledger.key = key }
                     ledger.fenced = true
-                    ledgers[ledgerId] = ledger
                 }
             }
             journalMark = max(journalMark, mark)
@@ -222,9 +239,10 @@ public final class LedgerStorage: @unchecked Sendable {
         defer { maintenance.unlock() }
         let (snapshot, mark, logId) = lock.withLock { () -> ([StoredEntry], JournalMark, UInt64) in
             var entries: [StoredEntry] = []
-            for ledger in ledgers.values {
-                for location in ledger.entries.values {
-                    if case let .cached(entry) = location { entries.append(entry) }
+            for id in ledgersWithCache {
+                guard let ledger = ledgers[id] else { continue }
+                for entryId in ledger.cachedIds {
+                    if case let .cached(entry)? = ledger.entries[entryId] { entries.append(entry) }
                 }
             }
             let id = nextEntryLogId
@@ -237,10 +255,11 @@ public final class LedgerStorage: @unchecked Sendable {
             lock.withLock {
                 var live = 0
                 for (entry, item) in zip(sorted, items) {
-                    guard var ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
+                    guard let ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
                           current == entry else { continue }
                     ledger.entries[entry.entryId] = .logged(logId: logId, offset: item.offset, length: item.length)
-                    ledgers[entry.ledgerId] = ledger
+                    ledger.cachedIds.remove(entry.entryId)
+                    if ledger.cachedIds.isEmpty { ledgersWithCache.remove(entry.ledgerId) }
                     cachedBytes -= entry.encodedLength
                     live += 1
                 }
@@ -281,6 +300,7 @@ public final class LedgerStorage: @unchecked Sendable {
         lock.withLock {
             for id in ids {
                 guard let ledger = ledgers.removeValue(forKey: id) else { continue }
+                ledgersWithCache.remove(id)
                 for location in ledger.entries.values {
                     switch location {
                     case let .cached(entry): cachedBytes -= entry.encodedLength
@@ -331,11 +351,10 @@ public final class LedgerStorage: @unchecked Sendable {
         let mark = lock.withLock { () -> JournalMark in
             var moved = 0
             for (reference, item) in zip(live, items) {
-                guard var ledger = ledgers[reference.0],
+                guard let ledger = ledgers[reference.0],
                       case let .logged(logId, offset, _)? = ledger.entries[reference.1],
                       logId == reference.2, offset == reference.3 else { continue }
                 ledger.entries[reference.1] = .logged(logId: newId, offset: item.offset, length: item.length)
-                ledgers[reference.0] = ledger
                 moved += 1
             }
             for id in victims {

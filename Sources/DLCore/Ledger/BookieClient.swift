@@ -77,8 +77,10 @@ public final class BookieClient: Sendable {
     public func send(_ request: BookieRequest, timeout: Duration? = nil, callback: @escaping Callback) {
         let handler = self.handler
         let channel = self.channel
-        channel.eventLoop.execute {
+        if channel.eventLoop.inEventLoop {
             handler.send(request, on: channel, timeout: timeout, callback: callback)
+        } else {
+            channel.eventLoop.execute { handler.send(request, on: channel, timeout: timeout, callback: callback) }
         }
     }
 
@@ -99,11 +101,20 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    private struct Pending {
+        var callback: BookieClient.Callback
+        var deadline: NIODeadline?
+        var timeout: Duration?
+    }
+
     private let address: String
-    private var pending: [UInt64: BookieClient.Callback] = [:]
+    private var pending: [UInt64: Pending] = [:]
     private var nextRequestId: UInt64 = 1
     private var flushScheduled = false
     private var closed = false
+    /// One periodic sweep fails requests past their deadline (rather than a timer each).
+    private var sweepScheduled = false
+    private static let sweepInterval = TimeAmount.milliseconds(50)
 
     init(address: String) { self.address = address }
 
@@ -111,7 +122,9 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
         guard !closed, channel.isActive else { return callback(.failure(.connectionClosed(address))) }
         let id = nextRequestId
         nextRequestId += 1
-        pending[id] = callback
+        let deadline = timeout.map { NIODeadline.now() + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000
+            + $0.components.attoseconds / 1_000_000_000) }
+        pending[id] = Pending(callback: callback, deadline: deadline, timeout: timeout)
         var buffer = channel.allocator.buffer(capacity: 64)
         WireCodec.encode(BookieFrame(requestId: id, message: request), into: &buffer)
         channel.write(buffer, promise: nil)
@@ -122,12 +135,30 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
                 channel.flush()
             }
         }
-        if let timeout {
-            let address = self.address
-            let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            channel.eventLoop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
-                pending.removeValue(forKey: id)?(.failure(.timedOut(address, after: timeout)))
+        if deadline != nil && !sweepScheduled {
+            sweepScheduled = true
+            channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) }
+        }
+    }
+
+    private func sweep(on channel: any Channel) {
+        sweepScheduled = false
+        let now = NIODeadline.now()
+        var expired: [(BookieClient.Callback, Duration)] = []
+        var waiting = false
+        for (id, request) in pending {
+            guard let deadline = request.deadline else { continue }
+            if deadline <= now {
+                pending.removeValue(forKey: id)
+                expired.append((request.callback, request.timeout ?? .zero))
+            } else {
+                waiting = true
             }
+        }
+        for (callback, timeout) in expired { callback(.failure(.timedOut(address, after: timeout))) }
+        if waiting && !closed {
+            sweepScheduled = true
+            channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) }
         }
     }
 
@@ -135,7 +166,7 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
         let body = unwrapInboundIn(data)
         do {
             let frame = try WireCodec.decodeResponse(body)
-            pending.removeValue(forKey: frame.requestId)?(.success(frame.message))
+            pending.removeValue(forKey: frame.requestId)?.callback(.success(frame.message))
         } catch {
             failAll(.malformedResponse(address, reason: "\(error)"))
             context.close(promise: nil)
@@ -154,7 +185,7 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func failAll(_ error: BookieClientError) {
         closed = true
-        let callbacks = pending.values
+        let callbacks = pending.values.map(\.callback)
         pending.removeAll()
         for callback in callbacks { callback(.failure(error)) }
     }

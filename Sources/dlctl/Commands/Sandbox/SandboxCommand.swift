@@ -81,6 +81,8 @@ struct SandboxCommand: AsyncParsableCommand {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+        // Do not leave a half-started cluster behind.
+        if let pid = home.running()?.supervisorPid { kill(pid, SIGTERM) }
         throw ErrorReporter.report(CommandFailure(.unavailable, "the sandbox did not become ready within 120 s; see \(home.logFile)"))
     }
 

@@ -1,0 +1,98 @@
+import Dispatch
+import Synchronization
+
+/// Adds a run of entries to one bookie with up to `window` in flight: the raw bookie write
+/// path, for `dlctl bench bookie`, `dlctl bookie sanity` and tests.
+public enum PipelinedAdds {
+    public struct Outcome: Sendable {
+        /// Entry ids acknowledged ok, in acknowledgement order.
+        public var acknowledged: [Int64]
+        /// Per acknowledged add, nanoseconds from sending to its acknowledgement.
+        public var latencies: [UInt64]
+        /// Entry ids that failed, with why.
+        public var failures: [(Int64, String)]
+        public var elapsedNanos: UInt64
+    }
+
+    /// Sends every entry (in order, `window` at most outstanding) and waits for all answers.
+    /// `onAcknowledged` sees the running count of acknowledgements.
+    public static func run(_ client: BookieClient, ledgerKey: [UInt8], entries: [StoredEntry], window: Int,
+                           timeout: Duration = .seconds(30),
+                           onAcknowledged: @escaping @Sendable (Int) -> Void = { _ in }) async -> Outcome {
+        struct State {
+            var outcome = Outcome(acknowledged: [], latencies: [], failures: [], elapsedNanos: 0)
+            var next = 0
+            var inFlight = 0
+            var finished = false
+            /// A pump is running on some thread; a nested call only asks it to go round again
+            /// (a failed send answers synchronously, which would otherwise recurse per entry).
+            var pumping = false
+            var again = false
+        }
+        let state = Mutex(State())
+        let start = DispatchTime.now().uptimeNanoseconds
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            @Sendable func pump() {
+                let enter = state.withLock { s -> Bool in
+                    if s.pumping {
+                        s.again = true
+                        return false
+                    }
+                    s.pumping = true
+                    return true
+                }
+                guard enter else { return }
+                while true {
+                    sendWindow()
+                    let repeatRound = state.withLock { s -> Bool in
+                        if s.again {
+                            s.again = false
+                            return true
+                        }
+                        s.pumping = false
+                        return false
+                    }
+                    if !repeatRound { return }
+                }
+            }
+            @Sendable func sendWindow() {
+                var toSend: [StoredEntry] = []
+                let done: Outcome? = state.withLock { s in
+                    while s.inFlight < window && s.next < entries.count {
+                        toSend.append(entries[s.next])
+                        s.next += 1
+                        s.inFlight += 1
+                    }
+                    guard s.inFlight == 0, s.next >= entries.count, !s.finished else { return nil }
+                    s.finished = true
+                    s.outcome.elapsedNanos = DispatchTime.now().uptimeNanoseconds - start
+                    return s.outcome
+                }
+                if let done { continuation.resume(returning: done) }
+                for entry in toSend {
+                    let sent = DispatchTime.now().uptimeNanoseconds
+                    client.send(.add(ledgerKey: ledgerKey, entry: entry, recovery: false), timeout: timeout) { result in
+                        let latency = DispatchTime.now().uptimeNanoseconds - sent
+                        let count: Int? = state.withLock { s in
+                            s.inFlight -= 1
+                            switch result {
+                            case let .success(response) where response.status == .ok:
+                                s.outcome.acknowledged.append(entry.entryId)
+                                s.outcome.latencies.append(latency)
+                                return s.outcome.acknowledged.count
+                            case let .success(response):
+                                s.outcome.failures.append((entry.entryId, "\(response.status)"))
+                            case let .failure(error):
+                                s.outcome.failures.append((entry.entryId, "\(error)"))
+                            }
+                            return nil
+                        }
+                        if let count { onAcknowledged(count) }
+                        pump()
+                    }
+                }
+            }
+            pump()
+        }
+    }
+}
