@@ -625,13 +625,13 @@ _dlctl_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    meta)
+    meta|bookie)
         # Offer subcommand argument completions
         "_dlctl_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'meta' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'meta bookie' -- "${cur}"))
         ;;
     esac
 }
@@ -659,6 +659,46 @@ _dlctl_bench_meta() {
         return
         ;;
     '--ops')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_bookie() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --bookie --latency-adds --pipelined-adds --window --large-adds --large-window --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--bookie')
+        return
+        ;;
+    '--latency-adds')
+        return
+        ;;
+    '--pipelined-adds')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--large-adds')
+        return
+        ;;
+    '--large-window')
         return
         ;;
     '--output'|'-o')

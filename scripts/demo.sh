@@ -3,12 +3,15 @@
 # Usage: scripts/demo.sh [PATH_TO_DLCTL]
 set -euo pipefail
 DLCTL=${1:-dlctl}
-HOME_DIR=${DLCTL_HOME:-$HOME/.dlctl}
-mkdir -p "$HOME_DIR"
-export DLCTL_METADATA_URI="$HOME_DIR/demo-metadata.db"
-echo "+ dlctl init --uri $DLCTL_METADATA_URI"
-"$DLCTL" init
-echo "+ dlctl meta ls -R /"
-"$DLCTL" meta ls -R /
-echo "+ dlctl bench meta --clients 1 --ops 200"
-"$DLCTL" bench meta --clients 1 --ops 200
+export DLCTL_HOME=${DLCTL_HOME:-$HOME/.dlctl}
+unset DLCTL_METADATA_URI
+run() { echo "+ dlctl $*"; "$DLCTL" "$@"; }
+"$DLCTL" sandbox stop >/dev/null 2>&1 || true
+run sandbox --detach --bookies 3
+trap '"$DLCTL" sandbox stop' EXIT
+run sandbox status
+run bookie list
+FIRST=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+run bookie sanity "$FIRST" --entries 100
+run bookie info "$FIRST"
+run meta ls -R /bookies

@@ -1,0 +1,109 @@
+import DLCore
+import Foundation
+import Testing
+import TestSupport
+
+/// `dlctl sandbox` as scripts use it, through the real binary.
+@Suite(.serialized) struct SandboxTests {
+    func dlctl(_ home: TemporaryDirectory, _ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+        try ChildProcess.run(Binaries.dlctl, arguments, timeout: timeout,
+                             environment: ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": ""])
+    }
+
+    struct Listed: Decodable {
+        var id: String
+        var address: String
+        var state: String
+        var pid: Int32
+    }
+
+    func bookies(_ home: TemporaryDirectory) throws -> [Listed] {
+        let listing = try dlctl(home, ["bookie", "list", "-o", "json"])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        return try JSONDecoder().decode([Listed].self, from: Data(listing.stdout.utf8))
+    }
+
+    /// Re-runs `sandbox status` until it exits with `status`.
+    func waitForStatus(_ home: TemporaryDirectory, _ status: Int32, timeout: Duration = .seconds(60)) async throws -> Bool {
+        try await waitUntil(timeout: timeout, pollEvery: .milliseconds(200)) {
+            try dlctl(home, ["sandbox", "status"]).status == status
+        }
+    }
+
+    @Test func detachedSandboxLifecycle() async throws {
+        try #require(Binaries.dlctlExists)
+        let home = TemporaryDirectory("dlctl-home")
+        let started = try dlctl(home, ["sandbox", "--detach", "--bookies", "3"])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.contains("metadata \(home.path)/sandbox/metadata.db"))
+        #expect(try dlctl(home, ["sandbox", "status"]).status == 0)
+        let listed = try bookies(home)
+        #expect(listed.count == 3)
+        #expect(listed.allSatisfy { $0.state == "available" && $0.address == $0.id })
+        // Every bookie runs as `dlctl bookie start` naming its data directory.
+        for bookie in listed {
+            let commandLine = try String(contentsOfFile: "/proc/\(bookie.pid)/cmdline", encoding: .utf8)
+                .replacingOccurrences(of: "\u{0}", with: " ")
+            #expect(commandLine.contains("bookie start --data-dir \(home.path)/sandbox/bookie-"), "\(commandLine)")
+        }
+        let sanity = try dlctl(home, ["bookie", "sanity", listed[0].id])
+        #expect(sanity.status == 0, "\(sanity.stderr)")
+        #expect(sanity.stdout.contains("sanity check passed"))
+
+        let added = try dlctl(home, ["sandbox", "add-bookie"])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try bookies(home).count == 4)
+
+        // A killed bookie makes status fail until the supervisor has restarted it.
+        kill(listed[1].pid, SIGKILL)
+        #expect(try await waitForStatus(home, 0))
+        #expect(try bookies(home).first { $0.id == listed[1].id }?.pid != listed[1].pid)
+
+        let again = try dlctl(home, ["sandbox", "--detach"])
+        #expect(again.status == 3, "a second sandbox in the same home is refused: \(again.stderr)")
+
+        #expect(try dlctl(home, ["sandbox", "stop"]).status == 0)
+        #expect(try dlctl(home, ["sandbox", "status"]).status == 2)
+        for bookie in listed { #expect(!FileManager.default.fileExists(atPath: "/proc/\(bookie.pid)/cmdline") || bookie.pid == listed[1].pid) }
+
+        // It comes back with the same identities and data.
+        #expect(try dlctl(home, ["sandbox", "--detach"]).status == 0)
+        #expect(Set(try bookies(home).map(\.id)).isSuperset(of: Set(listed.map(\.id))))
+        #expect(try dlctl(home, ["sandbox", "stop"]).status == 0)
+    }
+
+    @Test func twoHomesNeverMeet() async throws {
+        try #require(Binaries.dlctlExists)
+        let first = TemporaryDirectory("dlctl-home")
+        let second = TemporaryDirectory("dlctl-home")
+        #expect(try dlctl(first, ["sandbox", "--detach", "--bookies", "1"]).status == 0)
+        #expect(try dlctl(second, ["sandbox", "--detach", "--bookies", "2"]).status == 0)
+        #expect(try bookies(first).count == 1)
+        #expect(try bookies(second).count == 2)
+        #expect(try dlctl(first, ["sandbox", "stop"]).status == 0)
+        #expect(try dlctl(second, ["sandbox", "status"]).status == 0)
+        #expect(try dlctl(second, ["sandbox", "stop"]).status == 0)
+    }
+
+    @Test func zooKeeperBackedSandbox() async throws {
+        try #require(Binaries.dlctlExists)
+        let hosts = try await ZooKeeperTestServer.hosts()
+        let home = TemporaryDirectory("dlctl-home")
+        let uri = "zk://\(hosts)/sandbox-\(UUID().uuidString.prefix(8).lowercased())"
+        let started = try dlctl(home, ["sandbox", "--detach", "--bookies", "2", "--zk-uri", uri])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.contains(uri))
+        #expect(try bookies(home).count == 2)
+        #expect(try dlctl(home, ["sandbox", "status"]).status == 0)
+        #expect(try dlctl(home, ["bookie", "sanity", try bookies(home)[0].id]).status == 0)
+        #expect(try dlctl(home, ["sandbox", "stop"]).status == 0)
+
+        // --zookeeper starts a ZooKeeper server for the sandbox itself.
+        let own = TemporaryDirectory("dlctl-home")
+        let withServer = try dlctl(own, ["sandbox", "--detach", "--bookies", "1", "--zookeeper"])
+        #expect(withServer.status == 0, "\(withServer.stderr)")
+        #expect(withServer.stdout.contains("metadata zk://127.0.0.1:"))
+        #expect(try bookies(own).count == 1)
+        #expect(try dlctl(own, ["sandbox", "stop"]).status == 0)
+    }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Bookie benchmark beside its peers, in one run: fio (the disk's fdatasync limits), Redis
+# streams with appendfsync always (XADD of 100 bytes, -c 50 -P 16), and `dlctl bench bookie`
+# on a release-build sandbox; then journal replay speed after kill -9, RSS and sandbox start-up.
+# Usage: scripts/bench-bookie.sh      (needs fio, redis-server, redis-tools: apt-get install -y ...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product dlctl >/dev/null
+DLCTL="$(swift build -c release --show-bin-path)/dlctl"
+WORK=$(mktemp -d /tmp/dlctl-bench-bookie.XXXXXX)
+export DLCTL_HOME="$WORK/home"
+REDIS_PID=
+cleanup() {
+  "$DLCTL" sandbox stop >/dev/null 2>&1 || true
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
+  [ -n "${BOOKIE_PID:-}" ] && kill -9 "$BOOKIE_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fio_json() { fio --name=peer --directory="$WORK" --ioengine=sync --rw=write --output-format=json "$@" 2>/dev/null; }
+FIO_4K_P50=$(fio_json --bs=4k --fdatasync=1 --size=32m | python3 -c '
+import json,sys; print("%.0f" % (json.load(sys.stdin)["jobs"][0]["sync"]["lat_ns"]["percentile"]["50.000000"]/1000))')
+FIO_1M_MIBS=$(fio_json --bs=1m --fdatasync=1 --size=512m | python3 -c '
+import json,sys; print("%.0f" % (json.load(sys.stdin)["jobs"][0]["write"]["bw"]/1024))')
+rm -f "$WORK"/peer*
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$WORK/redis"
+redis-server --bind 127.0.0.1 --port "$PORT" --dir "$WORK/redis" --appendonly yes --appendfsync always --save '' \
+  --daemonize no --logfile "$WORK/redis/log" &
+REDIS_PID=$!
+until redis-cli -p "$PORT" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
+PAYLOAD=$(printf 'v%.0s' $(seq 1 100))
+REDIS_RPS=$(redis-benchmark -h 127.0.0.1 -p "$PORT" -n 300000 -c 50 -P 16 -q XADD s '*' f "$PAYLOAD" 2>/dev/null \
+  | tr '\r' '\n' | grep "requests per second" | tail -1 | sed -E 's/.*: ([0-9.]+) requests.*/\1/')
+kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=
+
+START=$("$DLCTL" sandbox --detach | grep "started in" | sed -E 's/started in ([0-9.]+) s.*/\1/')
+BOOKIE=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+BOOKIE_PID=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')
+IDLE_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
+"$DLCTL" bench bookie --bookie "$BOOKIE" -o json > "$WORK/bookie.json"
+LOADED_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
+"$DLCTL" sandbox stop >/dev/null
+
+# Journal replay: a bookie that never checkpoints takes 256 MiB of adds, is killed, restarts.
+"$DLCTL" init --uri "$WORK/replay.db" >/dev/null
+RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+start_replay_bookie() {
+  "$DLCTL" bookie start --data-dir "$WORK/replay" --port "$RPORT" --uri "$WORK/replay.db" --checkpoint-interval 3600 \
+    2>>"$WORK/replay.log" &
+  BOOKIE_PID=$!
+  until grep -q "bookie serving" "$WORK/replay.log" 2>/dev/null; do sleep 0.05; done
+}
+start_replay_bookie
+"$DLCTL" bench bookie --uri "$WORK/replay.db" --bookie "127.0.0.1:$RPORT" --latency-adds 1 --pipelined-adds 1 \
+  --large-adds 4000 -o json >/dev/null
+kill -9 "$BOOKIE_PID"; wait "$BOOKIE_PID" 2>/dev/null || true
+: > "$WORK/replay.log"
+start_replay_bookie
+REPLAY=$(grep "journal replayed" "$WORK/replay.log" | sed -E 's/.*bytes=([0-9]+).*mibPerSecond=([0-9.]+).*/\1 \2/')
+kill -9 "$BOOKIE_PID"; BOOKIE_PID=
+
+python3 - "$WORK/bookie.json" "$FIO_4K_P50" "$FIO_1M_MIBS" "$REDIS_RPS" "$START" "$IDLE_RSS" "$LOADED_RSS" $REPLAY <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+fio4k, fio1m, redis, start = float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+idle, loaded, replay_bytes, replay_mibs = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), float(sys.argv[9])
+lat, pipe, large = r["latency"], r["pipelined"], r["large"]
+print("| measure | dlctl | peer (same run) | ratio | bar |")
+print("|---|---|---|---|---|")
+print("| add 100 B, 1 in flight, p50 | %.0f us (p99 %.0f us) | fio 4 KiB write+fdatasync p50 %.0f us | %.2fx | <= 2.5x |" % (lat["p50Micros"], lat["p99Micros"], fio4k, lat["p50Micros"]/fio4k))
+print("| add 100 B, pipelined | %.0f adds/s (p99 %.0f us) | Redis XADD -c 50 -P 16, appendfsync always: %.0f/s | %.2fx | >= 1.0x |" % (pipe["opsPerSecond"], pipe["p99Micros"], redis, pipe["opsPerSecond"]/redis))
+print("| add 64 KiB, 64 in flight | %.0f MiB/s | fio 1 MiB write+fdatasync %.0f MiB/s | %.2fx | >= 0.7x |" % (r["largeMiBPerSecond"], fio1m, r["largeMiBPerSecond"]/fio1m))
+print("| journal replay after kill -9 | %.0f MiB/s (%.0f MiB) | | | |" % (replay_mibs, replay_bytes/1048576))
+print("| bookie RSS idle / after the run | %.0f / %.0f MiB | | | |" % (idle/1024, loaded/1024))
+print("| sandbox start-up, 3 bookies ready | %.2f s | | | |" % start)
+PY
