@@ -14,7 +14,7 @@ import TestSupport
     @Test func killNineLosesNothingAcknowledged() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
-        try cluster.start("b")
+        try await cluster.start("b")
         let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
         let entries = TestEntries.make(ledgerId: ledgerId, count: 40_000, payloadSize: 100)
         let client = try await cluster.client("b")
@@ -27,8 +27,8 @@ import TestSupport
         await client.close()
         #expect(acked.count >= 10_000, "only \(acked.count) acknowledged before the kill")
         #expect(acked.count < entries.count, "the kill came after everything was acknowledged")
-        cluster.kill("b")
-        try cluster.start("b")
+        await cluster.kill("b")
+        try await cluster.start("b")
         let reader = try await cluster.client("b")
         for entryId in acked {
             let response = try await reader.send(.read(ledgerId: ledgerId, entryId: entryId, fence: false, ledgerKey: Self.key))
@@ -46,7 +46,7 @@ import TestSupport
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
         let slowCheckpoints = ["--checkpoint-interval", "3600"]
-        try cluster.start("b", extraArguments: slowCheckpoints)
+        try await cluster.start("b", extraArguments: slowCheckpoints)
         let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
         let entries = TestEntries.make(ledgerId: ledgerId, count: 200, payloadSize: 300)
         let client = try await cluster.client("b")
@@ -55,7 +55,7 @@ import TestSupport
             #expect(response.status == .ok)
         }
         await client.close()
-        cluster.kill("b")
+        await cluster.kill("b")
         let data = cluster.dataDirectory("b")
         let pristine = cluster.directory.file("pristine")
         try FileManager.default.copyItem(atPath: data, toPath: pristine)
@@ -79,7 +79,7 @@ import TestSupport
             try? FileManager.default.removeItem(atPath: data)
             try FileManager.default.copyItem(atPath: pristine, toPath: data)
             try Data(damage(journalBytes)).write(to: URL(fileURLWithPath: data + "/journal/" + lastJournal))
-            try cluster.start("b", extraArguments: slowCheckpoints)
+            try await cluster.start("b", extraArguments: slowCheckpoints)
             let reader = try await cluster.client("b")
             var present = 0
             var sawGap = false
@@ -98,14 +98,14 @@ import TestSupport
             }
             #expect(present > 0 || label.contains("at 9"), "\(label): nothing survived")
             await reader.close()
-            cluster.kill("b")
+            await cluster.kill("b")
         }
     }
 
     @Test func fencedLedgerRefusesNormalAddsAlsoAfterRestart() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
-        try cluster.start("b")
+        try await cluster.start("b")
         let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
         let entries = TestEntries.make(ledgerId: ledgerId, count: 8)
         var client = try await cluster.client("b")
@@ -121,8 +121,8 @@ import TestSupport
         #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[4], recovery: true)).status == .ok)
         await client.close()
         for signal in [SIGKILL, SIGTERM] {
-            cluster.kill("b", signal: signal)
-            try cluster.start("b")
+            await cluster.kill("b", signal: signal)
+            try await cluster.start("b")
             client = try await cluster.client("b")
             #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[5], recovery: false)).status == .fenced)
             #expect(try await client.send(.add(ledgerKey: Self.key, entry: entries[5], recovery: true)).status == .ok)
@@ -142,27 +142,27 @@ import TestSupport
     @Test func aWipedDataDirectoryRefusesToStart() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
-        try cluster.start("b")
-        cluster.kill("b", signal: SIGTERM)
+        try await cluster.start("b")
+        await cluster.kill("b", signal: SIGTERM)
         let data = cluster.dataDirectory("b")
         for name in try FileManager.default.contentsOfDirectory(atPath: data) {
             try FileManager.default.removeItem(atPath: data + "/" + name)
         }
-        let refused = try cluster.start("b", expectFailure: true)
-        #expect(refused.waitForExit(timeout: 60) == 5)
+        let refused = try await cluster.start("b", expectFailure: true)
+        #expect(await refused.waitForExit(timeout: 60) == 5)
         #expect(refused.stderr.contains("no cookie"), "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
         // Formatting releases the identity; it then starts as a new, empty bookie.
-        let format = try ChildProcess.run(Binaries.dlctl, ["bookie", "format", "--data-dir", data, "--force",
+        let format = try await ChildProcess.run(Binaries.dlctl, ["bookie", "format", "--data-dir", data, "--force",
                                                                     "--bookie-id", cluster.address("b"), "--uri", cluster.metadataURI])
         #expect(format.status == 0, "\(format.stderr)")
-        try cluster.start("b")
+        try await cluster.start("b")
     }
 
     @Test func aMalformedFrameClosesOnlyItsConnection() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
-        try cluster.start("b")
+        try await cluster.start("b")
         let good = try await cluster.client("b")
         let bad = try await cluster.client("b")
         let rawChannel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -187,7 +187,7 @@ import TestSupport
     @Test func longPollWakesOnANewLACAndTimesOutOnTime() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
-        try cluster.start("b")
+        try await cluster.start("b")
         let ledgerId = try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: Self.key)
         let entries = TestEntries.make(ledgerId: ledgerId, count: 3)
         let writer = try await cluster.client("b")

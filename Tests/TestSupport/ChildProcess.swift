@@ -54,8 +54,7 @@ public final class ChildProcess: @unchecked Sendable {
     public var stderr: String { condition.lock(); defer { condition.unlock() }; return stderrText }
     public var pid: Int32 { process.processIdentifier }
 
-    /// Waits until stdout holds a line containing `text`; false at the deadline or at exit.
-    public func waitForOutput(containing text: String, timeout: TimeInterval) -> Bool {
+    func blockingWaitForOutput(containing text: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
@@ -65,8 +64,7 @@ public final class ChildProcess: @unchecked Sendable {
         return true
     }
 
-    /// Waits until stderr holds `text`; false at the deadline or at exit.
-    public func waitForError(containing text: String, timeout: TimeInterval) -> Bool {
+    func blockingWaitForError(containing text: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
@@ -76,9 +74,7 @@ public final class ChildProcess: @unchecked Sendable {
         return true
     }
 
-    /// Waits for exit; kills the process and returns nil at the deadline.
-    @discardableResult
-    public func waitForExit(timeout: TimeInterval) -> Int32? {
+    func blockingWaitForExit(timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         while !exited {
@@ -94,8 +90,7 @@ public final class ChildProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Waits until both output pipes reached end of file (all output has been read).
-    public func waitForStreamsToClose(timeout: TimeInterval) {
+    func blockingWaitForStreamsToClose(timeout: TimeInterval) {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
@@ -120,13 +115,44 @@ public struct CommandResult: Sendable {
 }
 
 extension ChildProcess {
+    /// Runs a blocking wait on a thread of its own: the test process's cooperative threads
+    /// (two on a 2-core machine) must never block, or every other test stalls.
+    private static func offload<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+
+    /// Waits until stdout holds a line containing `text`; false at the deadline or at exit.
+    public func waitForOutput(containing text: String, timeout: TimeInterval) async -> Bool {
+        await Self.offload { self.blockingWaitForOutput(containing: text, timeout: timeout) }
+    }
+
+    /// Waits until stderr holds `text`; false at the deadline or at exit.
+    public func waitForError(containing text: String, timeout: TimeInterval) async -> Bool {
+        await Self.offload { self.blockingWaitForError(containing: text, timeout: timeout) }
+    }
+
+    /// Waits for exit; kills the process and returns nil at the deadline.
+    @discardableResult
+    public func waitForExit(timeout: TimeInterval) async -> Int32? {
+        await Self.offload { self.blockingWaitForExit(timeout: timeout) }
+    }
+
+    /// Waits until both output pipes reached end of file (all output has been read).
+    public func waitForStreamsToClose(timeout: TimeInterval) async {
+        await Self.offload { self.blockingWaitForStreamsToClose(timeout: timeout) }
+    }
+
     /// Runs to completion (killed after `timeout`); stdin is closed at once.
     public static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60,
-                           environment: [String: String] = [:]) throws -> CommandResult {
+                           environment: [String: String] = [:]) async throws -> CommandResult {
         let child = try ChildProcess(executable, arguments, environment: environment)
         child.closeStdin()
-        let status = child.waitForExit(timeout: timeout)
-        child.waitForStreamsToClose(timeout: 5)
-        return CommandResult(status: status, stdout: child.stdout, stderr: child.stderr)
+        return await offload {
+            let status = child.blockingWaitForExit(timeout: timeout)
+            child.blockingWaitForStreamsToClose(timeout: 5)
+            return CommandResult(status: status, stdout: child.stdout, stderr: child.stderr)
+        }
     }
 }

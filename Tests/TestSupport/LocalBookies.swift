@@ -22,7 +22,7 @@ public final class LocalBookies: @unchecked Sendable {
 
     /// Starts bookie `name` (same port on every restart) and waits until it serves.
     @discardableResult
-    public func start(_ name: String, extraArguments: [String] = [], expectFailure: Bool = false) throws -> ChildProcess {
+    public func start(_ name: String, extraArguments: [String] = [], expectFailure: Bool = false) async throws -> ChildProcess {
         let port = try ports[name] ?? FreePort.next()
         ports[name] = port
         let process = try ChildProcess(Binaries.dlctl, [
@@ -31,7 +31,7 @@ public final class LocalBookies: @unchecked Sendable {
         ] + extraArguments)
         processes[name] = process
         if !expectFailure {
-            guard process.waitForError(containing: "bookie serving", timeout: 60) else {
+            guard await process.waitForError(containing: "bookie serving", timeout: 60) else {
                 throw StartFailure(description: "bookie \(name) did not start: \(process.stderr.suffix(800))")
             }
         }
@@ -42,9 +42,9 @@ public final class LocalBookies: @unchecked Sendable {
 
     public func address(_ name: String) -> String { "127.0.0.1:\(ports[name] ?? 0)" }
 
-    public func kill(_ name: String, signal: Int32 = SIGKILL) {
+    public func kill(_ name: String, signal: Int32 = SIGKILL) async {
         processes[name]?.kill(signal)
-        processes[name]?.waitForExit(timeout: 30)
+        await processes[name]?.waitForExit(timeout: 30)
     }
 
     public func client(_ name: String) async throws -> BookieClient {

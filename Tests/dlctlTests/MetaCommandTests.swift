@@ -14,16 +14,16 @@ import TestSupport
         }
     }
 
-    func dlctl(_ arguments: [String], timeout: TimeInterval = 60) throws -> CommandResult {
-        try ChildProcess.run(Binaries.dlctl, arguments, timeout: timeout)
+    func dlctl(_ arguments: [String], timeout: TimeInterval = 60) async throws -> CommandResult {
+        try await ChildProcess.run(Binaries.dlctl, arguments, timeout: timeout)
     }
 
-    @Test func versionAndHelp() throws {
+    @Test func versionAndHelp() async throws {
         try #require(Binaries.dlctlExists, "build dlctl first: \(Binaries.dlctl)")
-        let version = try dlctl(["--version"])
+        let version = try await dlctl(["--version"])
         #expect(version.status == 0)
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
-        let help = try dlctl(["--help"])
+        let help = try await dlctl(["--help"])
         #expect(help.status == 0)
         for command in ["init", "meta", "bench"] { #expect(help.stdout.contains(command)) }
         #expect(help.stdout.contains("Exit status"))
@@ -34,18 +34,18 @@ import TestSupport
         try #require(Binaries.dlctlExists)
         let directory = TemporaryDirectory()
         let uri = try await location(backend, directory)
-        let first = try dlctl(["init", "--uri", uri])
+        let first = try await dlctl(["init", "--uri", uri])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("initialized cluster"))
-        let second = try dlctl(["init", "--uri", uri])
+        let second = try await dlctl(["init", "--uri", uri])
         #expect(second.status == 0)
         #expect(second.stdout.contains("already initialized"))
-        let listing = try dlctl(["meta", "ls", "-R", "/", "--uri", uri])
+        let listing = try await dlctl(["meta", "ls", "-R", "/", "--uri", uri])
         #expect(listing.stdoutLines == ["/bookies", "/bookies/available", "/bookies/readonly", "/cookies", "/ledgers",
                                         "/ledgers-idgen", "/namespaces"])
-        let json = try dlctl(["meta", "ls", "/", "-o", "json", "--uri", uri])
+        let json = try await dlctl(["meta", "ls", "/", "-o", "json", "--uri", uri])
         #expect(try JSONDecoder().decode([String].self, from: Data(json.stdout.utf8)) == ["bookies", "cookies", "ledgers", "ledgers-idgen", "namespaces"])
-        let marker = try dlctl(["meta", "get", "/", "--uri", uri])
+        let marker = try await dlctl(["meta", "get", "/", "--uri", uri])
         #expect(marker.stdout.contains("\"layout\":\"dlctl\""))
     }
 
@@ -58,10 +58,10 @@ import TestSupport
             // Make the chroot exist with foreign content.
             let hosts = uri.dropFirst(5).split(separator: "/")[0]
             let root = "/" + uri.split(separator: "/").last!
-            #expect(try dlctl(["meta", "create", root, "--uri", "zk://\(hosts)"]).status == 0)
+            #expect(try await dlctl(["meta", "create", root, "--uri", "zk://\(hosts)"]).status == 0)
         }
-        #expect(try dlctl(["meta", "create", "/someone-elses", "data", "--uri", uri]).status == 0)
-        let refused = try dlctl(["init", "--uri", uri])
+        #expect(try await dlctl(["meta", "create", "/someone-elses", "data", "--uri", uri]).status == 0)
+        let refused = try await dlctl(["init", "--uri", uri])
         #expect(refused.status == 5)
         #expect(refused.stderr.hasPrefix("dlctl: error: refusing"))
         #expect(refused.stderr.split(separator: "\n").count == 1)
@@ -69,8 +69,8 @@ import TestSupport
         let other = TemporaryDirectory()
         let foreignRoot = try await location(backend, other)
         if backend == .sqlite {
-            #expect(try dlctl(["meta", "set", "/", "not a marker", "--uri", foreignRoot]).status == 0)
-            #expect(try dlctl(["init", "--uri", foreignRoot]).status == 5)
+            #expect(try await dlctl(["meta", "set", "/", "not a marker", "--uri", foreignRoot]).status == 0)
+            #expect(try await dlctl(["init", "--uri", foreignRoot]).status == 5)
         }
     }
 
@@ -79,7 +79,7 @@ import TestSupport
         try #require(Binaries.dlctlExists)
         let directory = TemporaryDirectory()
         let uri = try await location(backend, directory)
-        #expect(try dlctl(["init", "--uri", uri]).status == 0)
+        #expect(try await dlctl(["init", "--uri", uri]).status == 0)
         let cases: [([String], Int32, String)] = [
             (["meta", "get", "/missing"], 2, "no such metadata node: /missing"),
             (["meta", "ls", "/missing/deeper"], 2, "no such metadata node"),
@@ -89,7 +89,7 @@ import TestSupport
             (["meta", "get", "no-slash"], 64, "invalid metadata path"),
         ]
         for (arguments, status, message) in cases {
-            let result = try dlctl(arguments + ["--uri", uri])
+            let result = try await dlctl(arguments + ["--uri", uri])
             #expect(result.status == status, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
@@ -97,30 +97,30 @@ import TestSupport
         }
     }
 
-    @Test func badOrMissingURIsAreUsageErrors() throws {
+    @Test func badOrMissingURIsAreUsageErrors() async throws {
         try #require(Binaries.dlctlExists)
         for uri in ["bogus://x", "zk://nohostport/x", "zk://", "sqlite://relative"] {
-            let result = try dlctl(["meta", "ls", "--uri", uri])
+            let result = try await dlctl(["meta", "ls", "--uri", uri])
             #expect(result.status == 64, "\(uri): \(result.stderr)")
             #expect(result.stderr.hasPrefix("dlctl: error: invalid metadata URI"), "\(uri): \(result.stderr)")
         }
-        let noURI = try ChildProcess.run(Binaries.dlctl, ["meta", "ls"], environment: ["DLCTL_METADATA_URI": ""])
+        let noURI = try await ChildProcess.run(Binaries.dlctl, ["meta", "ls"], environment: ["DLCTL_METADATA_URI": ""])
         #expect(noURI.status == 64)
-        let missingDirectory = try dlctl(["meta", "ls", "--uri", "/nonexistent-dir-\(UUID())/meta.db"])
+        let missingDirectory = try await dlctl(["meta", "ls", "--uri", "/nonexistent-dir-\(UUID())/meta.db"])
         #expect(missingDirectory.status == 4)
         #expect(missingDirectory.stderr.contains("does not exist"))
         let notADatabase = TemporaryDirectory()
         try Data("this is not sqlite".utf8).write(to: URL(fileURLWithPath: notADatabase.file("meta.db")))
-        let corrupt = try dlctl(["meta", "ls", "--uri", notADatabase.file("meta.db")])
+        let corrupt = try await dlctl(["meta", "ls", "--uri", notADatabase.file("meta.db")])
         #expect(corrupt.status != 0)
         #expect(corrupt.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func unreachableZooKeeperFailsWithinTheTimeout() throws {
+    @Test func unreachableZooKeeperFailsWithinTheTimeout() async throws {
         try #require(Binaries.dlctlExists)
         let port = try FreePort.next()
         let started = Date()
-        let result = try dlctl(["meta", "ls", "/", "--uri", "zk://127.0.0.1:\(port)/dl", "--timeout", "2"], timeout: 30)
+        let result = try await dlctl(["meta", "ls", "/", "--uri", "zk://127.0.0.1:\(port)/dl", "--timeout", "2"], timeout: 30)
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")

@@ -5,8 +5,8 @@ import TestSupport
 
 /// `dlctl sandbox` as scripts use it, through the real binary.
 @Suite(.serialized) struct SandboxTests {
-    func dlctl(_ home: TemporaryDirectory, _ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
-        try ChildProcess.run(Binaries.dlctl, arguments, timeout: timeout,
+    func dlctl(_ home: TemporaryDirectory, _ arguments: [String], timeout: TimeInterval = 120) async throws -> CommandResult {
+        try await ChildProcess.run(Binaries.dlctl, arguments, timeout: timeout,
                              environment: ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": ""])
     }
 
@@ -17,8 +17,8 @@ import TestSupport
         var pid: Int32
     }
 
-    func bookies(_ home: TemporaryDirectory) throws -> [Listed] {
-        let listing = try dlctl(home, ["bookie", "list", "-o", "json"])
+    func bookies(_ home: TemporaryDirectory) async throws -> [Listed] {
+        let listing = try await dlctl(home, ["bookie", "list", "-o", "json"])
         #expect(listing.status == 0, "\(listing.stderr)")
         return try JSONDecoder().decode([Listed].self, from: Data(listing.stdout.utf8))
     }
@@ -26,18 +26,18 @@ import TestSupport
     /// Re-runs `sandbox status` until it exits with `status`.
     func waitForStatus(_ home: TemporaryDirectory, _ status: Int32, timeout: Duration = .seconds(60)) async throws -> Bool {
         try await waitUntil(timeout: timeout, pollEvery: .milliseconds(200)) {
-            try dlctl(home, ["sandbox", "status"]).status == status
+            try await dlctl(home, ["sandbox", "status"]).status == status
         }
     }
 
     @Test func detachedSandboxLifecycle() async throws {
         try #require(Binaries.dlctlExists)
         let home = TemporaryDirectory("dlctl-home")
-        let started = try dlctl(home, ["sandbox", "--detach", "--bookies", "3"])
+        let started = try await dlctl(home, ["sandbox", "--detach", "--bookies", "3"])
         #expect(started.status == 0, "\(started.stderr)")
         #expect(started.stdout.contains("metadata \(home.path)/sandbox/metadata.db"))
-        #expect(try dlctl(home, ["sandbox", "status"]).status == 0)
-        let listed = try bookies(home)
+        #expect(try await dlctl(home, ["sandbox", "status"]).status == 0)
+        let listed = try await bookies(home)
         #expect(listed.count == 3)
         #expect(listed.allSatisfy { $0.state == "available" && $0.address == $0.id })
         // Every bookie runs as `dlctl bookie start` naming its data directory.
@@ -46,43 +46,43 @@ import TestSupport
                 .replacingOccurrences(of: "\u{0}", with: " ")
             #expect(commandLine.contains("bookie start --data-dir \(home.path)/sandbox/bookie-"), "\(commandLine)")
         }
-        let sanity = try dlctl(home, ["bookie", "sanity", listed[0].id])
+        let sanity = try await dlctl(home, ["bookie", "sanity", listed[0].id])
         #expect(sanity.status == 0, "\(sanity.stderr)")
         #expect(sanity.stdout.contains("sanity check passed"))
 
-        let added = try dlctl(home, ["sandbox", "add-bookie"])
+        let added = try await dlctl(home, ["sandbox", "add-bookie"])
         #expect(added.status == 0, "\(added.stderr)")
-        #expect(try bookies(home).count == 4)
+        #expect(try await bookies(home).count == 4)
 
         // A killed bookie makes status fail until the supervisor has restarted it.
         kill(listed[1].pid, SIGKILL)
         #expect(try await waitForStatus(home, 0))
-        #expect(try bookies(home).first { $0.id == listed[1].id }?.pid != listed[1].pid)
+        #expect(try await bookies(home).first { $0.id == listed[1].id }?.pid != listed[1].pid)
 
-        let again = try dlctl(home, ["sandbox", "--detach"])
+        let again = try await dlctl(home, ["sandbox", "--detach"])
         #expect(again.status == 3, "a second sandbox in the same home is refused: \(again.stderr)")
 
-        #expect(try dlctl(home, ["sandbox", "stop"]).status == 0)
-        #expect(try dlctl(home, ["sandbox", "status"]).status == 2)
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "status"]).status == 2)
         for bookie in listed { #expect(!FileManager.default.fileExists(atPath: "/proc/\(bookie.pid)/cmdline") || bookie.pid == listed[1].pid) }
 
         // It comes back with the same identities and data.
-        #expect(try dlctl(home, ["sandbox", "--detach"]).status == 0)
-        #expect(Set(try bookies(home).map(\.id)).isSuperset(of: Set(listed.map(\.id))))
-        #expect(try dlctl(home, ["sandbox", "stop"]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "--detach"]).status == 0)
+        #expect(Set(try await bookies(home).map(\.id)).isSuperset(of: Set(listed.map(\.id))))
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
     }
 
     @Test func twoHomesNeverMeet() async throws {
         try #require(Binaries.dlctlExists)
         let first = TemporaryDirectory("dlctl-home")
         let second = TemporaryDirectory("dlctl-home")
-        #expect(try dlctl(first, ["sandbox", "--detach", "--bookies", "1"]).status == 0)
-        #expect(try dlctl(second, ["sandbox", "--detach", "--bookies", "2"]).status == 0)
-        #expect(try bookies(first).count == 1)
-        #expect(try bookies(second).count == 2)
-        #expect(try dlctl(first, ["sandbox", "stop"]).status == 0)
-        #expect(try dlctl(second, ["sandbox", "status"]).status == 0)
-        #expect(try dlctl(second, ["sandbox", "stop"]).status == 0)
+        #expect(try await dlctl(first, ["sandbox", "--detach", "--bookies", "1"]).status == 0)
+        #expect(try await dlctl(second, ["sandbox", "--detach", "--bookies", "2"]).status == 0)
+        #expect(try await bookies(first).count == 1)
+        #expect(try await bookies(second).count == 2)
+        #expect(try await dlctl(first, ["sandbox", "stop"]).status == 0)
+        #expect(try await dlctl(second, ["sandbox", "status"]).status == 0)
+        #expect(try await dlctl(second, ["sandbox", "stop"]).status == 0)
     }
 
     @Test func zooKeeperBackedSandbox() async throws {
@@ -90,20 +90,20 @@ import TestSupport
         let hosts = try await ZooKeeperTestServer.hosts()
         let home = TemporaryDirectory("dlctl-home")
         let uri = "zk://\(hosts)/sandbox-\(UUID().uuidString.prefix(8).lowercased())"
-        let started = try dlctl(home, ["sandbox", "--detach", "--bookies", "2", "--zk-uri", uri])
+        let started = try await dlctl(home, ["sandbox", "--detach", "--bookies", "2", "--zk-uri", uri])
         #expect(started.status == 0, "\(started.stderr)")
         #expect(started.stdout.contains(uri))
-        #expect(try bookies(home).count == 2)
-        #expect(try dlctl(home, ["sandbox", "status"]).status == 0)
-        #expect(try dlctl(home, ["bookie", "sanity", try bookies(home)[0].id]).status == 0)
-        #expect(try dlctl(home, ["sandbox", "stop"]).status == 0)
+        #expect(try await bookies(home).count == 2)
+        #expect(try await dlctl(home, ["sandbox", "status"]).status == 0)
+        #expect(try await dlctl(home, ["bookie", "sanity", try await bookies(home)[0].id]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
 
         // --zookeeper starts a ZooKeeper server for the sandbox itself.
         let own = TemporaryDirectory("dlctl-home")
-        let withServer = try dlctl(own, ["sandbox", "--detach", "--bookies", "1", "--zookeeper"])
+        let withServer = try await dlctl(own, ["sandbox", "--detach", "--bookies", "1", "--zookeeper"])
         #expect(withServer.status == 0, "\(withServer.stderr)")
         #expect(withServer.stdout.contains("metadata zk://127.0.0.1:"))
-        #expect(try bookies(own).count == 1)
-        #expect(try dlctl(own, ["sandbox", "stop"]).status == 0)
+        #expect(try await bookies(own).count == 1)
+        #expect(try await dlctl(own, ["sandbox", "stop"]).status == 0)
     }
 }

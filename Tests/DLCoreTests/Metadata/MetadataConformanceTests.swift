@@ -173,8 +173,8 @@ struct MetadataConformanceTests {
         var outputs: [[String]] = []
         for child in children {
             child.closeStdin()
-            #expect(child.waitForExit(timeout: 60) == 0, "creator failed: \(child.stderr)")
-            child.waitForStreamsToClose(timeout: 5)
+            #expect(await child.waitForExit(timeout: 60) == 0, "creator failed: \(child.stderr)")
+            await child.waitForStreamsToClose(timeout: 5)
             outputs.append(child.stdout.split(separator: "\n").map(String.init))
         }
         for lines in outputs {
@@ -215,9 +215,10 @@ struct MetadataConformanceTests {
         let children = try (0..<5).map { _ in
             try ChildProcess(Binaries.dlctl, ["meta", "create", "/contended-by-processes", "--uri", fixture.uri])
         }
-        let statuses = children.map { child -> Int32? in
+        var statuses: [Int32?] = []
+        for child in children {
             child.closeStdin()
-            return child.waitForExit(timeout: 60)
+            statuses.append(await child.waitForExit(timeout: 60))
         }
         #expect(statuses.filter { $0 == 0 }.count == 1, "statuses: \(statuses)")
         #expect(statuses.filter { $0 == 3 }.count == 4, "statuses: \(statuses)")
@@ -273,11 +274,11 @@ struct MetadataConformanceTests {
         let holder = try ChildProcess(Binaries.dlctl, [
             "meta", "create", "/held", "--ephemeral", "--hold", "--session-timeout", "2", "--uri", fixture.uri,
         ])
-        #expect(holder.waitForOutput(containing: "holding session", timeout: 30), "holder: \(holder.stderr)")
+        #expect(await holder.waitForOutput(containing: "holding session", timeout: 30), "holder: \(holder.stderr)")
         #expect(try await observer.exists("/held") != nil)
         let watch = EventCollector(try await observer.watch("/held"))
         holder.kill(SIGKILL)
-        holder.waitForExit(timeout: 10)
+        await holder.waitForExit(timeout: 10)
         // Session timeout 2 s; allow generous slack for a loaded CI machine.
         #expect(await watch.wait(for: .deleted("/held"), timeout: .seconds(20)))
         #expect(try await observer.exists("/held") == nil)

@@ -39,8 +39,8 @@ struct MetadataFixture: Sendable {
     }
 
     /// Runs `dlctl` against this location.
-    func dlctl(_ arguments: [String], timeout: TimeInterval = 60) throws -> CommandResult {
-        try ChildProcess.run(Binaries.dlctl, arguments + ["--uri", uri], timeout: timeout)
+    func dlctl(_ arguments: [String], timeout: TimeInterval = 60) async throws -> CommandResult {
+        try await ChildProcess.run(Binaries.dlctl, arguments + ["--uri", uri], timeout: timeout)
     }
 }
 
