@@ -13,6 +13,6 @@ struct DLCtl: AsyncParsableCommand {
             \(ExitStatus.table)
             """,
         version: DLCtlVersion.current,
-        subcommands: [InitCommand.self, MetaCommand.self, BookieCommand.self, SandboxCommand.self, BenchCommand.self]
+        subcommands: [InitCommand.self, MetaCommand.self, BookieCommand.self, LedgerCommand.self, SandboxCommand.self, BenchCommand.self]
     )
 }

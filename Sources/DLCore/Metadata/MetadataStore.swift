@@ -124,6 +124,15 @@ extension MetadataStore {
         }
     }
 
+    /// Sets data only at `version`; the new version, or nil when someone else changed it first.
+    public func compareAndSet(_ path: String, data: [UInt8], version: Int64) async throws(MetadataError) -> Int64? {
+        do {
+            return try await set(path, data: data, expectedVersion: version)
+        } catch .badVersion {
+            return nil
+        }
+    }
+
     /// Creates a persistent node unless one is already there.
     public func createIfAbsent(_ path: String, data: [UInt8] = []) async throws(MetadataError) {
         do { try await create(path, data: data, mode: .persistent) } catch .nodeExists {}

@@ -47,6 +47,7 @@ enum ExitStatus: Int32, CaseIterable {
             }
         case is ModelError: self = .invalidData
         case is BookieClientError: self = .unavailable
+        case let error as LedgerError: self = ExitStatus(ledger: error)
         case is CookieCheck.Failure: self = .invalidData
         case let error as BookieNode.StartFailure:
             if case .dataDirectoryInUse = error { self = .conflict } else { self = .failed }

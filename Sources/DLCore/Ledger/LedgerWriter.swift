@@ -1,0 +1,314 @@
+import Foundation
+import Synchronization
+
+/// The single writer of a replicated ledger: stripes entries over the ensemble, completes each
+/// at Qa acknowledgements, strictly in entry order, and replaces a failed bookie through an
+/// ensemble change (DESIGN.md section 5).
+///
+/// The quorum decisions live in `AddQuorum`; this class is the I/O shell around it.
+public final class LedgerWriter: @unchecked Sendable {
+    public typealias Completion = @Sendable (Result<Int64, LedgerError>) -> Void
+
+    public let ledgerId: Int64
+    private let key: [UInt8]
+    private let store: any MetadataStore
+    private let connections: BookieConnections
+    private let addTimeout: Duration
+    private let maxOutstanding: Int
+
+    private let lock = NSLock()
+    private var metadata: LedgerMetadata
+    private var metadataVersion: Int64
+    private var quorum: AddQuorum
+    private var outstanding: [Int64: (entry: StoredEntry, completion: Completion)] = [:]
+    private var clients: [Int: BookieClient] = [:]
+    private var length: Int64 = 0
+    private var confirmedLength: Int64 = 0
+    private var failure: LedgerError?
+    private var replacing: Set<Int> = []
+    private var windowWaiters: [CheckedContinuation<Void, Never>] = []
+    private let changes = Mutex<Task<Void, Never>?>(nil)
+
+    /// Bookie ids in the ensemble that now takes new entries.
+    public var ensemble: [String] { lock.withLock { metadata.ensembles.last?.bookies ?? [] } }
+    public var lastAddConfirmed: Int64 { lock.withLock { quorum.lastAddConfirmed } }
+
+    /// Creates a ledger (metadata first, so bookies never hold data of an unknown ledger) and
+    /// connects to its ensemble, chosen at random among available bookies.
+    public static func create(store: any MetadataStore, connections: BookieConnections, ensembleSize: Int,
+                              writeQuorum: Int, ackQuorum: Int, password: [UInt8] = [],
+                              customMetadata: [String: String] = [:], addTimeout: Duration = .seconds(10),
+                              maxOutstanding: Int = 10_000) async throws -> LedgerWriter {
+        guard ackQuorum >= 1, writeQuorum >= ackQuorum, ensembleSize >= writeQuorum else {
+            throw LedgerError.invalidQuorum("need E >= Qw >= Qa >= 1, got \(ensembleSize)/\(writeQuorum)/\(ackQuorum)")
+        }
+        let available = try await store.children(ClusterLayout.availableBookies)
+        guard available.count >= ensembleSize else {
+            throw LedgerError.notEnoughBookies(needed: ensembleSize, available: available.count)
+        }
+        let ensemble = Array(available.shuffled().prefix(ensembleSize))
+        let ledgerId = try await LedgerIds.next(store)
+        let key = LedgerKey.derive(password)
+        let metadata = LedgerMetadata(ensembleSize: ensembleSize, writeQuorum: writeQuorum, ackQuorum: ackQuorum,
+                                      ensemble: ensemble, ledgerKeyHex: LedgerKey.hex(key),
+                                      createdAtMillis: Int64(Date().timeIntervalSince1970 * 1000), customMetadata: customMetadata)
+        try await store.create(ClusterLayout.ledgerPath(ledgerId), data: metadata.encoded(), mode: .persistent)
+        let writer = LedgerWriter(ledgerId: ledgerId, key: key, store: store, connections: connections, metadata: metadata,
+                                  version: 0, addTimeout: addTimeout, maxOutstanding: maxOutstanding)
+        for (index, bookie) in ensemble.enumerated() {
+            // A bookie that cannot be reached now is replaced by the first add's failure.
+            if let client = try? await connections.client(bookie) { writer.lock.withLock { writer.clients[index] = client } }
+        }
+        return writer
+    }
+
+    private init(ledgerId: Int64, key: [UInt8], store: any MetadataStore, connections: BookieConnections,
+                 metadata: LedgerMetadata, version: Int64, addTimeout: Duration, maxOutstanding: Int) {
+        self.ledgerId = ledgerId
+        self.key = key
+        self.store = store
+        self.connections = connections
+        self.metadata = metadata
+        self.metadataVersion = version
+        self.quorum = AddQuorum(ensembleSize: metadata.ensembleSize, writeQuorum: metadata.writeQuorum,
+                                ackQuorum: metadata.ackQuorum)
+        self.addTimeout = addTimeout
+        self.maxOutstanding = maxOutstanding
+    }
+
+    // MARK: Adding
+
+    /// Adds an entry; returns its id once Qa bookies have it durably (and every earlier entry
+    /// is complete). Waits while `maxOutstanding` adds are in flight.
+    @discardableResult
+    public func append(_ payload: [UInt8]) async throws(LedgerError) -> Int64 {
+        await waitForWindow()
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int64, LedgerError>, Never>) in
+            appendAsync(payload) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Waits until fewer than `maxOutstanding` adds are in flight (or the writer failed).
+    public func waitUntilAccepting() async { await waitForWindow() }
+
+    private func waitForWindow() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = lock.withLock { () -> Bool in
+                if outstanding.count < maxOutstanding || failure != nil { return true }
+                windowWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Adds an entry; `completion` runs once, in entry order, on some thread.
+    public func appendAsync(_ payload: [UInt8], completion: @escaping Completion) {
+        let prepared: (StoredEntry, [(Int, BookieClient?, String)])? = lock.withLock {
+            if let failure { 
+                completion(.failure(failure))
+                return nil
+            }
+            let entryId = quorum.send()
+            length += Int64(payload.count)
+            let entry = StoredEntry(ledgerId: ledgerId, entryId: entryId, lastAddConfirmed: quorum.lastAddConfirmed,
+                                    length: length, payload: payload)
+            outstanding[entryId] = (entry, completion)
+            let bookies = metadata.ensembles.last!.bookies
+            return (entry, quorum.writeSet(entryId).map { ($0, clients[$0], bookies[$0]) })
+        }
+        guard let (entry, targets) = prepared else { return }
+        for (index, client, bookie) in targets { send(entry, to: index, client: client, bookie: bookie) }
+    }
+
+    private func send(_ entry: StoredEntry, to index: Int, client: BookieClient?, bookie: String, recovery: Bool = false) {
+        guard let client else {
+            bookieFailed(index: index, bookie: bookie, reason: "not connected")
+            return
+        }
+        client.send(.add(ledgerKey: key, entry: entry, recovery: recovery), timeout: addTimeout) { [self] result in
+            switch result {
+            case let .success(response) where response.status == .ok:
+                acknowledged(entryId: entry.entryId, index: index, bookie: bookie)
+            case let .success(response) where response.status == .fenced:
+                fail(.fenced(ledgerId))
+            case let .success(response):
+                bookieFailed(index: index, bookie: bookie, reason: "\(response.status)")
+            case let .failure(error):
+                bookieFailed(index: index, bookie: bookie, reason: "\(error)")
+            }
+        }
+    }
+
+    private func acknowledged(entryId: Int64, index: Int, bookie: String) {
+        let (done, waiters) = lock.withLock { () -> ([(Int64, Completion)], [CheckedContinuation<Void, Never>]) in
+            // A late answer from a bookie that has since been replaced does not count.
+            guard metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return ([], []) }
+            let completed = quorum.acknowledge(entryId: entryId, bookieIndex: index)
+            var done: [(Int64, Completion)] = []
+            for id in completed {
+                if let (entry, completion) = outstanding.removeValue(forKey: id) {
+                    confirmedLength = entry.length
+                    done.append((id, completion))
+                }
+            }
+            let waiters = windowWaiters
+            if !done.isEmpty { windowWaiters.removeAll() }
+            return (done, done.isEmpty ? [] : waiters)
+        }
+        for (id, completion) in done { completion(.success(id)) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Fails every outstanding and future add.
+    private func fail(_ error: LedgerError) {
+        let (failed, waiters) = lock.withLock { () -> ([Completion], [CheckedContinuation<Void, Never>]) in
+            if failure == nil { failure = error }
+            let failed = outstanding.keys.sorted().compactMap { outstanding[$0]?.completion }
+            outstanding.removeAll()
+            defer { windowWaiters.removeAll() }
+            return (failed, windowWaiters)
+        }
+        for completion in failed { completion(.failure(error)) }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    // MARK: Ensemble change
+
+    private func bookieFailed(index: Int, bookie: String, reason: String) {
+        let start = lock.withLock { () -> Bool in
+            guard failure == nil, metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return false }
+            replacing.insert(index)
+            return true
+        }
+        guard start else { return }
+        // One change at a time, each on the metadata the previous one left.
+        changes.withLock { previous in
+            let before = previous
+            previous = Task { [self] in
+                await before?.value
+                await replace(index: index, bookie: bookie, reason: reason)
+            }
+        }
+    }
+
+    private func replace(index: Int, bookie failed: String, reason: String) async {
+        do {
+            let available = Set(try await store.children(ClusterLayout.availableBookies))
+            var attempts = 0
+            while true {
+                attempts += 1
+                let (current, version) = lock.withLock { (metadata, metadataVersion) }
+                let members = Set(current.ensembles.last!.bookies)
+                guard let replacement = available.subtracting(members).randomElement() else {
+                    throw LedgerError.notEnoughBookies(needed: current.ensembleSize + 1,
+                                                       available: available.subtracting([failed]).count)
+                }
+                let client = try await connections.client(replacement)
+                var updated = current
+                let firstEntry = lock.withLock { quorum.lastAddConfirmed + 1 }
+                var bookies = current.ensembles.last!.bookies
+                bookies[index] = replacement
+                if updated.ensembles.last!.firstEntryId == firstEntry {
+                    updated.ensembles[updated.ensembles.count - 1].bookies = bookies
+                } else {
+                    updated.ensembles.append(.init(firstEntryId: firstEntry, bookies: bookies))
+                }
+                if let newVersion = try await store.compareAndSet(ClusterLayout.ledgerPath(ledgerId), data: updated.encoded(),
+                                                                  version: version) {
+                    // Stored: from here the replacement's acknowledgements count.
+                    let resend: [(StoredEntry, Int)] = lock.withLock {
+                        metadata = updated
+                        metadataVersion = newVersion
+                        clients[index] = client
+                        replacing.remove(index)
+                        return quorum.replace(bookieIndex: index).compactMap { id in outstanding[id].map { ($0.entry, index) } }
+                    }
+                    for (entry, index) in resend { send(entry, to: index, client: client, bookie: replacement) }
+                    return
+                }
+                if attempts >= 5 { throw LedgerError.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "metadata kept changing") }
+                do {
+                    let fresh = try await store.get(ClusterLayout.ledgerPath(ledgerId))
+                    let freshMetadata = try LedgerMetadata(decoding: fresh.data)
+                    if freshMetadata.state != .open { throw LedgerError.fenced(ledgerId) }
+                    lock.withLock {
+                        metadata = freshMetadata
+                        metadataVersion = fresh.version
+                    }
+                }
+            }
+        } catch LedgerError.fenced(let id) {
+            fail(.fenced(id))
+        } catch {
+            fail(.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "\(reason); no replacement: \(error)"))
+        }
+    }
+
+    // MARK: Closing
+
+    /// Waits for outstanding adds, then closes the ledger in metadata with its last entry.
+    /// Returns (last entry id, length).
+    @discardableResult
+    public func close() async throws -> (lastEntryId: Int64, length: Int64) {
+        while lock.withLock({ !outstanding.isEmpty && failure == nil }) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let wait = lock.withLock { () -> Bool in
+                    if outstanding.isEmpty || failure != nil { return false }
+                    windowWaiters.append(continuation)
+                    return true
+                }
+                if !wait { continuation.resume() }
+            }
+        }
+        await changes.withLock { $0 }?.value
+        if let failure = lock.withLock({ failure }) { throw failure }
+        var attempts = 0
+        while true {
+            attempts += 1
+            let (current, version, last, length) = lock.withLock { (metadata, metadataVersion, quorum.lastAddConfirmed, confirmedLength) }
+            var closed = current
+            closed.state = .closed
+            closed.lastEntryId = last
+            closed.length = length
+            if let newVersion = try await store.compareAndSet(ClusterLayout.ledgerPath(ledgerId), data: closed.encoded(),
+                                                              version: version) {
+                lock.withLock {
+                    metadata = closed
+                    metadataVersion = newVersion
+                    failure = .closed(ledgerId)
+                }
+                return (last, length)
+            }
+            if attempts >= 5 { throw LedgerError.recoveryFailed(ledgerId: ledgerId, reason: "metadata kept changing while closing") }
+            do {
+                let fresh = try await store.get(ClusterLayout.ledgerPath(ledgerId))
+                let freshMetadata = try LedgerMetadata(decoding: fresh.data)
+                if freshMetadata.state != .open { throw LedgerError.fenced(ledgerId) }
+                lock.withLock {
+                    metadata = freshMetadata
+                    metadataVersion = fresh.version
+                }
+            }
+        }
+    }
+}
+
+/// The key bookies check on every add: derived from the ledger password.
+public enum LedgerKey {
+    public static func derive(_ password: [UInt8]) -> [UInt8] {
+        // Two CRC32C lanes over salted copies: a stable 8-byte key, not a secret.
+        let first = CRC32C.checksum(Array("dlctl-ledger-key".utf8) + password)
+        let second = CRC32C.checksum(password + Array("dlctl-ledger-key".utf8), continuing: first)
+        return withUnsafeBytes(of: (first.bigEndian, second.bigEndian)) { Array($0) }
+    }
+
+    public static func hex(_ key: [UInt8]) -> String { key.map { String(format: "%02x", $0) }.joined() }
+
+    public static func parse(_ hex: String) -> [UInt8]? {
+        let chars = Array(hex)
+        guard chars.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: chars.count, by: 2).compactMap { UInt8(String(chars[$0...$0 + 1]), radix: 16) }
+    }
+}
