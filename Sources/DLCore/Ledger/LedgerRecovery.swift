@@ -49,15 +49,41 @@ public enum LedgerRecovery {
                                                      fence: true, connections: connections, speculativeDelay: .milliseconds(50),
                                                      timeout: .seconds(5))
         }
+        // Read ahead in batches (entries past the LAC can be many: the writer's window), then
+        // decide in entry order: everything before the first missing entry is re-written.
+        let fenced = metadata
         while true {
-            switch try await readForward(entryId, ledgerId: ledgerId, metadata: metadata, key: key, connections: connections,
-                                         deadline: deadline) {
-            case let .found(entry):
-                try await rewrite(entry, metadata: metadata, key: key, connections: connections, deadline: deadline)
-                lastEntry = entry
-                recovered += 1
-                entryId += 1
-            case .missing:
+            let batch = (entryId..<(entryId + recoveryBatch)).map { $0 }
+            let verdicts = try await withThrowingTaskGroup(of: (Int64, Forward).self) { group in
+                for id in batch {
+                    group.addTask {
+                        (id, try await readForward(id, ledgerId: ledgerId, metadata: fenced, key: key, connections: connections,
+                                                   deadline: deadline))
+                    }
+                }
+                var results: [Int64: Forward] = [:]
+                for try await (id, verdict) in group { results[id] = verdict }
+                return batch.map { results[$0]! }
+            }
+            var found: [StoredEntry] = []
+            var reachedEnd = false
+            for verdict in verdicts {
+                guard case let .found(entry) = verdict else {
+                    reachedEnd = true
+                    break
+                }
+                found.append(entry)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for entry in found {
+                    group.addTask { try await rewrite(entry, metadata: fenced, key: key, connections: connections, deadline: deadline) }
+                }
+                try await group.waitForAll()
+            }
+            if let last = found.last { lastEntry = last }
+            recovered += found.count
+            entryId += Int64(found.count)
+            if reachedEnd {
                 let lastId = entryId - 1
                 let length = lastId < 0 ? 0 : (lastEntry?.entryId == lastId ? lastEntry!.length : 0)
                 return try await close(store: store, path: path, node: node, metadata: metadata, lastEntryId: lastId,
@@ -65,6 +91,9 @@ public enum LedgerRecovery {
             }
         }
     }
+
+    /// Entries read ahead at once during the forward read.
+    static let recoveryBatch: Int64 = 64
 
     private static func replicas(_ metadata: LedgerMetadata, _ entryId: Int64) -> [String] {
         let bookies = metadata.ensemble(for: entryId).bookies
