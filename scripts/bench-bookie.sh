@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Bookie benchmark beside its peers, in one run: fio (the disk's fdatasync limits), Redis
-# streams with appendfsync always (XADD of 100 bytes, -c 50 -P 16), and `dlctl bench bookie`
-# on a release-build sandbox; then journal replay speed after kill -9, RSS and sandbox start-up.
+# Bookie and ledger benchmarks beside their peers, in one run: fio (the disk's fdatasync
+# limits), Redis streams with appendfsync always (XADD of 100 bytes, -c 50 -P 16), then
+# `dlctl bench bookie` and `dlctl bench ledger` (3/3/2, with a bookie killed mid-run) on a
+# release-build sandbox of 4 bookies; then journal replay speed after kill -9, RSS and
+# sandbox start-up.
 # Usage: scripts/bench-bookie.sh      (needs fio, redis-server, redis-tools: apt-get install -y ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,12 +38,13 @@ REDIS_RPS=$(redis-benchmark -h 127.0.0.1 -p "$PORT" -n 300000 -c 50 -P 16 -q XAD
   | tr '\r' '\n' | grep "requests per second" | tail -1 | sed -E 's/.*: ([0-9.]+) requests.*/\1/')
 kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=
 
-START=$("$DLCTL" sandbox --detach | grep "started in" | sed -E 's/started in ([0-9.]+) s.*/\1/')
+START=$("$DLCTL" sandbox --detach --bookies 4 | grep "started in" | sed -E 's/started in ([0-9.]+) s.*/\1/')
 BOOKIE=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 BOOKIE_PID=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')
 IDLE_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
 "$DLCTL" bench bookie --bookie "$BOOKIE" -o json > "$WORK/bookie.json"
 LOADED_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
+"$DLCTL" bench ledger --kill-a-bookie -o json > "$WORK/ledger.json"
 "$DLCTL" sandbox stop >/dev/null
 
 # Journal replay: a bookie that never checkpoints takes 256 MiB of adds, is killed, restarts.
@@ -75,5 +78,13 @@ print("| add 100 B, pipelined | %.0f adds/s (p99 %.0f us) | Redis XADD -c 50 -P 
 print("| add 64 KiB, 64 in flight | %.0f MiB/s | fio 1 MiB write+fdatasync %.0f MiB/s | %.2fx | >= 0.7x |" % (r["largeMiBPerSecond"], fio1m, r["largeMiBPerSecond"]/fio1m))
 print("| journal replay after kill -9 | %.0f MiB/s (%.0f MiB) | | | |" % (replay_mibs, replay_bytes/1048576))
 print("| bookie RSS idle / after the run | %.0f / %.0f MiB | | | |" % (idle/1024, loaded/1024))
-print("| sandbox start-up, 3 bookies ready | %.2f s | | | |" % start)
+print("| sandbox start-up, 4 bookies ready | %.2f s | | | |" % start)
+l = json.load(open(sys.argv[1].replace("bookie.json", "ledger.json")))
+print()
+print("| ledger 3/3/2 | dlctl | peer (same run) | ratio | bar |")
+print("|---|---|---|---|---|")
+print("| 1 in flight, 100 B, p50 | %.0f us (p99 %.0f us) | fio 4 KiB write+fdatasync p50 %.0f us | %.2fx | <= 3x |" % (l["latency"]["p50Micros"], l["latency"]["p99Micros"], fio4k, l["latency"]["p50Micros"]/fio4k))
+print("| pipelined, 100 B | %.0f entries/s (p99 %.0f us) | Redis XADD -c 50 -P 16: %.0f/s | %.2fx | >= 0.5x |" % (l["pipelined"]["opsPerSecond"], l["pipelined"]["p99Micros"], redis, l["pipelined"]["opsPerSecond"]/redis))
+print("| recovery of 10,000 entries after the writer died | %.3f s | | | |" % l["recoverySeconds"])
+print("| ensemble change under load (longest pause between acks) | %.0f ms | | | |" % (l["ensembleChangeStallMillis"] or 0))
 PY

@@ -140,3 +140,76 @@ import TestSupport
         await store.close()
     }
 }
+
+/// Entries written to fewer than Qa bookies, and a zombie writer process.
+@Suite(.serialized) struct LedgerRecoveryEdgeTests {
+    @Test func underReplicatedEntriesAreRecoveredOrCutAndReadersAgree() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await ReplicatedLedgerTests.startCluster(3)
+        let store = try await ReplicatedLedgerTests.store(cluster)
+        let connections = BookieConnections()
+        for (extraOnOneBookie, expectedLast) in [(10, Int64(10)), (11, Int64(9))] {
+            let writer = try await LedgerWriter.create(store: store, connections: connections, ensembleSize: 3, writeQuorum: 3, ackQuorum: 2)
+            for index in 0..<10 { try await writer.append(Array("e-\(index)".utf8)) }
+            // The writer "sent" one more entry that reached a single bookie, then died.
+            // With entry 10 on one bookie it is recovered; with only entry 11 there, 10 is
+            // missing everywhere and the ledger is cut at 9.
+            let metadata = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(writer.ledgerId)).data)
+            let key = LedgerKey.parse(metadata.ledgerKeyHex)!
+            let partial = StoredEntry(ledgerId: writer.ledgerId, entryId: Int64(extraOnOneBookie), lastAddConfirmed: 9,
+                                      length: 1000, payload: Array("partial".utf8))
+            let lonely = try await connections.client(metadata.ensembles[0].bookies[0])
+            #expect(try await lonely.send(.add(ledgerKey: key, entry: partial, recovery: false)).status == .ok)
+            let outcome = try await LedgerRecovery.recover(store: store, connections: BookieConnections(), ledgerId: writer.ledgerId)
+            #expect(outcome.lastEntryId == expectedLast)
+            // Every reader, from any replica, now sees the same end.
+            let reader = try await LedgerReader.open(store: store, connections: BookieConnections(), ledgerId: writer.ledgerId)
+            #expect(await reader.lastAddConfirmed() == expectedLast)
+            for bookie in metadata.ensembles[0].bookies {
+                let client = try await connections.client(bookie)
+                let last = try await client.send(.read(ledgerId: writer.ledgerId, entryId: expectedLast, fence: false, ledgerKey: key))
+                #expect(last.status == .ok, "bookie \(bookie) lacks the recovered last entry")
+            }
+            let entries = try await reader.read(from: 0, through: expectedLast)
+            #expect(entries.count == Int(expectedLast + 1))
+        }
+        await connections.closeAll()
+        await store.close()
+    }
+
+    @Test func aFrozenWriterProcessIsFencedWhenItResumes() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await ReplicatedLedgerTests.startCluster(3)
+        let writer = try ChildProcess(Binaries.dlctl, ["ledger", "write", "--ensemble", "3", "--write-quorum", "3",
+                                                        "--ack-quorum", "2", "--print-id", "--uri", cluster.metadataURI])
+        #expect(await writer.waitForOutput(containing: "\n", timeout: 30))
+        let ledgerId = try #require(Int64(writer.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let stdin = writer.stdinHandle
+        for index in 0..<500 { stdin.write(Data("line-\(index)\n".utf8)) }
+        // Wait until the writer's entries are on the bookies, then freeze it mid-stream.
+        let store = try await ReplicatedLedgerTests.store(cluster)
+        let stored = try await waitUntil(timeout: .seconds(30)) {
+            let reader = try await LedgerReader.open(store: store, connections: BookieConnections(), ledgerId: ledgerId)
+            return (try? await reader.read(499)) != nil
+        }
+        #expect(stored)
+        writer.kill(SIGSTOP)
+        let recovery = try await ChildProcess.run(Binaries.dlctl, ["ledger", "recover", "\(ledgerId)", "--uri", cluster.metadataURI])
+        #expect(recovery.status == 0, "\(recovery.stderr)")
+        let closed = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(ledgerId)).data)
+        #expect(closed.state == .closed)
+        writer.kill(SIGCONT)
+        for index in 500..<600 { stdin.write(Data("line-\(index)\n".utf8)) }
+        writer.closeStdin()
+        let status = await writer.waitForExit(timeout: 60)
+        #expect(status == 3, "the resumed writer must fail as fenced: \(writer.stderr)")
+        #expect(writer.stderr.contains("fenced"), "\(writer.stderr)")
+        // The ledger is exactly what recovery closed: nothing the zombie sent later.
+        let after = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(ledgerId)).data)
+        #expect(after == closed)
+        let entries = try await LedgerReader.open(store: store, connections: BookieConnections(), ledgerId: ledgerId)
+            .read(from: 0, through: closed.lastEntryId)
+        #expect(entries.enumerated().allSatisfy { $0.element.payload == Array("line-\($0.offset)".utf8) })
+        await store.close()
+    }
+}

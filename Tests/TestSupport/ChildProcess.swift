@@ -104,6 +104,9 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public func closeStdin() { try? stdinPipe.fileHandleForWriting.close() }
+
+    /// The child's standard input, to write to.
+    public var stdinHandle: FileHandle { stdinPipe.fileHandleForWriting }
 }
 
 /// The result of running a command to completion.
