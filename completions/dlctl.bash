@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|bookie|sandbox|bench|help)
+    init|meta|bookie|ledger|sandbox|bench|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta bookie sandbox bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta bookie ledger sandbox bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -545,6 +545,197 @@ _dlctl_bookie_sanity() {
     esac
 }
 
+_dlctl_ledger() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|write|list|show|read|recover|delete)
+        # Offer subcommand argument completions
+        "_dlctl_ledger_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create write list show read recover delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_ledger_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --password)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--password')
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_write() {
+    repeating_flags=()
+    non_repeating_flags=(--print-id --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --password)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--password')
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_read() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --from --to --format)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--format')
+        __dlctl_add_completions -W 'text'$'\n''hex'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_recover() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _dlctl_sandbox() {
     repeating_flags=()
     non_repeating_flags=(--detach --zookeeper --no-restart --version -h --help)
@@ -625,13 +816,13 @@ _dlctl_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    meta|bookie)
+    meta|bookie|ledger)
         # Offer subcommand argument completions
         "_dlctl_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'meta bookie' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'meta bookie ledger' -- "${cur}"))
         ;;
     esac
 }
@@ -699,6 +890,52 @@ _dlctl_bench_bookie() {
         return
         ;;
     '--large-window')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_ledger() {
+    repeating_flags=()
+    non_repeating_flags=(--kill-a-bookie --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --latency-entries --pipelined-entries --window --recovery-entries --entry-size --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--latency-entries')
+        return
+        ;;
+    '--pipelined-entries')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--recovery-entries')
+        return
+        ;;
+    '--entry-size')
         return
         ;;
     '--output'|'-o')
