@@ -13,6 +13,7 @@ struct DLCtl: AsyncParsableCommand {
             \(ExitStatus.table)
             """,
         version: DLCtlVersion.current,
-        subcommands: [InitCommand.self, MetaCommand.self, BookieCommand.self, LedgerCommand.self, SandboxCommand.self, BenchCommand.self]
+        subcommands: [InitCommand.self, MetaCommand.self, NamespaceCommand.self, LogCommand.self, WriteCommand.self, TailCommand.self, SegmentsCommand.self,
+                      BookieCommand.self, LedgerCommand.self, SandboxCommand.self, BenchCommand.self]
     )
 }

@@ -27,6 +27,9 @@ public final class LedgerWriter: @unchecked Sendable {
     private var failure: LedgerError?
     private var replacing: Set<Int> = []
     private var windowWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Completions taken out of `outstanding` whose callbacks have not finished yet: `close`
+    /// waits for them too, so its caller sees every acknowledgement.
+    private var completing = 0
     private let changes = Mutex<Task<Void, Never>?>(nil)
 
     /// Bookie ids in the ensemble that now takes new entries.
@@ -142,7 +145,7 @@ public final class LedgerWriter: @unchecked Sendable {
     }
 
     private func acknowledged(entryId: Int64, index: Int, bookie: String) {
-        let (done, waiters) = lock.withLock { () -> ([(Int64, Completion)], [CheckedContinuation<Void, Never>]) in
+        let (done, _) = lock.withLock { () -> ([(Int64, Completion)], [CheckedContinuation<Void, Never>]) in
             // A late answer from a bookie that has since been replaced does not count.
             guard metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return ([], []) }
             let completed = quorum.acknowledge(entryId: entryId, bookieIndex: index)
@@ -153,12 +156,17 @@ public final class LedgerWriter: @unchecked Sendable {
                     done.append((id, completion))
                 }
             }
-            let waiters = windowWaiters
-            if !done.isEmpty { windowWaiters.removeAll() }
-            return (done, done.isEmpty ? [] : waiters)
+            completing += done.count
+            return (done, [])
         }
         for (id, completion) in done { completion(.success(id)) }
-        for waiter in waiters { waiter.resume() }
+        guard !done.isEmpty else { return }
+        let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            completing -= done.count
+            defer { windowWaiters.removeAll() }
+            return windowWaiters
+        }
+        for waiter in ready { waiter.resume() }
     }
 
     /// Fails every outstanding and future add.
@@ -252,10 +260,10 @@ public final class LedgerWriter: @unchecked Sendable {
     /// Returns (last entry id, length).
     @discardableResult
     public func close() async throws -> (lastEntryId: Int64, length: Int64) {
-        while lock.withLock({ !outstanding.isEmpty && failure == nil }) {
+        while lock.withLock({ (!outstanding.isEmpty || completing > 0) && failure == nil }) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let wait = lock.withLock { () -> Bool in
-                    if outstanding.isEmpty || failure != nil { return false }
+                    if (outstanding.isEmpty && completing == 0) || failure != nil { return false }
                     windowWaiters.append(continuation)
                     return true
                 }

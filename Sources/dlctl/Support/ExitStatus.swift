@@ -48,6 +48,15 @@ enum ExitStatus: Int32, CaseIterable {
         case is ModelError: self = .invalidData
         case is BookieClientError: self = .unavailable
         case let error as LedgerError: self = ExitStatus(ledger: error)
+        case let error as LogError:
+            switch error {
+            case .noSuchNamespace, .noSuchLog: self = .notFound
+            case .namespaceExists, .logExists, .namespaceNotEmpty, .locked, .endOfStream, .writerClosed: self = .conflict
+            case .txidOutOfOrder, .recordTooLarge: self = .usage
+            case .positionTruncated: self = .notFound
+            case .segmentFailed: self = .unavailable
+            }
+        case is LogName.Invalid: self = .usage
         case is CookieCheck.Failure: self = .invalidData
         case let error as BookieNode.StartFailure:
             if case .dataDirectoryInUse = error { self = .conflict } else { self = .failed }

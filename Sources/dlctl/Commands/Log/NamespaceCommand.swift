@@ -1,0 +1,51 @@
+import ArgumentParser
+import DLCore
+
+struct NamespaceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "namespace", abstract: "Create, list and delete namespaces.",
+        subcommands: [Create.self, List.self, Delete.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a namespace.")
+        @OptionGroup var cluster: ClusterOptions
+        @Argument(help: "Namespace name.") var name: String
+        func run() async throws {
+            let (cluster, name) = (self.cluster, self.name)
+            try await reportingErrors(timeout: cluster.commandTimeout) {
+                try await cluster.withStore { try await LogCatalog(store: $0).createNamespace(name) }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List namespaces.")
+        @OptionGroup var cluster: ClusterOptions
+        @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
+        func run() async throws {
+            let (cluster, output) = (self.cluster, self.output)
+            try await reportingErrors(timeout: cluster.commandTimeout) {
+                let names = try await cluster.withStore { try await LogCatalog(store: $0).namespaces() }
+                if output == .json { try JSONOutput.print(names) } else { names.forEach { print($0) } }
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an empty namespace.")
+        @OptionGroup var cluster: ClusterOptions
+        @Argument(help: "Namespace name.") var name: String
+        func run() async throws {
+            let (cluster, name) = (self.cluster, self.name)
+            try await reportingErrors(timeout: cluster.commandTimeout) {
+                try await cluster.withStore { try await LogCatalog(store: $0).deleteNamespace(name) }
+            }
+        }
+    }
+}
+
+enum LogArgument {
+    static func parse(_ text: String) throws -> LogName {
+        do { return try LogName(parsing: text) } catch { throw ValidationError("\(error)") }
+    }
+}
