@@ -14,9 +14,13 @@ run bookie list
 FIRST=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 run bookie sanity "$FIRST" --entries 100
 run bookie info "$FIRST"
+LOG="demo/events-$(date +%s)"
+echo "+ seq 1 100000 | dlctl write $LOG"
+seq 1 100000 | "$DLCTL" write "$LOG"
+echo "+ dlctl tail $LOG --from start -e | tail -3   (round trip: $(("$DLCTL" tail "$LOG" --from start -e | diff -q - <(seq 1 100000) >/dev/null) && echo identical || echo DIFFERENT))"
+"$DLCTL" tail "$LOG" --from start -e | tail -3
+run segments "$LOG"
+run log show "$LOG"
 echo "+ seq 1 1000 | dlctl ledger write --ensemble 3 --write-quorum 3 --ack-quorum 2 --print-id"
 LEDGER=$(seq 1 1000 | "$DLCTL" ledger write --ensemble 3 --write-quorum 3 --ack-quorum 2 --print-id)
-echo "+ dlctl ledger read $LEDGER | tail -3   (round trip: $(("$DLCTL" ledger read "$LEDGER" | diff -q - <(seq 1 1000) >/dev/null) && echo identical || echo DIFFERENT))"
-"$DLCTL" ledger read "$LEDGER" | tail -3
 run ledger show "$LEDGER"
-run meta ls -R /bookies
