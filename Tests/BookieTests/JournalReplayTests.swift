@@ -91,7 +91,7 @@ import TestSupport
         let source = TemporaryDirectory("dlctl-journal")
         let (written, ends) = try await Self.writeJournal(source.path, count: 100)
         let file = try Array(Data(contentsOf: URL(fileURLWithPath: source.file(JournalFiles.name(1)))))
-        var generator = SeededRandom(seed: 99)
+        var generator = SeededGenerator(seed: 99)
         for victim in (written.count - 10)..<written.count {
             let start = victim == 0 ? 0 : Int(ends[victim - 1])
             let end = Int(ends[victim])
@@ -118,18 +118,5 @@ import TestSupport
         let (none, cut) = try Self.replay(garbage.path)
         #expect(none.isEmpty)
         #expect(cut.cuts.count == 1)
-    }
-}
-
-/// A small deterministic generator for tests.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -44,7 +44,7 @@ import TestSupport
         return Array(buffer.readableBytesView)
     }
 
-    static func mutate(_ bytes: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<Int.random(in: 1...3, using: &random) {
             guard !bytes.isEmpty else { break }
@@ -77,7 +77,7 @@ import TestSupport
     }
 
     @Test func aMillionMutatedFramesThroughTheDecoders() async {
-        var random = SeededRandom(seed: 20261126)
+        var random = SeededGenerator(seed: 20261126)
         let requests = Self.sampleRequests().map { Array(Self.encoded($0).dropFirst(4)) }
         let responses = Self.sampleResponses().map { frame -> [UInt8] in
             var buffer = ByteBuffer()
@@ -106,7 +106,7 @@ import TestSupport
         let journal = try Journal(directory: directory.file("journal"), firstFileId: 1, logger: logger) { _, _ in }
         journal.stop()
         let service = BookieService(bookieId: "fuzz:1", storage: storage, journal: journal, readPool: nil, authToken: nil, logger: logger)
-        var random = SeededRandom(seed: 7)
+        var random = SeededGenerator(seed: 7)
         let frames = Self.sampleRequests().map(Self.encoded)
         var channel = try Self.makeChannel(service, logger)
         var fed = 0

@@ -237,20 +237,24 @@ public final class LedgerWriter: @unchecked Sendable {
                     return
                 }
                 if attempts >= 5 { throw LedgerError.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "metadata kept changing") }
-                do {
-                    let fresh = try await store.get(ClusterLayout.ledgerPath(ledgerId))
-                    let freshMetadata = try LedgerMetadata(decoding: fresh.data)
-                    if freshMetadata.state != .open { throw LedgerError.fenced(ledgerId) }
-                    lock.withLock {
-                        metadata = freshMetadata
-                        metadataVersion = fresh.version
-                    }
-                }
+                try await reloadMetadata()
             }
         } catch LedgerError.fenced(let id) {
             fail(.fenced(id))
         } catch {
             fail(.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "\(reason); no replacement: \(error)"))
+        }
+    }
+
+    /// Re-reads the ledger's metadata after a lost compare-and-set; a ledger no longer open
+    /// was fenced by a recovery.
+    private func reloadMetadata() async throws {
+        let fresh = try await store.get(ClusterLayout.ledgerPath(ledgerId))
+        let freshMetadata = try LedgerMetadata(decoding: fresh.data)
+        if freshMetadata.state != .open { throw LedgerError.fenced(ledgerId) }
+        lock.withLock {
+            metadata = freshMetadata
+            metadataVersion = fresh.version
         }
     }
 
@@ -290,15 +294,7 @@ public final class LedgerWriter: @unchecked Sendable {
                 return (last, length)
             }
             if attempts >= 5 { throw LedgerError.recoveryFailed(ledgerId: ledgerId, reason: "metadata kept changing while closing") }
-            do {
-                let fresh = try await store.get(ClusterLayout.ledgerPath(ledgerId))
-                let freshMetadata = try LedgerMetadata(decoding: fresh.data)
-                if freshMetadata.state != .open { throw LedgerError.fenced(ledgerId) }
-                lock.withLock {
-                    metadata = freshMetadata
-                    metadataVersion = fresh.version
-                }
-            }
+            try await reloadMetadata()
         }
     }
 }

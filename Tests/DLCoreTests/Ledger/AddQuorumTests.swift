@@ -1,5 +1,6 @@
 import DLCore
 import Testing
+import TestSupport
 
 @Suite struct AddQuorumTests {
     /// Drives the machine with every acknowledgement of `entries` entries in a seeded random

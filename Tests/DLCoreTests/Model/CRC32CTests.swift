@@ -1,5 +1,6 @@
 import DLCore
 import Testing
+import TestSupport
 
 @Suite struct CRC32CTests {
     @Test func matchesTheStandardCheckValue() {

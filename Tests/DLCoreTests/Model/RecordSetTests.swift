@@ -1,6 +1,7 @@
 import DLCore
 import NIOCore
 import Testing
+import TestSupport
 
 @Suite struct LogRecordTests {
     @Test func roundTripsWithFlagsAndPosition() throws {
