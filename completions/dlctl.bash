@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|namespace|log|write|tail|segments|bookie|ledger|sandbox|bench|help)
+    init|meta|namespace|log|write|tail|segments|seal|dlsn|bookie|ledger|sandbox|bench|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments bookie ledger sandbox bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments seal dlsn bookie ledger sandbox bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -605,6 +605,66 @@ _dlctl_segments() {
         return
         ;;
     esac
+}
+
+_dlctl_seal() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --lock-timeout)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--lock-timeout')
+        return
+        ;;
+    esac
+}
+
+_dlctl_dlsn() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    decode|encode)
+        # Offer subcommand argument completions
+        "_dlctl_dlsn_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'decode encode' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_dlsn_decode() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 1
+}
+
+_dlctl_dlsn_encode() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 1
 }
 
 _dlctl_bookie() {

@@ -13,7 +13,8 @@ struct DLCtl: AsyncParsableCommand {
             \(ExitStatus.table)
             """,
         version: DLCtlVersion.current,
-        subcommands: [InitCommand.self, MetaCommand.self, NamespaceCommand.self, LogCommand.self, WriteCommand.self, TailCommand.self, SegmentsCommand.self,
+        subcommands: [InitCommand.self, MetaCommand.self, NamespaceCommand.self, LogCommand.self, WriteCommand.self, TailCommand.self, SegmentsCommand.self, SealCommand.self,
+                      DLSNCommand.self,
                       BookieCommand.self, LedgerCommand.self, SandboxCommand.self, BenchCommand.self]
     )
 }

@@ -102,6 +102,34 @@ import TestSupport
         await store.close()
     }
 
+    @Test func aSealedLogEndsItsReadersAndRefusesWrites() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Cluster()
+        #expect(try await cluster.dlctl(["write", "t/s"], stdin: "one\ntwo\n").status == 0)
+        let follower = try cluster.spawn(["tail", "t/s", "--from", "start", "-f"])
+        #expect(await follower.waitForOutput(containing: "two\n", timeout: 30))
+        let seal = try await cluster.dlctl(["seal", "t/s"])
+        #expect(seal.status == 0, "\(seal.stderr)")
+        // The follower sees the end of stream and exits on its own.
+        #expect(await follower.waitForExit(timeout: 30) == 0)
+        #expect(follower.stdout == "one\ntwo\n")
+        let refused = try await cluster.dlctl(["write", "t/s", "three"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("sealed"), "\(refused.stderr)")
+        #expect(try await cluster.dlctl(["tail", "t/s", "--from", "start", "-e"]).stdout == "one\ntwo\n")
+    }
+
+    @Test func dlsnFormsConvert() async throws {
+        try #require(Binaries.dlctlExists)
+        let encoded = try await ChildProcess.run(Binaries.dlctl, ["dlsn", "encode", "99,88,77"])
+        #expect(encoded.stdout == "AQAAAAAAAABjAAAAAAAAAFgAAAAAAAAATQ==\n")
+        let decoded = try await ChildProcess.run(Binaries.dlctl, ["dlsn", "decode", "AQAAAAAAAABjAAAAAAAAAFgAAAAAAAAATQ=="])
+        #expect(decoded.stdout == "99,88,77\n")
+        let bad = try await ChildProcess.run(Binaries.dlctl, ["dlsn", "decode", "nonsense"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.hasPrefix("dlctl: error:"))
+    }
+
     @Test func badInputGetsOneLineAndAStatus() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await Cluster()

@@ -30,6 +30,9 @@ public final class LedgerWriter: @unchecked Sendable {
     /// Completions taken out of `outstanding` whose callbacks have not finished yet: `close`
     /// waits for them too, so its caller sees every acknowledgement.
     private var completing = 0
+    /// Completed adds waiting to be delivered, in entry order, and whether a thread is delivering.
+    private var ready: [(Int64, Completion)] = []
+    private var delivering = false
     private let changes = Mutex<Task<Void, Never>?>(nil)
 
     /// Bookie ids in the ensemble that now takes new entries.
@@ -145,28 +148,44 @@ public final class LedgerWriter: @unchecked Sendable {
     }
 
     private func acknowledged(entryId: Int64, index: Int, bookie: String) {
-        let (done, _) = lock.withLock { () -> ([(Int64, Completion)], [CheckedContinuation<Void, Never>]) in
+        let deliver = lock.withLock { () -> Bool in
             // A late answer from a bookie that has since been replaced does not count.
-            guard metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return ([], []) }
-            let completed = quorum.acknowledge(entryId: entryId, bookieIndex: index)
-            var done: [(Int64, Completion)] = []
-            for id in completed {
+            guard metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return false }
+            for id in quorum.acknowledge(entryId: entryId, bookieIndex: index) {
                 if let (entry, completion) = outstanding.removeValue(forKey: id) {
                     confirmedLength = entry.length
-                    done.append((id, completion))
+                    ready.append((id, completion))
+                    completing += 1
                 }
             }
-            completing += done.count
-            return (done, [])
+            guard !ready.isEmpty, !delivering else { return false }
+            delivering = true
+            return true
         }
-        for (id, completion) in done { completion(.success(id)) }
-        guard !done.isEmpty else { return }
-        let ready = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            completing -= done.count
-            defer { windowWaiters.removeAll() }
-            return windowWaiters
+        if deliver { deliverInOrder() }
+    }
+
+    /// Runs completions in entry order. Acknowledgements arrive on several event-loop threads;
+    /// one thread at a time drains `ready`, so callbacks never overtake each other.
+    private func deliverInOrder() {
+        while true {
+            let batch = lock.withLock { () -> [(Int64, Completion)] in
+                if ready.isEmpty {
+                    delivering = false
+                    return []
+                }
+                defer { ready.removeAll(keepingCapacity: true) }
+                return ready
+            }
+            if batch.isEmpty { return }
+            for (id, completion) in batch { completion(.success(id)) }
+            let waiters = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+                completing -= batch.count
+                defer { windowWaiters.removeAll() }
+                return windowWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
-        for waiter in ready { waiter.resume() }
     }
 
     /// Fails every outstanding and future add.

@@ -67,10 +67,9 @@ public actor LogWriter {
             let last = segments.last?.metadata
             let sequence = (last?.sequenceNumber ?? 0) + 1
             let startSequenceId = segments.reduce(Int64(0)) { $0 + $1.metadata.recordCount }
-            let lastTxId = max(try await catalog.maxTxId(name), segments.map(\.metadata.lastTxId).max() ?? TxId.invalid)
-            if segments.last.map({ $0.metadata.lastDLSN != nil && $0.metadata.lastTxId == TxId.endOfStream }) == true {
-                throw LogError.endOfStream(name.description)
-            }
+            let maxTxId = try await catalog.maxTxId(name)
+            if maxTxId == TxId.endOfStream { throw LogError.endOfStream(name.description) }
+            let lastTxId = max(maxTxId, segments.map(\.metadata.lastTxId).max() ?? TxId.invalid)
             let ledger = try await LedgerWriter.create(
                 store: store, connections: connections, ensembleSize: options.ensembleSize, writeQuorum: options.writeQuorum,
                 ackQuorum: options.ackQuorum, customMetadata: ["log": name.description, "segment": "\(sequence)"])
@@ -247,6 +246,23 @@ public actor LogWriter {
         }
     }
 
+    /// Seals the log: writes the end-of-stream record after everything written so far and
+    /// closes. Readers then see every record and the end; later writers are refused.
+    @discardableResult
+    public func markEndOfStream() async throws -> DLSN? {
+        if closed { throw LogError.writerClosed(name.description) }
+        flush()
+        let entry = try RecordSet(records: [.endOfStream]).encode()
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int64, LedgerError>, Never>) in
+            ledger.appendAsync(entry) { continuation.resume(returning: $0) }
+        }
+        _ = try result.get()
+        sealed = true
+        return try await close()
+    }
+
+    private var sealed = false
+
     /// Flushes, waits for every outstanding write, completes the segment in metadata, updates
     /// the max txid and releases the lock. Returns the last DLSN written (nil if none).
     @discardableResult
@@ -263,7 +279,9 @@ public actor LogWriter {
                                           atMillis: Int64(Date().timeIntervalSince1970 * 1000))
         let node = try await store.get(name.segmentPath(segment.sequenceNumber))
         try await store.set(name.segmentPath(segment.sequenceNumber), data: completed.encoded(), expectedVersion: node.version)
-        if snapshot.records > 0 {
+        if sealed {
+            try await store.set(name.maxTxIdPath, data: Array("\(TxId.endOfStream)".utf8), expectedVersion: nil)
+        } else if snapshot.records > 0 {
             try await store.set(name.maxTxIdPath, data: Array("\(snapshot.lastTxId)".utf8), expectedVersion: nil)
         }
         try? await store.delete(lockNode, expectedVersion: nil)
