@@ -113,11 +113,19 @@ final class BookieRegistrar: Sendable {
         return deleted
     }
 
+    /// Ends the session (its ephemeral registration goes with it). Bounded: a metadata
+    /// server that does not answer must not keep the bookie from exiting.
     func deregister() async {
         let old = store.withLock { current -> (any MetadataStore)? in
             defer { current = nil }
             return current
         }
-        await old?.close()
+        guard let old else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await old.close() }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 }

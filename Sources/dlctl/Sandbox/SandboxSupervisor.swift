@@ -212,6 +212,7 @@ final class SandboxSupervisor: @unchecked Sendable {
 
     private func stopAll() async {
         stopping = true
+        log("stopping \(processes.values.filter(\.isRunning).count) bookies")
         for process in processes.values where process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(20)
         for process in processes.values {
@@ -220,7 +221,9 @@ final class SandboxSupervisor: @unchecked Sendable {
         }
         if let zooKeeperProcess, zooKeeperProcess.isRunning {
             zooKeeperProcess.terminate()
-            zooKeeperProcess.waitUntilExit()
+            let zkDeadline = Date().addingTimeInterval(10)
+            while zooKeeperProcess.isRunning && Date() < zkDeadline { try? await Task.sleep(for: .milliseconds(20)) }
+            if zooKeeperProcess.isRunning { kill(zooKeeperProcess.processIdentifier, SIGKILL) }
         }
         for index in state.bookies.indices { state.bookies[index].pid = nil }
         state.supervisorPid = nil

@@ -104,13 +104,13 @@ struct SandboxStop: AsyncParsableCommand {
             return
         }
         kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(90)
         while ProcessLiveness.isAlive(pid) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if ProcessLiveness.isAlive(pid) {
             kill(pid, SIGKILL)
             for spec in state.bookies { if let child = spec.pid { kill(child, SIGKILL) } }
             if let zk = state.zooKeeper?.pid { kill(zk, SIGKILL) }
-            throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not stop within 60 s; killed it"))
+            throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not stop within 90 s; killed it (see \(home.logFile))"))
         }
         print("sandbox stopped")
     }
