@@ -120,3 +120,30 @@ import TestSupport
         #expect(cut.cuts.count == 1)
     }
 }
+
+/// Stopping a journal right after starting it (no appends, a few, or many in flight) always
+/// returns: the sync thread and `stop()` wait on one condition, which must wake them both.
+@Suite struct JournalLifecycleTests {
+    @Test func stopAlwaysReturns() async throws {
+        let directory = TemporaryDirectory("dlctl-journal-stop")
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            for round in 0..<200 {
+                var options = Journal.Options()
+                options.fileSize = 1 << 20
+                guard let journal = try? Journal(directory: directory.file("j\(round)"), firstFileId: 1, options: options,
+                                                 logger: Logger(label: "test"), onDurable: { _, _ in }) else { continue }
+                for entry in TestEntries.make(ledgerId: 1, count: round % 5) {
+                    journal.append(.entry(ledgerKey: [], entry: entry)) { _ in }
+                }
+                journal.stop()
+            }
+            done.signal()
+        }.start()
+        // Wait for the rounds to finish, with a deadline, off the cooperative threads.
+        let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Thread { continuation.resume(returning: done.wait(timeout: .now() + 60) == .success) }.start()
+        }
+        #expect(finished, "a journal stop() hung")
+    }
+}

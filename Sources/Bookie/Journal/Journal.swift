@@ -58,6 +58,7 @@ public final class Journal: @unchecked Sendable {
     private var failure: String?
     private var fileId: UInt64
 
+    /// Guards `written`; the syncer and `stop()` both wait on it, so it is always broadcast.
     private let syncCondition = NSCondition()
     private var written: [WrittenGroup] = []
     private var writerDone = false
@@ -175,12 +176,12 @@ public final class Journal: @unchecked Sendable {
             let mark = JournalMark(fileId: currentFileId, offset: offset)
             syncCondition.lock()
             written.append(WrittenGroup(pending: batch, fd: fd, mark: mark, failure: outcome, closesFd: closesFd))
-            syncCondition.signal()
+            syncCondition.broadcast()
             syncCondition.unlock()
         }
         syncCondition.lock()
         writerDone = true
-        syncCondition.signal()
+        syncCondition.broadcast()
         syncCondition.unlock()
     }
 
