@@ -25,32 +25,17 @@ public enum ZooKeeperTestServer {
         public var description: String
     }
 
-    static let jar = "/usr/share/java/zookeeper.jar"
-
     private static func launch() async throws -> String {
-        guard FileManager.default.fileExists(atPath: jar) else {
-            throw StartFailure(description: "\(jar) is missing: install Debian's zookeeper package (scripts/setup.sh does)")
+        guard LocalZooKeeper.isInstalled else {
+            throw StartFailure(description: "\(LocalZooKeeper.jar) is missing: install Debian's zookeeper package (scripts/setup.sh does)")
         }
         let port = try FreePort.next()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dlctl-zk-\(getpid())-\(port)").path
-        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        let config = """
-            tickTime=500
-            dataDir=\(directory)/data
-            clientPort=\(port)
-            clientPortAddress=127.0.0.1
-            maxClientCnxns=0
-            admin.enableServer=false
-            4lw.commands.whitelist=ruok,srvr
-            minSessionTimeout=1000
-            maxSessionTimeout=20000
-            """
-        try config.write(toFile: directory + "/zoo.cfg", atomically: true, encoding: .utf8)
-        let server = try ChildProcess("/usr/bin/java", [
-            "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-Dzookeeper.jmx.log4j.disable=true",
-            "-cp", "\(directory):\(jar)",
-            "org.apache.zookeeper.server.quorum.QuorumPeerMain", directory + "/zoo.cfg",
-        ])
+        // Short ticks allow short session timeouts in the expiry tests.
+        let config = LocalZooKeeper(directory: directory, port: port, tickTimeMillis: 500,
+                                    extraSettings: ["minSessionTimeout=1000", "maxSessionTimeout=20000"])
+        try config.writeConfiguration()
+        let server = try ChildProcess(config.command.executable, config.command.arguments)
         ServerCleanup.register(pid: server.pid, directory: directory)
         let hosts = "127.0.0.1:\(port)"
         // The C client keeps reconnecting until the server listens: one open is the readiness wait.

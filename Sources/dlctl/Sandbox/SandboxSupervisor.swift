@@ -235,27 +235,16 @@ final class SandboxSupervisor: @unchecked Sendable {
     // MARK: ZooKeeper
 
     private func startZooKeeper(previousPort: Int?) async throws -> String {
-        let jar = "/usr/share/java/zookeeper.jar"
-        guard FileManager.default.fileExists(atPath: jar) else {
+        guard LocalZooKeeper.isInstalled else {
             throw CommandFailure(.failed, "ZooKeeper is not installed (apt-get install zookeeper), or pass --zk-uri")
         }
-        let port = try previousPort ?? FreePort.next()
-        let directory = home.zooKeeperDirectory
-        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
-        let config = """
-            tickTime=1000
-            dataDir=\(directory)/data
-            clientPort=\(port)
-            clientPortAddress=127.0.0.1
-            maxClientCnxns=0
-            admin.enableServer=false
-            4lw.commands.whitelist=ruok,srvr
-            """
-        try config.write(toFile: directory + "/zoo.cfg", atomically: true, encoding: .utf8)
+        let server = LocalZooKeeper(directory: home.zooKeeperDirectory, port: try previousPort ?? FreePort.next())
+        try server.writeConfiguration()
+        let port = server.port
+        let directory = server.directory
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/java")
-        process.arguments = ["-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-cp", "\(directory):\(jar)",
-                             "org.apache.zookeeper.server.quorum.QuorumPeerMain", directory + "/zoo.cfg"]
+        process.executableURL = URL(fileURLWithPath: server.command.executable)
+        process.arguments = server.command.arguments
         let logHandle = LogFile.appending(directory + "/zookeeper.log")
         process.standardOutput = logHandle
         process.standardError = logHandle
