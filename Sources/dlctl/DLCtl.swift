@@ -13,8 +13,9 @@ struct DLCtl: AsyncParsableCommand {
             \(ExitStatus.table)
             """,
         version: DLCtlVersion.current,
-        subcommands: [InitCommand.self, MetaCommand.self, NamespaceCommand.self, LogCommand.self, WriteCommand.self, TailCommand.self, SegmentsCommand.self, SealCommand.self,
-                      DLSNCommand.self,
+        subcommands: [InitCommand.self, MetaCommand.self, NamespaceCommand.self, LogCommand.self, WriteCommand.self,
+                      TailCommand.self, SegmentsCommand.self, InspectCommand.self, SealCommand.self, RecoverCommand.self,
+                      TruncateCommand.self, PurgeCommand.self, CheckCommand.self, SubscribersCommand.self, DLSNCommand.self,
                       BookieCommand.self, LedgerCommand.self, SandboxCommand.self, BenchCommand.self]
     )
 }

@@ -62,6 +62,22 @@ public struct LedgerReader: Sendable {
         return best
     }
 
+    /// Long-polls the bookies of the last ensemble (one at a time) until one reports a LAC
+    /// above `previous` or `wait` passes; returns the highest LAC seen (`previous` if none).
+    public func waitForLastAddConfirmed(after previous: Int64, wait: Duration) async -> Int64 {
+        if metadata.state == .closed { return metadata.lastEntryId }
+        let millis = UInt32(clamping: wait.milliseconds)
+        for bookie in metadata.ensembles.last?.bookies ?? [] {
+            guard let client = try? await connections.client(bookie),
+                  case let .readLAC(.ok, _, lac, _)? = try? await client.send(
+                    .readLAC(ledgerId: ledgerId, previous: previous, timeoutMillis: millis, piggyback: false),
+                    timeout: wait + timeout)
+            else { continue }
+            return max(lac, previous)
+        }
+        return previous
+    }
+
     /// Reads `entryId` from `replicas`: asks the first, and the next one each time
     /// `speculativeDelay` passes without an answer or an answer is not the entry.
     static func read(entryId: Int64, ledgerId: Int64, from replicas: [String], key: [UInt8], fence: Bool,

@@ -81,4 +81,46 @@ public struct LogCatalog: Sendable {
     public func maxTxId(_ name: LogName) async throws -> Int64 {
         Int64(String(decoding: try await store.get(name.maxTxIdPath).data, as: UTF8.self)) ?? TxId.invalid
     }
+
+    /// Raises the log's max txid to `txid` (never lowers it, never unseals a sealed log).
+    public func raiseMaxTxId(_ name: LogName, to txid: Int64) async throws {
+        while true {
+            let node = try await store.get(name.maxTxIdPath)
+            let current = Int64(String(decoding: node.data, as: UTF8.self)) ?? TxId.invalid
+            if current >= txid { return }
+            if try await store.compareAndSet(name.maxTxIdPath, data: Array("\(txid)".utf8), version: node.version) != nil { return }
+        }
+    }
+
+    /// Renames a log in one transaction: every metadata node is copied under the new name and
+    /// the old ones deleted. Refused while a writer holds the log.
+    public func renameLog(_ name: LogName, to target: LogName) async throws {
+        guard try await exists(name) else { throw LogError.noSuchLog(name.description) }
+        if try await exists(target) { throw LogError.logExists(target.description) }
+        if try await store.exists(LogName.namespacePath(target.namespace)) == nil {
+            throw LogError.noSuchNamespace(target.namespace)
+        }
+        if let holder = try await LogLock.holder(of: name, store: store) {
+            throw LogError.locked(log: name.description, holder: holder)
+        }
+        var nodes: [(relative: String, node: VersionedData)] = []
+        for relative in ["", "/segments", "/maxtxid", "/lock", "/readlock", "/subscribers"] {
+            nodes.append((relative, try await store.get(name.path + relative)))
+            if relative == "/segments" || relative == "/subscribers" {
+                for child in try await store.children(name.path + relative).sorted() {
+                    nodes.append((relative + "/" + child, try await store.get(name.path + relative + "/" + child)))
+                }
+            }
+        }
+        var ops: [MetadataOp] = nodes.map { .create(target.path + $0.relative, data: $0.node.data, mode: .persistent) }
+        ops += nodes.reversed().map { .delete(name.path + $0.relative, expectedVersion: $0.node.version) }
+        let failure: MetadataError?
+        do { _ = try await store.multi(ops); failure = nil } catch { failure = error }
+        switch failure {
+        case nil: return
+        case .nodeExists?: throw LogError.logExists(target.description)
+        case .notEmpty?, .badVersion?: throw LogError.locked(log: name.description, holder: "a writer that started during the rename")
+        case let other?: throw other
+        }
+    }
 }

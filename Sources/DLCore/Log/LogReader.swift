@@ -2,13 +2,18 @@ import Foundation
 
 /// Reads a log in DLSN order across its segments: completed segments to their end, the
 /// in-progress one up to its LAC (never an unacknowledged record), following rolls and, with
-/// `follow`, waiting for new records. Control records are skipped; the end-of-stream record
-/// ends the read.
+/// `follow`, waiting for new records by long-polling the LAC (and watching for new segments).
+/// Control records are skipped; the end-of-stream record ends the read. Truncated segments are
+/// skipped from the beginning; opening inside the truncated range is an error.
 public final class LogReader: @unchecked Sendable {
     public enum Start: Sendable, Equatable {
         case beginning
         case end
         case dlsn(DLSN)
+        /// Just after this position (a subscriber's committed DLSN).
+        case after(DLSN)
+        /// The first record with txid >= this.
+        case txid(Int64)
     }
 
     public let name: LogName
@@ -16,38 +21,93 @@ public final class LogReader: @unchecked Sendable {
     private let connections: BookieConnections
     private let follow: Bool
     private var position: DLSN
+    /// Records at or before this are not returned (reading after a committed position).
+    private var skipThrough: DLSN?
     /// Records read ahead; `pendingIndex` is the next to return (no O(n) removal per record).
     private var pending: [PositionedRecord] = []
     private var pendingIndex = 0
     private var finished = false
-    /// How long one wait for new records lasts before re-checking the segments.
-    private let pollInterval: Duration
+    /// The segment being read and its ledger reader (reopened when the segment completes).
+    private var current: (segment: SegmentMetadata, reader: LedgerReader, lac: Int64)?
+    /// The longest one wait for new records lasts before the segments are checked again.
+    private let waitInterval: Duration
+    /// Entries read per batch.
+    private let batchEntries: Int64 = 64
 
     public init(_ name: LogName, store: any MetadataStore, connections: BookieConnections, from start: Start,
-                follow: Bool, pollInterval: Duration = .milliseconds(200)) async throws {
+                follow: Bool, waitInterval: Duration = .seconds(1)) async throws {
         self.name = name
         self.store = store
         self.connections = connections
         self.follow = follow
-        self.pollInterval = pollInterval
-        let segments = try await LogCatalog(store: store).segments(name)
+        self.waitInterval = waitInterval
+        let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
+        let firstAvailable = Self.firstAvailable(segments)
         switch start {
         case .beginning:
-            position = DLSN(segments.first?.metadata.sequenceNumber ?? 1, 0, 0)
+            position = firstAvailable
         case let .dlsn(dlsn):
-            position = dlsn
-        case .end:
-            if let last = segments.last?.metadata {
-                if last.state == .completed {
-                    position = last.startOfNextSegmentDLSN
-                } else {
-                    let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: last.ledgerId)
-                    position = DLSN(last.sequenceNumber, await reader.lastAddConfirmed() + 1, 0)
-                }
-            } else {
-                position = DLSN.initial
+            guard dlsn >= firstAvailable else {
+                throw LogError.positionTruncated(log: name.description, position: dlsn, firstAvailable: firstAvailable)
             }
+            position = dlsn
+        case let .after(dlsn):
+            guard dlsn >= firstAvailable || dlsn.next == firstAvailable else {
+                throw LogError.positionTruncated(log: name.description, position: dlsn, firstAvailable: firstAvailable)
+            }
+            position = dlsn
+            skipThrough = dlsn
+        case .end:
+            position = try await Self.endPosition(segments, store: store, connections: connections)
+        case let .txid(txid):
+            position = try await Self.position(ofTxId: txid, segments, firstAvailable: firstAvailable, store: store,
+                                               connections: connections)
         }
+    }
+
+    /// The DLSN of the first record with txid >= `txid` (the end of the log when none is).
+    public static func locate(txid: Int64, in name: LogName, store: any MetadataStore, connections: BookieConnections)
+        async throws -> DLSN
+    {
+        let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
+        return try await position(ofTxId: txid, segments, firstAvailable: firstAvailable(segments), store: store,
+                                  connections: connections)
+    }
+
+    /// The first readable position: the first segment not wholly truncated, from its min
+    /// active DLSN when partially truncated.
+    static func firstAvailable(_ segments: [SegmentMetadata]) -> DLSN {
+        guard let first = segments.first(where: { $0.truncation != .truncated }) else {
+            return DLSN((segments.last?.sequenceNumber ?? 0) + 1, 0, 0)
+        }
+        return first.truncation == .partiallyTruncated ? (first.minActiveDLSN ?? DLSN(first.sequenceNumber, 0, 0))
+            : DLSN(first.sequenceNumber, 0, 0)
+    }
+
+    /// Just after the last readable record.
+    static func endPosition(_ segments: [SegmentMetadata], store: any MetadataStore, connections: BookieConnections)
+        async throws -> DLSN
+    {
+        guard let last = segments.last else { return DLSN.initial }
+        if last.state == .completed { return DLSN(last.sequenceNumber + 1, 0, 0) }
+        let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: last.ledgerId)
+        return DLSN(last.sequenceNumber, await reader.lastAddConfirmed() + 1, 0)
+    }
+
+    /// The DLSN of the first record with txid >= `txid`: the segment by its txid range, then
+    /// a binary search over its entries. The end of the log when there is none yet.
+    static func position(ofTxId txid: Int64, _ segments: [SegmentMetadata], firstAvailable: DLSN,
+                         store: any MetadataStore, connections: BookieConnections) async throws -> DLSN {
+        for segment in segments where segment.truncation != .truncated {
+            if segment.state == .completed && (segment.recordCount == 0 || segment.lastTxId < txid) { continue }
+            let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
+            let last = segment.state == .completed ? reader.metadata.lastEntryId : await reader.lastAddConfirmed()
+            if let record = try await SegmentScan.firstRecord(atOrAfter: txid, in: segment, reader: reader, last: last) {
+                return max(record.dlsn, firstAvailable)
+            }
+            if segment.state == .inProgress { return DLSN(segment.sequenceNumber, last + 1, 0) }
+        }
+        return try await endPosition(segments, store: store, connections: connections)
     }
 
     /// True when the next `next()` returns at once (records already read ahead).
@@ -61,7 +121,7 @@ public final class LogReader: @unchecked Sendable {
             if finished { return nil }
             if try await !fill() {
                 if !follow { return nil }
-                try await Task.sleep(for: pollInterval)
+                try await waitForMore()
             }
         }
         let record = pending[pendingIndex]
@@ -75,39 +135,83 @@ public final class LogReader: @unchecked Sendable {
         return record
     }
 
+    /// The segment holding `position` (moving `position` to the next segment's start when
+    /// it is past a completed one), with a reader and its readable end.
+    private func segmentAtPosition() async throws -> (segment: SegmentMetadata, reader: LedgerReader, last: Int64)? {
+        if let current, current.segment.sequenceNumber == position.segmentSequenceNumber,
+           current.segment.state == .completed, position.entryId <= current.reader.metadata.lastEntryId {
+            return (current.segment, current.reader, current.reader.metadata.lastEntryId)
+        }
+        let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
+        var index = segments.firstIndex { $0.sequenceNumber >= position.segmentSequenceNumber }
+        while let at = index {
+            let segment = segments[at]
+            if segment.sequenceNumber > position.segmentSequenceNumber { position = DLSN(segment.sequenceNumber, 0, 0) }
+            let reader: LedgerReader
+            if let current, current.segment.sequenceNumber == segment.sequenceNumber, current.segment.state == segment.state {
+                reader = current.reader
+            } else {
+                reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
+            }
+            let last = segment.state == .completed ? reader.metadata.lastEntryId : await reader.lastAddConfirmed()
+            current = (segment, reader, last)
+            if position.entryId <= last || segment.state == .inProgress || at + 1 == segments.count {
+                return (segment, reader, last)
+            }
+            index = at + 1
+        }
+        return nil
+    }
+
     /// Reads the next batch of entries at `position`; false when nothing new is readable now.
     private func fill() async throws -> Bool {
-        let segments = try await LogCatalog(store: store).segments(name)
-        guard let index = segments.firstIndex(where: { $0.metadata.sequenceNumber >= position.segmentSequenceNumber }) else {
-            return false
-        }
-        let segment = segments[index].metadata
-        if segment.sequenceNumber > position.segmentSequenceNumber {
-            position = DLSN(segment.sequenceNumber, 0, 0)
-        }
-        let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
-        let last: Int64 = segment.state == .completed ? reader.metadata.lastEntryId : await reader.lastAddConfirmed()
-        if position.entryId > last {
-            // Past the end of this segment: go on once it is completed and a later one exists.
-            if segment.state == .completed && index + 1 < segments.count {
-                position = DLSN(segments[index + 1].metadata.sequenceNumber, 0, 0)
-                return try await fill()
-            }
-            return false
-        }
-        let through = min(last, position.entryId + 63)
+        guard let (segment, reader, last) = try await segmentAtPosition(), position.entryId <= last else { return false }
+        let through = min(last, position.entryId + batchEntries - 1)
         for entry in try await reader.read(from: position.entryId, through: through) {
             let records = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: entry.entryId)
             for record in records where record.dlsn >= position && (!record.record.isControl || record.record.isEndOfStream) {
+                if let skipThrough, record.dlsn <= skipThrough { continue }
                 pending.append(record)
             }
         }
         position = DLSN(segment.sequenceNumber, through + 1, 0)
         return true
     }
-}
 
-extension SegmentMetadata {
-    /// The first position after this segment.
-    var startOfNextSegmentDLSN: DLSN { DLSN(sequenceNumber + 1, 0, 0) }
+    /// Waits until the in-progress segment's LAC moves past `position`, the segments change
+    /// (a roll, a new segment), or `waitInterval` passes.
+    private func waitForMore() async throws {
+        let segmentsChanged = try await store.watchChildren(name.segmentsPath)
+        let inProgress = current.flatMap { $0.segment.state == .inProgress && $0.segment.sequenceNumber == position.segmentSequenceNumber ? $0 : nil }
+        let (wait, previous) = (waitInterval, position.entryId - 1)
+        // The first of the three to finish ends the wait; the others are cancelled (a long
+        // poll in flight just times out on its own).
+        let waiters = Locked<[Task<Void, Never>]>([])
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumed = Locked(false)
+            let finish: @Sendable () -> Void = {
+                if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume() }
+            }
+            var tasks = [
+                Task {
+                    var events = segmentsChanged.makeAsyncIterator()
+                    _ = await events.next()
+                    finish()
+                },
+                Task {
+                    try? await Task.sleep(for: wait)
+                    finish()
+                },
+            ]
+            if let inProgress {
+                tasks.append(Task {
+                    _ = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
+                    finish()
+                })
+            }
+            waiters.withLock { $0 = tasks }
+        }
+        waiters.withLock { $0 }.forEach { $0.cancel() }
+        try Task.checkCancellation()
+    }
 }

@@ -1,14 +1,16 @@
 import Foundation
+import Logging
 
 /// The single writer of a log (DistributedLog semantics, DESIGN.md section 7).
 ///
-/// Opening takes the log's lock (an ephemeral sequential node; the lowest holds it), then
-/// recovers every in-progress segment a previous writer left (fencing its ledger, so that
-/// writer can never append again) and starts a new segment on a new ledger. Records are
-/// batched into record-set entries (up to `bufferBytes`, or `flushInterval` after the first
-/// record); each write resolves to its DLSN once its entry is acknowledged. When the writer
-/// goes idle it adds a control record, so the LAC covers the last data entry and tailing
-/// readers see it promptly.
+/// Opening takes the log's lock (see `LogLock`), then recovers every in-progress segment a
+/// previous writer left (fencing its ledger, so that writer can never append again) and starts
+/// a new segment on a new ledger. Records are batched into record-set entries (up to
+/// `bufferBytes`, or `flushInterval` after the first record); each write resolves to its DLSN
+/// once its entry is acknowledged. When the writer goes idle it adds a control record, so the
+/// LAC covers the last data entry and tailing readers see it promptly. Segments roll by size
+/// and by age: a new segment is opened first, and if that fails the writer keeps appending to
+/// the old one and tries again later.
 public actor LogWriter {
     public struct Options: Sendable {
         public var ensembleSize = 3
@@ -19,6 +21,14 @@ public actor LogWriter {
         /// How long to wait for another writer's lock to go away (0: fail at once).
         public var lockTimeout: Duration = .zero
         public var codec: CompressionCodec = .none
+        /// Roll to a new segment once this many bytes were sent to the current one (0: never).
+        public var rollBytes: Int64 = 1 << 30
+        /// Roll to a new segment once the current one is this old (nil: never).
+        public var rollInterval: Duration? = .seconds(2 * 3600)
+        /// Bytes of records written and not yet acknowledged before `enqueue` waits.
+        public var maxOutstandingBytes = 64 << 20
+        /// How long the writer must be idle before it adds a control record.
+        public var idleControlDelay: Duration = .milliseconds(50)
         public init() {}
     }
 
@@ -27,106 +37,100 @@ public actor LogWriter {
     private let connections: BookieConnections
     private let options: Options
     private let lockNode: String
-    private let ledger: LedgerWriter
-    private let segment: SegmentMetadata
+    private var current: OpenSegment
+    private var currentBytes: Int64 = 0
+    private var currentOpenedAt = ContinuousClock.now
+    private var rolling = false
+    private var rollWaiters: [CheckedContinuation<Void, Never>] = []
+    private var nextRollAttempt = ContinuousClock.now
+    /// Earlier segments being closed and completed after a roll.
+    private var completions: [Task<Void, Never>] = []
+    private static let logger = Logger(label: "dlctl.writer")
 
     public typealias Completion = @Sendable (Result<DLSN, any Error>) -> Void
 
     private var buffered: [(record: LogRecord, completion: Completion)] = []
-    /// Records written and not yet acknowledged; `enqueue` waits while there are too many.
-    private var outstanding = 0
-    private var windowWaiters: [CheckedContinuation<Void, Never>] = []
-    public static let maxOutstandingRecords = 100_000
     private var bufferedBytes = 0
+    private var outstandingBytes = 0
+    private var windowWaiters: [CheckedContinuation<Void, Never>] = []
     private var flushScheduled = false
     private var nextPosition: UInt32 = 0
     private var lastTxId: Int64
     private var closed = false
+    private var sealed = false
     private var idleMarker = 0
-    private let progress = Locked(Progress())
-
-    private struct Progress {
-        var lastDLSN: DLSN?
-        var lastTxId = TxId.invalid
-        var records: Int64 = 0
-        var failure: LogError?
-    }
+    private var lastDLSN: DLSN?
+    /// The first failure of any segment: every later write fails with it.
+    private let failure = Locked<LogError?>(nil)
 
     /// Opens the writer of `name`: lock, recovery of earlier in-progress segments, new segment.
     public static func open(_ name: LogName, store: any MetadataStore, connections: BookieConnections,
                             options: Options = .init()) async throws -> LogWriter {
         let catalog = LogCatalog(store: store)
         guard try await catalog.exists(name) else { throw LogError.noSuchLog(name.description) }
-        let lockNode = try await acquireLock(name, store: store, timeout: options.lockTimeout)
+        let lockNode = try await LogLock.acquire(name, store: store, timeout: options.lockTimeout)
         do {
             var segments = try await catalog.segments(name)
             for (metadata, version) in segments where metadata.state == .inProgress {
                 _ = try await SegmentRecovery.complete(metadata, version: version, log: name, store: store, connections: connections)
             }
             segments = try await catalog.segments(name)
-            let last = segments.last?.metadata
-            let sequence = (last?.sequenceNumber ?? 0) + 1
-            let startSequenceId = segments.reduce(Int64(0)) { $0 + $1.metadata.recordCount }
             let maxTxId = try await catalog.maxTxId(name)
             if maxTxId == TxId.endOfStream { throw LogError.endOfStream(name.description) }
             let lastTxId = max(maxTxId, segments.map(\.metadata.lastTxId).max() ?? TxId.invalid)
-            let ledger = try await LedgerWriter.create(
-                store: store, connections: connections, ensembleSize: options.ensembleSize, writeQuorum: options.writeQuorum,
-                ackQuorum: options.ackQuorum, customMetadata: ["log": name.description, "segment": "\(sequence)"])
-            let segment = SegmentMetadata(sequenceNumber: sequence, ledgerId: ledger.ledgerId,
-                                          firstTxId: lastTxId < 0 ? 0 : lastTxId, startSequenceId: startSequenceId,
-                                          createdAtMillis: Int64(Date().timeIntervalSince1970 * 1000))
-            guard try await store.createUnlessExists(name.segmentPath(sequence), data: segment.encoded(), mode: .persistent) else {
-                throw LogError.locked(log: name.description, holder: "a writer that created segment \(sequence) first")
-            }
+            let last = segments.last?.metadata
+            let segment = try await startSegment(name, sequence: (last?.sequenceNumber ?? 0) + 1,
+                                                 startSequenceId: (last?.startSequenceId ?? 0) + (last?.recordCount ?? 0),
+                                                 lastTxId: lastTxId, store: store, connections: connections, options: options)
             return LogWriter(name: name, store: store, connections: connections, options: options, lockNode: lockNode,
-                             ledger: ledger, segment: segment, lastTxId: lastTxId)
+                             segment: segment, lastTxId: lastTxId)
         } catch {
             try? await store.delete(lockNode, expectedVersion: nil)
             throw error
         }
     }
 
+    /// Creates the ledger of segment `sequence` and its in-progress metadata.
+    private static func startSegment(_ name: LogName, sequence: Int64, startSequenceId: Int64, lastTxId: Int64,
+                                     store: any MetadataStore, connections: BookieConnections, options: Options)
+        async throws -> OpenSegment
+    {
+        let ledger = try await LedgerWriter.create(
+            store: store, connections: connections, ensembleSize: options.ensembleSize, writeQuorum: options.writeQuorum,
+            ackQuorum: options.ackQuorum, customMetadata: ["log": name.description, "segment": "\(sequence)"])
+        let metadata = SegmentMetadata(sequenceNumber: sequence, ledgerId: ledger.ledgerId,
+                                       firstTxId: max(lastTxId, 0), startSequenceId: startSequenceId,
+                                       createdAtMillis: Int64(Date().timeIntervalSince1970 * 1000))
+        let created: Bool
+        do {
+            created = try await store.createUnlessExists(name.segmentPath(sequence), data: metadata.encoded(), mode: .persistent)
+        } catch {
+            _ = try? await ledger.close()
+            throw error
+        }
+        guard created else {
+            _ = try? await ledger.close()
+            throw LogError.locked(log: name.description, holder: "a writer that created segment \(sequence) first")
+        }
+        return OpenSegment(metadata: metadata, ledger: ledger)
+    }
+
     private init(name: LogName, store: any MetadataStore, connections: BookieConnections, options: Options, lockNode: String,
-                 ledger: LedgerWriter, segment: SegmentMetadata, lastTxId: Int64) {
+                 segment: OpenSegment, lastTxId: Int64) {
         self.name = name
         self.store = store
         self.connections = connections
         self.options = options
         self.lockNode = lockNode
-        self.ledger = ledger
-        self.segment = segment
+        self.current = segment
         self.lastTxId = lastTxId
     }
 
-    /// Takes the lock: the lowest member of `lock/` holds it. Waits up to `timeout` for the
-    /// holder to go (its session ends when it closes or dies), then fails saying who holds it.
-    static func acquireLock(_ name: LogName, store: any MetadataStore, timeout: Duration) async throws -> String {
-        let owner = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), session \(store.sessionId)"
-        let node = try await store.create(name.lockPath + "/member-", data: Array(owner.utf8), mode: .ephemeralSequential)
-        let deadline = ContinuousClock.now + timeout
-        let changes = try await store.watchChildren(name.lockPath)
-        var iterator = changes.makeAsyncIterator()
-        while true {
-            let members = try await store.children(name.lockPath).sorted()
-            if members.first == MetadataPath.name(of: node) { return node }
-            if ContinuousClock.now >= deadline {
-                let holder = try? await store.getIfExists(name.lockPath + "/" + (members.first ?? ""))
-                try? await store.delete(node, expectedVersion: nil)
-                throw LogError.locked(log: name.description, holder: holder.map { String(decoding: $0.data, as: UTF8.self) } ?? "unknown")
-            }
-            let remaining = deadline - ContinuousClock.now
-            let timer = Task {
-                try? await Task.sleep(for: remaining)
-                return MetadataEvent.childrenChanged("")
-            }
-            _ = await iterator.next()
-            timer.cancel()
-        }
-    }
-
     /// The segment this writer appends to.
-    public var segmentSequenceNumber: Int64 { segment.sequenceNumber }
+    public var segmentSequenceNumber: Int64 { current.sequenceNumber }
+
+    /// The DLSN of the last acknowledged record (nil before the first).
+    public var lastAcknowledgedDLSN: DLSN? { lastDLSN }
 
     /// Writes a record; returns its DLSN once its entry is acknowledged by an ack quorum.
     /// `txid` nil: assigned (one past the highest so far).
@@ -142,18 +146,18 @@ public actor LogWriter {
     }
 
     /// Queues a record without waiting for its acknowledgement: records keep the order of the
-    /// calls. `completion` gets its DLSN (or the failure). Waits only while
-    /// `maxOutstandingRecords` are unacknowledged (back-pressure).
+    /// calls. `completion` gets its DLSN (or the failure). Waits while `maxOutstandingBytes`
+    /// are unacknowledged (back-pressure).
     public func enqueue(_ payload: [UInt8], txid: Int64? = nil, completion: @escaping Completion) async throws {
-        while outstanding >= Self.maxOutstandingRecords && progress.withLock({ $0.failure == nil }) {
+        while outstandingBytes >= options.maxOutstandingBytes && failure.withLock({ $0 == nil }) {
             await withCheckedContinuation { windowWaiters.append($0) }
         }
         try append(payload, txid: txid, completion: completion)
     }
 
     private func append(_ payload: [UInt8], txid: Int64?, completion: @escaping Completion) throws {
-        if closed { throw LogError.writerClosed(name.description) }
-        if let failure = progress.withLock({ $0.failure }) { throw failure }
+        if closed { throw sealed ? LogError.endOfStream(name.description) : LogError.writerClosed(name.description) }
+        if let failure = failure.withLock({ $0 }) { throw failure }
         guard payload.count <= Limits.maxRecordSize else {
             throw LogError.recordTooLarge(size: payload.count, limit: Limits.maxRecordSize)
         }
@@ -162,9 +166,8 @@ public actor LogWriter {
             throw LogError.txidOutOfOrder(log: name.description, error)
         }
         lastTxId = id
-        let record = LogRecord(txid: id, payload: payload, positionWithinSegment: nextPosition)
-        nextPosition += 1
-        outstanding += 1
+        let record = LogRecord(txid: id, payload: payload)
+        outstandingBytes += record.encodedLength
         buffered.append((record, completion))
         bufferedBytes += record.encodedLength
         if bufferedBytes >= options.bufferBytes || options.flushInterval == .zero {
@@ -179,70 +182,120 @@ public actor LogWriter {
         }
     }
 
-    private func acknowledged(_ count: Int) {
-        outstanding -= count
-        if outstanding < Self.maxOutstandingRecords {
+    private func acknowledged(bytes: Int, through dlsn: DLSN?) {
+        outstandingBytes -= bytes
+        if let dlsn, lastDLSN.map({ $0 < dlsn }) ?? true { lastDLSN = dlsn }
+        if outstandingBytes < options.maxOutstandingBytes {
             let waiters = windowWaiters
             windowWaiters.removeAll()
             waiters.forEach { $0.resume() }
         }
     }
 
-    /// Sends what is buffered as one entry.
+    /// Sends what is buffered as one entry of the current segment (held back while a roll
+    /// is switching segments), then rolls if the segment is big or old enough.
     public func flush() {
         flushScheduled = false
-        guard !buffered.isEmpty else { return }
-        let batch = buffered
+        guard !buffered.isEmpty, !rolling else { return }
+        var positioned = buffered
         buffered = []
         bufferedBytes = 0
+        for index in positioned.indices {
+            positioned[index].record.positionWithinSegment = nextPosition
+            nextPosition += 1
+        }
+        let batch = positioned
         let bytes: [UInt8]
         do {
             bytes = try RecordSet(records: batch.map(\.record)).encode(codec: options.codec)
         } catch {
-            outstanding -= batch.count
+            outstandingBytes -= batch.reduce(0) { $0 + $1.record.encodedLength }
             for item in batch { item.completion(.failure(error)) }
             return
         }
-        let sequence = segment.sequenceNumber
-        let progress = self.progress
+        let segment = current
+        let failure = self.failure
         let logName = name.description
+        let recordBytes = batch.reduce(0) { $0 + $1.record.encodedLength }
+        currentBytes += Int64(bytes.count)
         idleMarker += 1
         let marker = idleMarker
-        ledger.appendAsync(bytes) { [weak self] result in
+        segment.ledger.appendAsync(bytes) { [weak self] result in
             switch result {
             case let .success(entryId):
-                var last: DLSN?
                 for (slot, item) in batch.enumerated() {
-                    let dlsn = DLSN(sequence, entryId, Int64(slot))
-                    last = dlsn
-                    item.completion(.success(dlsn))
+                    item.completion(.success(DLSN(segment.sequenceNumber, entryId, Int64(slot))))
                 }
-                progress.withLock { p in
-                    p.lastDLSN = last
-                    p.lastTxId = batch.last?.record.txid ?? p.lastTxId
-                    p.records += Int64(batch.count)
-                }
+                let last = DLSN(segment.sequenceNumber, entryId, Int64(batch.count - 1))
+                segment.acknowledged(first: batch[0].record, last: batch[batch.count - 1].record, lastDLSN: last,
+                                     count: batch.count)
                 Task {
-                    await self?.acknowledged(batch.count)
-                    await self?.maybeAdvanceLAC(after: marker)
+                    await self?.acknowledged(bytes: recordBytes, through: last)
+                    await self?.advanceLACWhenIdle(after: marker)
                 }
             case let .failure(error):
-                let failure = LogError.segmentFailed(log: logName, segment: sequence, cause: "\(error)")
-                progress.withLock { if $0.failure == nil { $0.failure = failure } }
-                for item in batch { item.completion(.failure(failure)) }
-                Task { await self?.acknowledged(batch.count) }
+                let cause = LogError.segmentFailed(log: logName, segment: segment.sequenceNumber, cause: "\(error)")
+                failure.withLock { if $0 == nil { $0 = cause } }
+                for item in batch { item.completion(.failure(cause)) }
+                Task { await self?.acknowledged(bytes: recordBytes, through: nil) }
             }
         }
+        if shouldRoll() {
+            rolling = true
+            Task { await self.roll() }
+        }
+    }
+
+    private func shouldRoll() -> Bool {
+        guard !closed, nextPosition > 0, ContinuousClock.now >= nextRollAttempt else { return false }
+        if options.rollBytes > 0 && currentBytes >= options.rollBytes { return true }
+        if let interval = options.rollInterval, ContinuousClock.now - currentOpenedAt >= interval { return true }
+        return false
+    }
+
+    /// Opens the next segment, switches appends to it, and completes the old one once its
+    /// outstanding adds are acknowledged. On failure the writer stays on the old segment.
+    private func roll() async {
+        let old = current
+        let records = Int64(nextPosition)
+        do {
+            let next = try await Self.startSegment(name, sequence: old.sequenceNumber + 1,
+                                                   startSequenceId: old.metadata.startSequenceId + records,
+                                                   lastTxId: lastTxId, store: store, connections: connections, options: options)
+            current = next
+            currentBytes = 0
+            currentOpenedAt = .now
+            nextPosition = 0
+            let (store, log, failure) = (self.store, self.name, self.failure)
+            completions.append(Task {
+                do { _ = try await old.complete(log: log, store: store) } catch {
+                    let cause = LogError.segmentFailed(log: log.description, segment: old.sequenceNumber, cause: "\(error)")
+                    failure.withLock { if $0 == nil { $0 = cause } }
+                }
+            })
+        } catch {
+            Self.logger.warning("log \(name): rolling to segment \(old.sequenceNumber + 1) failed (\(error)); still writing segment \(old.sequenceNumber)")
+            nextRollAttempt = .now + .seconds(1)
+        }
+        rolling = false
+        let waiters = rollWaiters
+        rollWaiters.removeAll()
+        waiters.forEach { $0.resume() }
+        flush()
+    }
+
+    private func waitForRoll() async {
+        while rolling { await withCheckedContinuation { rollWaiters.append($0) } }
     }
 
     /// When nothing was written since entry `marker`, adds a control record: it carries the
     /// LAC covering the last data entry, so readers see that entry without waiting.
-    private func maybeAdvanceLAC(after marker: Int) async {
-        try? await Task.sleep(for: .milliseconds(50))
-        guard marker == idleMarker, buffered.isEmpty, !closed else { return }
+    private func advanceLACWhenIdle(after marker: Int) async {
+        try? await Task.sleep(for: options.idleControlDelay)
+        guard marker == idleMarker, buffered.isEmpty, !closed, !rolling else { return }
         idleMarker += 1
-        if let control = try? RecordSet(records: [.control(txid: lastTxId)]).encode() {
-            ledger.appendAsync(control) { _ in }
+        if let control = try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() {
+            current.ledger.appendAsync(control) { _ in }
         }
     }
 
@@ -250,41 +303,38 @@ public actor LogWriter {
     /// closes. Readers then see every record and the end; later writers are refused.
     @discardableResult
     public func markEndOfStream() async throws -> DLSN? {
-        if closed { throw LogError.writerClosed(name.description) }
+        if closed { throw sealed ? LogError.endOfStream(name.description) : LogError.writerClosed(name.description) }
+        await waitForRoll()
         flush()
+        if let failure = failure.withLock({ $0 }) { throw failure }
         let entry = try RecordSet(records: [.endOfStream]).encode()
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int64, LedgerError>, Never>) in
-            ledger.appendAsync(entry) { continuation.resume(returning: $0) }
+            current.ledger.appendAsync(entry) { continuation.resume(returning: $0) }
         }
         _ = try result.get()
         sealed = true
         return try await close()
     }
 
-    private var sealed = false
-
-    /// Flushes, waits for every outstanding write, completes the segment in metadata, updates
+    /// Flushes, waits for every outstanding write, completes the segments in metadata, updates
     /// the max txid and releases the lock. Returns the last DLSN written (nil if none).
     @discardableResult
     public func close() async throws -> DLSN? {
-        if closed { return progress.withLock { $0.lastDLSN } }
+        if closed { return lastDLSN }
+        await waitForRoll()
         flush()
         closed = true
         defer { Task { [store, lockNode] in try? await store.delete(lockNode, expectedVersion: nil) } }
-        let (_, length) = try await ledger.close()
-        let snapshot = progress.withLock { $0 }
-        if let failure = snapshot.failure { throw failure }
-        let completed = segment.completed(lastTxId: snapshot.records > 0 ? snapshot.lastTxId : TxId.invalid,
-                                          lastDLSN: snapshot.lastDLSN, recordCount: snapshot.records, length: length,
-                                          atMillis: Int64(Date().timeIntervalSince1970 * 1000))
-        let node = try await store.get(name.segmentPath(segment.sequenceNumber))
-        try await store.set(name.segmentPath(segment.sequenceNumber), data: completed.encoded(), expectedVersion: node.version)
+        for completion in completions { await completion.value }
+        let completed: SegmentMetadata
+        do { completed = try await current.complete(log: name, store: store) } catch {
+            throw failure.withLock({ $0 }) ?? error
+        }
+        if let failure = failure.withLock({ $0 }) { throw failure }
         if sealed {
             try await store.set(name.maxTxIdPath, data: Array("\(TxId.endOfStream)".utf8), expectedVersion: nil)
-        } else if snapshot.records > 0 {
-            try await store.set(name.maxTxIdPath, data: Array("\(snapshot.lastTxId)".utf8), expectedVersion: nil)
         }
         try? await store.delete(lockNode, expectedVersion: nil)
-        return snapshot.lastDLSN
+        return completed.lastDLSN ?? lastDLSN
     }
 }

@@ -57,9 +57,11 @@ public struct SegmentMetadata: VersionedMetadata, Equatable {
     }
 
     /// The same segment, completed at `lastDLSN` with `lastTxId` and `recordCount` records.
+    /// `firstTxId`, when given, replaces the lower bound set at creation with the first record's.
     public func completed(lastTxId: Int64, lastDLSN: DLSN?, recordCount: Int64, length: Int64,
-                          atMillis now: Int64) -> SegmentMetadata {
+                          atMillis now: Int64, firstTxId: Int64? = nil) -> SegmentMetadata {
         var copy = self
+        if let firstTxId { copy.firstTxId = firstTxId }
         copy.state = .completed
         copy.lastTxId = lastTxId
         copy.lastDLSN = lastDLSN

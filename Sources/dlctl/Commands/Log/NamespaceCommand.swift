@@ -1,5 +1,6 @@
 import ArgumentParser
 import DLCore
+import Foundation
 
 struct NamespaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,8 +45,13 @@ struct NamespaceCommand: AsyncParsableCommand {
     }
 }
 
+/// A log argument: NAMESPACE/LOG, or just LOG in the default namespace ($DLCTL_NAMESPACE,
+/// else "default").
 enum LogArgument {
+    static var defaultNamespace: String { ProcessInfo.processInfo.environment["DLCTL_NAMESPACE"] ?? "default" }
+
     static func parse(_ text: String) throws -> LogName {
-        do { return try LogName(parsing: text) } catch { throw ValidationError("\(error)") }
+        let qualified = text.contains("/") || text.isEmpty ? text : defaultNamespace + "/" + text
+        do { return try LogName(parsing: qualified) } catch { throw ValidationError("\(error)") }
     }
 }

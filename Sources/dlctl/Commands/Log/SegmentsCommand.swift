@@ -15,8 +15,10 @@ struct SegmentsCommand: AsyncParsableCommand {
             switch output {
             case .json: try JSONOutput.print(segments)
             case .table:
-                Table.print(["SEQ", "STATE", "LEDGER", "FIRST TXID", "LAST TXID", "LAST DLSN", "RECORDS", "BYTES"], segments.map {
-                    ["\($0.sequenceNumber)", $0.state.rawValue, "\($0.ledgerId)", "\($0.firstTxId)",
+                Table.print(["SEQ", "STATE", "TRUNCATION", "LEDGER", "FIRST TXID", "LAST TXID", "LAST DLSN", "RECORDS", "BYTES"], segments.map {
+                    ["\($0.sequenceNumber)", $0.state.rawValue,
+                     $0.truncation == .partiallyTruncated ? "from \($0.minActiveDLSN?.description ?? "?")" : $0.truncation.rawValue,
+                     "\($0.ledgerId)", "\($0.firstTxId)",
                      $0.state == .completed ? "\($0.lastTxId)" : "-", $0.lastDLSN?.description ?? "-",
                      $0.state == .completed ? "\($0.recordCount)" : "-", $0.state == .completed ? "\($0.length)" : "-"]
                 })

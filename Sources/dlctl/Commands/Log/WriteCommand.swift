@@ -5,16 +5,44 @@ import Foundation
 struct WriteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "write",
-        abstract: "Append records to a log: one per line of standard input, or the given ones.",
-        discussion: "Prints the last DLSN; exits 0 only when every record was acknowledged. Creates the log if needed."
+        abstract: "Append records to a log: from standard input (one per line by default), or the given ones.",
+        discussion: """
+            Prints the last DLSN; exits 0 only when every record was acknowledged by an ack quorum. Creates the \
+            log if needed. Input modes: lines, raw (all of the input is one record), length-prefixed (4-byte \
+            big-endian length, then the bytes), json (one object per line, the line is the payload). Txids are \
+            assigned (one past the last) unless --txid-field, --txid-delimiter or --txid-clock says otherwise; \
+            a txid lower than the last is refused and nothing after it is written.
+            """
     )
 
     @OptionGroup var cluster: ClusterOptions
     @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
     @Argument(help: "Records to write instead of reading standard input.") var records: [String] = []
+    @Option(help: "How standard input is split into records: lines, raw, length-prefixed or json.")
+    var input: RecordInputMode = .lines
+    @Option(name: .customLong("txid-field"), help: "json input: the integer field holding each record's txid.")
+    var txidField: String?
+    @Option(name: .customLong("txid-delimiter"), help: "lines input: each line is TXID, this character, then the payload.")
+    var txidDelimiter: String?
+    @Flag(name: .customLong("txid-clock"), help: "Assign txids from the wall clock (milliseconds since the epoch).")
+    var txidClock = false
     @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another writer's lock.") var lockTimeout = 30.0
     @Flag(help: "Send each record as its own entry at once (no batching).") var immediate = false
     @Option(help: "Compression of record sets: none or lz4.") var codec = "none"
+    @Option(name: .customLong("roll-size"), help: "Roll to a new segment after this many MiB.") var rollSize = 1024
+    @Option(name: .customLong("roll-interval"), help: "Roll to a new segment after this many seconds.") var rollInterval = 7200.0
+
+    func validate() throws {
+        if txidField != nil && input != .json { throw ValidationError("--txid-field needs --input json") }
+        if let txidDelimiter, txidDelimiter.utf8.count != 1 || input != .lines {
+            throw ValidationError("--txid-delimiter takes one ASCII character and needs --input lines")
+        }
+        if txidClock && (txidField != nil || txidDelimiter != nil) {
+            throw ValidationError("--txid-clock cannot be combined with --txid-field or --txid-delimiter")
+        }
+        if rollSize <= 0 || rollInterval <= 0 { throw ValidationError("--roll-size and --roll-interval must be positive") }
+        if CompressionCodec(name: codec) == nil { throw ValidationError("unknown codec \(codec) (none or lz4)") }
+    }
 
     func run() async throws {
         let options = self
@@ -22,57 +50,67 @@ struct WriteCommand: AsyncParsableCommand {
             try await options.cluster.withStore { store in
                 let catalog = LogCatalog(store: store)
                 if try await !catalog.exists(options.log) { try await catalog.createLog(options.log) }
-                var writerOptions = LogWriter.Options()
-                writerOptions.lockTimeout = .milliseconds(Int64(options.lockTimeout * 1000))
-                if options.immediate { writerOptions.flushInterval = .zero }
-                guard let codec = CompressionCodec(name: options.codec) else {
-                    throw CommandFailure(.usage, "unknown codec \(options.codec) (none or lz4)")
-                }
-                writerOptions.codec = codec
                 let connections = BookieConnections()
-                let writer = try await LogWriter.open(options.log, store: store, connections: connections, options: writerOptions)
-                let lines: AsyncStream<String> = options.records.isEmpty ? StandardInput.lines() : AsyncStream { continuation in
-                    for record in options.records { continuation.yield(record) }
-                    continuation.finish()
-                }
-                // Records are queued in input order; acknowledgements come back asynchronously.
-                let failure = Locked<(any Error)?>(nil)
-                let last = Locked<DLSN?>(nil)
-                for await line in lines {
-                    if failure.withLock({ $0 }) != nil { break }
-                    do {
-                        try await writer.enqueue(Array(line.utf8)) { result in
-                            switch result {
-                            case let .success(dlsn): last.withLock { current in if current.map({ $0 < dlsn }) ?? true { current = dlsn } }
-                            case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
-                            }
-                        }
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
-                        break
-                    }
-                }
-                await writer.flush()
-                if let error = failure.withLock({ $0 }) {
-                    _ = try? await writer.close()
-                    throw error
-                }
-                _ = try await writer.close()
+                let writer = try await LogWriter.open(options.log, store: store, connections: connections,
+                                                      options: options.writerOptions)
+                let last = try await options.pump(into: writer)
                 await connections.closeAll()
-                print(last.withLock { $0 }?.description ?? "no records written")
+                print(last?.description ?? "no records written")
             }
         }
     }
-}
 
-/// Lines of standard input, read on a thread of their own.
-enum StandardInput {
-    static func lines() -> AsyncStream<String> {
-        AsyncStream(bufferingPolicy: .unbounded) { continuation in
-            Thread {
-                while let line = readLine(strippingNewline: true) { continuation.yield(line) }
-                continuation.finish()
-            }.start()
+    var writerOptions: LogWriter.Options {
+        var writerOptions = LogWriter.Options()
+        writerOptions.lockTimeout = .milliseconds(Int64(lockTimeout * 1000))
+        if immediate { writerOptions.flushInterval = .zero }
+        writerOptions.codec = CompressionCodec(name: codec) ?? .none
+        writerOptions.rollBytes = Int64(rollSize) << 20
+        writerOptions.rollInterval = .milliseconds(Int64(rollInterval * 1000))
+        return writerOptions
+    }
+
+    /// Queues every input record in order, then closes the writer: returns the last DLSN once
+    /// all are acknowledged, or throws the first failure (what was acknowledged stays).
+    private func pump(into writer: LogWriter) async throws -> DLSN? {
+        let failure = Locked<(any Error)?>(nil)
+        let last = Locked<DLSN?>(nil)
+        let completion: LogWriter.Completion = { result in
+            switch result {
+            case let .success(dlsn): last.withLock { current in if current.map({ $0 < dlsn }) ?? true { current = dlsn } }
+            case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
+            }
         }
+        var clock: Int64 = 0
+        func txid(for record: InputRecord) -> Int64? {
+            guard txidClock else { return record.txid }
+            clock = max(clock, Int64(Date().timeIntervalSince1970 * 1000))
+            return clock
+        }
+        do {
+            if records.isEmpty {
+                let input = RecordInput(mode: input, txidField: txidField, txidDelimiter: txidDelimiter?.utf8.first)
+                reading: for try await batch in input.batches() {
+                    for record in batch {
+                        if failure.withLock({ $0 }) != nil { break reading }
+                        try await writer.enqueue(record.payload, txid: txid(for: record), completion: completion)
+                    }
+                }
+            } else {
+                for record in records {
+                    try await writer.enqueue(Array(record.utf8), txid: txid(for: InputRecord(payload: [])), completion: completion)
+                }
+            }
+        } catch {
+            failure.withLock { if $0 == nil { $0 = error } }
+        }
+        await writer.flush()
+        let closing: (any Error)?
+        do { _ = try await writer.close(); closing = nil } catch { closing = error }
+        if let error = failure.withLock({ $0 }) ?? closing {
+            if let malformed = error as? RecordInput.Malformed { throw CommandFailure(.usage, malformed.description) }
+            throw error
+        }
+        return last.withLock { $0 }
     }
 }

@@ -1,0 +1,49 @@
+/// Finding records inside one segment's ledger by reading its entries.
+enum SegmentScan {
+    /// The last user record (not a control record) in entries `0...through`, walking back
+    /// over trailing control entries; nil when there is none.
+    static func lastRecord(of segment: SegmentMetadata, reader: LedgerReader, through last: Int64) async throws
+        -> PositionedRecord?
+    {
+        var entryId = last
+        while entryId >= 0 {
+            let entry = try await reader.read(entryId)
+            let records = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: entryId)
+            if let record = records.last(where: { !$0.record.isControl }) { return record }
+            entryId -= 1
+        }
+        return nil
+    }
+
+    /// The first user record with txid >= `txid` in entries `0...last`: a binary search over
+    /// entries by their last record's txid (txids never decrease along a segment; a control
+    /// record carries the txid of the record before it), then a forward scan for the first
+    /// user record. Nil when every record's txid is below `txid`.
+    static func firstRecord(atOrAfter txid: Int64, in segment: SegmentMetadata, reader: LedgerReader, last: Int64)
+        async throws -> PositionedRecord?
+    {
+        func records(_ entryId: Int64) async throws -> [PositionedRecord] {
+            let entry = try await reader.read(entryId)
+            return try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: entryId)
+        }
+        // Invariant: every entry below `low` holds only txids < txid; `high` is a candidate.
+        var (low, high) = (Int64(0), last + 1)
+        while low < high {
+            let middle = low + (high - low) / 2
+            let found = try await records(middle)
+            if let lastTxId = found.last?.record.txid, lastTxId >= txid {
+                high = middle
+            } else {
+                low = middle + 1
+            }
+        }
+        var entryId = low
+        while entryId <= last {
+            if let record = try await records(entryId).first(where: { !$0.record.isControl && $0.record.txid >= txid }) {
+                return record
+            }
+            entryId += 1
+        }
+        return nil
+    }
+}

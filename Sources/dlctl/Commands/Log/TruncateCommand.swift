@@ -1,0 +1,39 @@
+import ArgumentParser
+import DLCore
+
+struct TruncateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "truncate",
+        abstract: "Mark a log's records before a position truncated (segments wholly before it, and the one holding it partially).",
+        discussion: "Only forward; never the in-progress segment. 'dlctl purge' then deletes truncated segments and their ledgers."
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Option(help: "The first position to keep: a DLSN or txid:N.") var before: String
+
+    func run() async throws {
+        let (cluster, log, before) = (self.cluster, self.log, self.before)
+        try await reportingErrors(timeout: nil) {
+            let position = try LogPosition(parsing: before)
+            try await cluster.withStore { store in
+                let dlsn: DLSN
+                switch position {
+                case let .dlsn(value): dlsn = value
+                case let .txid(txid):
+                    let connections = BookieConnections()
+                    dlsn = try await LogReader.locate(txid: txid, in: log, store: store, connections: connections)
+                    await connections.closeAll()
+                case .start, .end: throw CommandFailure(.usage, "--before takes a DLSN or txid:N")
+                }
+                let changed = try await LogTruncation(store: store).truncate(log, before: dlsn)
+                if changed.isEmpty { print("\(log): nothing before \(dlsn) left to truncate") }
+                for segment in changed {
+                    let detail = segment.truncation == .truncated ? "truncated"
+                        : "partially truncated, readable from \(segment.minActiveDLSN?.description ?? "-")"
+                    print("\(log): segment \(segment.sequenceNumber) \(detail)")
+                }
+            }
+        }
+    }
+}
