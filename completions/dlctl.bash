@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|namespace|log|write|tail|segments|seal|dlsn|bookie|ledger|sandbox|bench|help)
+    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|ledger|sandbox|bench|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments seal dlsn bookie ledger sandbox bench help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie ledger sandbox bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -446,13 +446,13 @@ _dlctl_log() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|show|delete)
+    create|list|show|rename|delete)
         # Offer subcommand argument completions
         "_dlctl_log_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list show delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list show rename delete' -- "${cur}"))
         ;;
     esac
 }
@@ -519,6 +519,24 @@ _dlctl_log_show() {
     esac
 }
 
+_dlctl_log_rename() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _dlctl_log_delete() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -539,9 +557,9 @@ _dlctl_log_delete() {
 
 _dlctl_write() {
     repeating_flags=()
-    non_repeating_flags=(--immediate --version -h --help)
+    non_repeating_flags=(--txid-clock --immediate --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --lock-timeout --codec)
+    non_repeating_options=(--uri --timeout --input --txid-field --txid-delimiter --lock-timeout --codec --roll-size --roll-interval)
     __dlctl_offer_flags_options -1
 
     # Offer option value completions
@@ -552,10 +570,26 @@ _dlctl_write() {
     '--timeout')
         return
         ;;
+    '--input')
+        __dlctl_add_completions -W 'lines'$'\n''raw'$'\n''length-prefixed'$'\n''json'
+        return
+        ;;
+    '--txid-field')
+        return
+        ;;
+    '--txid-delimiter')
+        return
+        ;;
     '--lock-timeout')
         return
         ;;
     '--codec')
+        return
+        ;;
+    '--roll-size')
+        return
+        ;;
+    '--roll-interval')
         return
         ;;
     esac
@@ -565,7 +599,7 @@ _dlctl_tail() {
     repeating_flags=()
     non_repeating_flags=(--follow -f -e --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --from -n --count)
+    non_repeating_options=(--uri --timeout --from -n --count --format --subscriber)
     __dlctl_offer_flags_options 1
 
     # Offer option value completions
@@ -580,6 +614,12 @@ _dlctl_tail() {
         return
         ;;
     '-n'|'--count')
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    '--subscriber')
         return
         ;;
     esac
@@ -607,6 +647,37 @@ _dlctl_segments() {
     esac
 }
 
+_dlctl_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--hex --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --segment --from-entry -n --count --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--segment')
+        return
+        ;;
+    '--from-entry')
+        return
+        ;;
+    '-n'|'--count')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
 _dlctl_seal() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -623,6 +694,127 @@ _dlctl_seal() {
         return
         ;;
     '--lock-timeout')
+        return
+        ;;
+    esac
+}
+
+_dlctl_recover() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --lock-timeout --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--lock-timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_truncate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --before)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--before')
+        return
+        ;;
+    esac
+}
+
+_dlctl_purge() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --retention --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--retention')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_check() {
+    repeating_flags=()
+    non_repeating_flags=(--all --repair --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_subscribers() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --commit --remove --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--commit')
+        return
+        ;;
+    '--remove')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
         return
         ;;
     esac

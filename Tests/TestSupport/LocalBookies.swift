@@ -6,12 +6,20 @@ import NIOPosix
 /// processes (`dlctl bookie start`) started and killed at will.
 public final class LocalBookies: @unchecked Sendable {
     public let directory = TemporaryDirectory("dlctl-bookies")
-    public var metadataURI: String { directory.file("meta.db") }
+    public let metadataURI: String
     public private(set) var processes: [String: ChildProcess] = [:]
     private var ports: [String: Int] = [:]
 
-    public init() async throws {
+    /// A cluster on the embedded store, or with `zooKeeper` in a fresh chroot of the test
+    /// ZooKeeper server.
+    public init(zooKeeper: Bool = false) async throws {
+        if zooKeeper {
+            metadataURI = "zk://\(try await ZooKeeperTestServer.hosts())/c-\(UUID().uuidString.prefix(12).lowercased())"
+        } else {
+            metadataURI = directory.file("meta.db")
+        }
         let store = try await MetadataURI(parsing: metadataURI).open()
+        try await store.ensureRoot()
         _ = try await ClusterLayout.initialize(store)
         await store.close()
     }

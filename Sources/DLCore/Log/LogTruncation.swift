@@ -14,7 +14,7 @@ public struct LogTruncation: Sendable {
             var ops: [MetadataOp] = []
             var changed: [SegmentMetadata] = []
             for (segment, version) in try await LogCatalog(store: store).segments(name) where segment.state == .completed {
-                guard let updated = Self.truncated(segment, before: dlsn) else { continue }
+                guard let updated = LogTruncationRules.apply(segment, before: dlsn) else { continue }
                 ops.append(.set(name.segmentPath(segment.sequenceNumber), data: updated.encoded(), expectedVersion: version))
                 changed.append(updated)
             }
@@ -23,24 +23,6 @@ public struct LogTruncation: Sendable {
         }
         throw LogError.segmentFailed(log: name.description, segment: dlsn.segmentSequenceNumber,
                                      cause: "segment metadata kept changing during truncation")
-    }
-
-    /// `segment` after truncating before `dlsn`, or nil when that changes nothing.
-    static func truncated(_ segment: SegmentMetadata, before dlsn: DLSN) -> SegmentMetadata? {
-        if segment.truncation == .truncated { return nil }
-        var copy = segment
-        let wholeSegmentBelow = segment.sequenceNumber < dlsn.segmentSequenceNumber
-            || (segment.sequenceNumber == dlsn.segmentSequenceNumber && (segment.lastDLSN.map { $0 < dlsn } ?? true))
-        if wholeSegmentBelow {
-            copy.truncation = .truncated
-            copy.minActiveDLSN = nil
-            return copy
-        }
-        guard segment.sequenceNumber == dlsn.segmentSequenceNumber, dlsn > DLSN(segment.sequenceNumber, 0, 0) else { return nil }
-        if let current = segment.minActiveDLSN, current >= dlsn { return nil }
-        copy.truncation = .partiallyTruncated
-        copy.minActiveDLSN = dlsn
-        return copy
     }
 
     /// What `purge` removed.

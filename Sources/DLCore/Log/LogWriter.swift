@@ -192,14 +192,33 @@ public actor LogWriter {
         }
     }
 
-    /// Sends what is buffered as one entry of the current segment (held back while a roll
-    /// is switching segments), then rolls if the segment is big or old enough.
+    /// Sends what is buffered as entries of at most `bufferBytes` to the current segment.
+    /// Before each entry, a segment that is big or old enough is rolled first: the rest stays
+    /// buffered until the next segment is open (or the roll failed).
     public func flush() {
         flushScheduled = false
-        guard !buffered.isEmpty, !rolling else { return }
-        var positioned = buffered
-        buffered = []
-        bufferedBytes = 0
+        while !buffered.isEmpty && !rolling {
+            if shouldRoll() {
+                rolling = true
+                Task { await self.roll() }
+                return
+            }
+            var take = 0
+            var bytes = 0
+            while take < buffered.count && (take == 0 || bytes + buffered[take].record.encodedLength <= options.bufferBytes) {
+                bytes += buffered[take].record.encodedLength
+                take += 1
+            }
+            let batch = buffered.prefix(take)
+            buffered.removeFirst(take)
+            bufferedBytes -= bytes
+            send(Array(batch))
+        }
+    }
+
+    /// Sends `batch` as one record-set entry of the current segment.
+    private func send(_ batch: [(record: LogRecord, completion: Completion)]) {
+        var positioned = batch
         for index in positioned.indices {
             positioned[index].record.positionWithinSegment = nextPosition
             nextPosition += 1
@@ -239,10 +258,6 @@ public actor LogWriter {
                 for item in batch { item.completion(.failure(cause)) }
                 Task { await self?.acknowledged(bytes: recordBytes, through: nil) }
             }
-        }
-        if shouldRoll() {
-            rolling = true
-            Task { await self.roll() }
         }
     }
 

@@ -1,0 +1,104 @@
+import DLCore
+import Foundation
+import Testing
+import TestSupport
+
+/// Counterparts of DistributedLog's TestRollLogSegments: rolling by size and by time, the
+/// metadata of rolled segments, and readers following rolls.
+@Suite(.serialized) struct LogRollingTests {
+    static func rollingOptions(bytes: Int64) -> LogWriter.Options {
+        var options = LogWriter.Options()
+        options.rollBytes = bytes
+        options.bufferBytes = 4096
+        return options
+    }
+
+    @Test func rollsBySizeWithContiguousSegmentMetadata() async throws {
+        let fixture = try await LogFixture()
+        let (name, writer) = try await fixture.log("t/roll", options: Self.rollingOptions(bytes: 64 * 1024))
+        let payloads = (0..<20_000).map { String(format: "payload-%08d", $0) }
+        let dlsns = try await fixture.write(payloads, to: writer)
+        try await writer.close()
+        let segments = try await fixture.segments(name)
+        #expect(segments.count >= 4, "20,000 records of ~40 bytes roll at 64 KiB: \(segments.count) segments")
+        #expect(segments.map(\.sequenceNumber) == (1...Int64(segments.count)).map { $0 })
+        #expect(segments.allSatisfy { $0.state == .completed })
+        #expect(segments.reduce(0) { $0 + $1.recordCount } == 20_000)
+        var start: Int64 = 0
+        for segment in segments {
+            #expect(segment.startSequenceId == start, "segment \(segment.sequenceNumber) starts after the records before it")
+            #expect(segment.length <= 64 * 1024 + 8192, "rolled close to the size limit")
+            start += segment.recordCount
+            let last = try #require(segment.lastDLSN)
+            #expect(dlsns.contains(last), "the recorded last DLSN is an acknowledged record's")
+            #expect(segment.firstTxId == start - segment.recordCount, "first txid is its first record's")
+            #expect(segment.lastTxId == start - 1)
+        }
+        #expect(Set(dlsns.map(\.segmentSequenceNumber)).count == segments.count)
+        let records = try await fixture.readAll(name)
+        #expect(records.map { String(decoding: $0.record.payload, as: UTF8.self) } == payloads)
+        await fixture.shutdown()
+    }
+
+    @Test func aFollowingReaderCrossesEveryRoll() async throws {
+        let fixture = try await LogFixture()
+        let name = try LogName(parsing: "t/follow")
+        try await LogCatalog(store: fixture.store).createLog(name)
+        let reader = try await fixture.reader(name, follow: true)
+        let writer = try await LogWriter.open(name, store: fixture.store, connections: fixture.connections,
+                                              options: Self.rollingOptions(bytes: 32 * 1024))
+        let payloads = (0..<10_000).map { "f\($0)" }
+        let reading = Task {
+            var seen: [String] = []
+            while seen.count < payloads.count, let record = try await reader.next() {
+                seen.append(String(decoding: record.record.payload, as: UTF8.self))
+            }
+            return seen
+        }
+        _ = try await fixture.write(payloads, to: writer)
+        // The last records are read while the writer is still open: no close is needed.
+        let seen = try await reading.value
+        #expect(seen == payloads)
+        try await writer.close()
+        #expect(try await fixture.segments(name).count >= 3)
+        await fixture.shutdown()
+    }
+
+    @Test func rollsByTime() async throws {
+        let fixture = try await LogFixture()
+        var options = LogWriter.Options()
+        options.rollInterval = .milliseconds(100)
+        let (name, writer) = try await fixture.log("t/timed", options: options)
+        var written = 0
+        let rolled = await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(1)) {
+            _ = try? await writer.write(Array("t\(written)".utf8))
+            written += 1
+            return await writer.segmentSequenceNumber >= 4
+        }
+        #expect(rolled)
+        try await writer.close()
+        let segments = try await fixture.segments(name)
+        #expect(segments.count >= 4)
+        for segment in segments.dropLast() {
+            #expect((segment.completedAtMillis ?? 0) - segment.createdAtMillis >= 100, "a segment lives out its interval")
+        }
+        #expect(try await fixture.readAll(name).count == written)
+        await fixture.shutdown()
+    }
+
+    @Test func aNewWriterContinuesTheSequenceAfterRolls() async throws {
+        let fixture = try await LogFixture()
+        let (name, first) = try await fixture.log("t/continue", options: Self.rollingOptions(bytes: 16 * 1024))
+        _ = try await fixture.write((0..<3000).map { "a\($0)" }, to: first)
+        try await first.close()
+        let before = try await fixture.segments(name)
+        let second = try await LogWriter.open(name, store: fixture.store, connections: fixture.connections)
+        let dlsn = try await second.write(Array("b".utf8))
+        try await second.close()
+        #expect(dlsn == DLSN(Int64(before.count + 1), 0, 0))
+        let segments = try await fixture.segments(name)
+        #expect(segments.last?.startSequenceId == 3000)
+        #expect(try await fixture.readAll(name).count == 3001)
+        await fixture.shutdown()
+    }
+}
