@@ -1322,13 +1322,13 @@ _dlctl_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    meta|bookie|ledger)
+    meta|bookie|ledger|write|read|e2e)
         # Offer subcommand argument completions
         "_dlctl_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'meta bookie ledger' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e' -- "${cur}"))
         ;;
     esac
 }
@@ -1442,6 +1442,126 @@ _dlctl_bench_ledger() {
         return
         ;;
     '--entry-size')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_write() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --immediate --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--record-size')
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--logs')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_read() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --records --existing --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--record-size')
+        return
+        ;;
+    '--records')
+        return
+        ;;
+    '--existing')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_e2e() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --records --interval-micros --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--record-size')
+        return
+        ;;
+    '--records')
+        return
+        ;;
+    '--interval-micros')
         return
         ;;
     '--output'|'-o')

@@ -10,10 +10,9 @@ public final class LocalBookies: @unchecked Sendable {
     public private(set) var processes: [String: ChildProcess] = [:]
     private var ports: [String: Int] = [:]
 
-    /// A cluster on the embedded store, or with `zooKeeper` in a fresh chroot of the test
-    /// ZooKeeper server.
-    public init(zooKeeper: Bool = false) async throws {
-        if zooKeeper {
+    /// A cluster on the embedded store, or in a fresh chroot of the test ZooKeeper server.
+    public init(_ backend: MetadataBackend = .sqlite) async throws {
+        if backend == .zookeeper {
             metadataURI = "zk://\(try await ZooKeeperTestServer.hosts())/c-\(UUID().uuidString.prefix(12).lowercased())"
         } else {
             metadataURI = directory.file("meta.db")

@@ -3,13 +3,14 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `dlctl write` and `dlctl tail` through real processes on a local cluster.
+/// `dlctl write` and `dlctl tail` through real processes on a local cluster, on both
+/// metadata backends.
 @Suite(.serialized) struct LogCommandTests {
     final class Cluster: @unchecked Sendable {
         let bookies: LocalBookies
-        init() async throws {
-            bookies = try await LocalBookies()
-            for index in 0..<3 { try await bookies.start("b\(index)") }
+        init(_ backend: MetadataBackend = .sqlite, bookies count: Int = 3) async throws {
+            bookies = try await LocalBookies(backend)
+            for index in 0..<count { try await bookies.start("b\(index)") }
         }
         func dlctl(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) async throws -> CommandResult {
             let child = try ChildProcess(Binaries.dlctl, arguments + ["--uri", bookies.metadataURI])
@@ -26,9 +27,10 @@ import TestSupport
 
     static let numbers = (1...200_000).map(String.init).joined(separator: "\n") + "\n"
 
-    @Test func writeThenTailPrintsEveryRecordInOrderAndAFollowerSeesThemToo() async throws {
+    @Test(arguments: MetadataBackend.allCases)
+    func writeThenTailPrintsEveryRecordInOrderAndAFollowerSeesThemToo(_ backend: MetadataBackend) async throws {
         try #require(Binaries.dlctlExists)
-        let cluster = try await Cluster()
+        let cluster = try await Cluster(backend)
         let follower = try cluster.spawn(["tail", "t/a", "-f"])
         let write = try await cluster.dlctl(["write", "t/a"], stdin: Self.numbers)
         #expect(write.status == 0, "\(write.stderr)")
@@ -47,9 +49,10 @@ import TestSupport
         #expect(parsed[0].lastTxId == 199_999)
     }
 
-    @Test func aKilledWritersRecordsSurviveAndANewWriterTakesOver() async throws {
+    @Test(arguments: MetadataBackend.allCases)
+    func aKilledWritersRecordsSurviveAndANewWriterTakesOver(_ backend: MetadataBackend) async throws {
         try #require(Binaries.dlctlExists)
-        let cluster = try await Cluster()
+        let cluster = try await Cluster(backend)
         #expect(try await cluster.dlctl(["log", "create", "t/k"]).status == 0)
         let first = try cluster.spawn(["write", "t/k", "--session-timeout", "2"])
         for index in 1...50_000 { first.stdinHandle.write(Data("a\(index)\n".utf8)) }
@@ -75,9 +78,10 @@ import TestSupport
         await store.close()
     }
 
-    @Test func aFrozenLogWriterIsFencedWhenItResumes() async throws {
+    @Test(arguments: MetadataBackend.allCases)
+    func aFrozenLogWriterIsFencedWhenItResumes(_ backend: MetadataBackend) async throws {
         try #require(Binaries.dlctlExists)
-        let cluster = try await Cluster()
+        let cluster = try await Cluster(backend)
         let zombie = try cluster.spawn(["write", "t/z", "--session-timeout", "2"])
         for index in 1...1000 { zombie.stdinHandle.write(Data("z\(index)\n".utf8)) }
         let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
@@ -133,16 +137,127 @@ import TestSupport
     @Test func badInputGetsOneLineAndAStatus() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await Cluster()
-        let cases: [([String], Int32, String)] = [
-            (["tail", "no/such", "-e"], 2, "does not exist"),
-            (["tail", "bad name/x", "-e"], 64, "not allowed"),
-            (["tail", "t/x", "--from", "1,2", "-e"], 64, "DLSN"),
-            (["log", "show", "nope"], 64, "NAMESPACE/LOG"),
+        #expect(try await cluster.dlctl(["write", "t/x", "--input", "json", "--txid-field", "t"],
+                                        stdin: "{\"t\":5}\n{\"t\":9}\n").status == 0)
+        #expect(try await cluster.dlctl(["truncate", "t/x", "--before", "2,0,0"]).status == 0)
+        let cases: [([String], String?, Int32, String)] = [
+            (["tail", "no/such", "-e"], nil, 2, "does not exist"),
+            (["log", "show", "no/such"], nil, 2, "does not exist"),
+            (["tail", "bad name/x", "-e"], nil, 64, "not allowed"),
+            (["tail", "t/x", "--from", "1,2", "-e"], nil, 64, "DLSN"),
+            (["tail", "t/x", "--from", "txid:-4", "-e"], nil, 64, "txid:N"),
+            (["tail", "t/x", "--from", "1,0,0", "-e"], nil, 2, "was truncated"),
+            (["tail", "t/x", "--format", "{nope}", "-e"], nil, 64, "unknown field"),
+            (["log", "show", "a/b/c"], nil, 64, "NAMESPACE/LOG"),
+            (["write", "t/x", "--input", "lines", "--txid-delimiter", ","], "20,a\n10,b\n", 64, "txid 10"),
+            (["write", "t/x", "--input", "json"], "{\"ok\":1}\nnot json\n", 64, "line 2 is not a JSON object"),
+            (["write", "t/x", "--input", "length-prefixed"], "\u{0}\u{0}\u{0}\u{9}abc", 64, "inside a length-prefixed record"),
+            (["write", "t/x", "--input", "raw"], String(repeating: "x", count: Limits.maxRecordSize + 1), 64, "over the limit"),
+            (["inspect", "t/x", "--segment", "42"], nil, 2, "no segment 42"),
+            (["check", "t/x", "--all"], nil, 64, "name one log or pass --all"),
         ]
-        for (arguments, status, message) in cases {
-            let result = try await cluster.dlctl(arguments)
+        for (arguments, stdin, status, message) in cases {
+            let result = try await cluster.dlctl(arguments, stdin: stdin)
             #expect(result.status == status, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1 || status == 64, "one line: \(result.stderr)")
         }
+        // Nothing acknowledged was lost to the refusals: the records before each bad one are there.
+        let lines = try await cluster.dlctl(["tail", "t/x", "--from", "start", "-e", "--format", "{txid} {payload}"]).stdout
+        #expect(lines == "20 a\n21 {\"ok\":1}\n", "\(lines)")
+    }
+
+    @Test func aBookieKilledDuringAWriteLosesNothing() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Cluster(bookies: 4)
+        let writer = try cluster.spawn(["write", "t/chaos"])
+        let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
+        let log = try LogName(parsing: "t/chaos")
+        for index in 1...50_000 { writer.stdinHandle.write(Data("c\(index)\n".utf8)) }
+        let started = await waitUntil(timeout: .seconds(30)) {
+            (try? await LogCatalog(store: store).segments(log).first) != nil
+        }
+        try #require(started)
+        // Kill -9 a bookie of the segment's ensemble in the middle of the stream.
+        let segment = try #require(try await LogCatalog(store: store).segments(log).first?.metadata)
+        let ledger = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
+        let victim = try #require((0..<4).map { "b\($0)" }.first { ledger.ensembles[0].bookies.contains(cluster.bookies.address($0)) })
+        await cluster.bookies.kill(victim)
+        for index in 50_001...100_000 { writer.stdinHandle.write(Data("c\(index)\n".utf8)) }
+        writer.closeStdin()
+        #expect(await writer.waitForExit(timeout: 120) == 0, "the writer replaces the dead bookie: \(writer.stderr)")
+        let read = try await cluster.dlctl(["tail", "t/chaos", "--from", "start", "-e"])
+        #expect(read.stdout == (1...100_000).map { "c\($0)\n" }.joined(), "every acknowledged record, in order, once")
+        let after = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
+        #expect(after.ensembles.count >= 2 || !after.ensembles[0].bookies.contains(cluster.bookies.address(victim)),
+                "an ensemble change replaced \(victim)")
+        #expect(try await cluster.dlctl(["check", "t/chaos"]).status == 0)
+        await store.close()
+    }
+
+    @Test func operatorsDriveALogThroughItsLife() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Cluster()
+        let input = (0..<30_000).map { "\($0 * 10),event-\($0)" }.joined(separator: "\n") + "\n"
+        let write = try await cluster.dlctl(["write", "ops/events", "--txid-delimiter", ",", "--roll-size", "1"], stdin: input)
+        #expect(write.status == 0, "\(write.stderr)")
+        let segments = try JSONDecoder().decode([SegmentMetadata].self,
+                                                from: Data(try await cluster.dlctl(["segments", "ops/events", "-o", "json"]).stdout.utf8))
+        #expect(segments.count == 1, "30,000 short records stay under 1 MiB")
+        // Txid search and templates.
+        let found = try await cluster.dlctl(["tail", "ops/events", "--from", "txid:12345", "-n", "2", "--format", "{txid}\t{payload}\t{size}"])
+        #expect(found.stdout == "12350\tevent-1235\t10\n12360\tevent-1236\t10\n", "\(found.stdout)\(found.stderr)")
+        let json = try await cluster.dlctl(["tail", "ops/events", "--from", "start", "-n", "1", "--json"])
+        #expect(json.stdout == "{\"dlsn\":\"1,0,0\",\"payload\":\"event-0\",\"txid\":0}\n")
+        let inspect = try await cluster.dlctl(["inspect", "ops/events", "--segment", "1", "-n", "1"])
+        #expect(inspect.stdout.hasPrefix("entry 0: ") && inspect.stdout.contains("1,0,0  txid 0  7 B  event-0"), "\(inspect.stdout)")
+        // A subscriber reads in two sittings without overlap or gap.
+        let first = try await cluster.dlctl(["tail", "ops/events", "--from", "start", "-n", "3", "--subscriber", "audit"])
+        let second = try await cluster.dlctl(["tail", "ops/events", "-n", "2", "--subscriber", "audit"])
+        #expect(first.stdout + second.stdout == (0..<5).map { "event-\($0)\n" }.joined())
+        let subscribers = try await cluster.dlctl(["subscribers", "ops/events", "-o", "json"])
+        #expect(subscribers.stdout.contains("\"subscriber\":\"audit\""), "\(subscribers.stdout)")
+        // Truncate by txid, then purge; the log now starts at the first kept record.
+        let more = try await cluster.dlctl(["write", "ops/events", "--txid-delimiter", ","], stdin: "400000,late\n")
+        #expect(more.status == 0)
+        #expect(try await cluster.dlctl(["truncate", "ops/events", "--before", "txid:400000"]).status == 0)
+        let purge = try await cluster.dlctl(["purge", "ops/events", "-o", "json"])
+        #expect(purge.stdout.contains("\"segments\":[1]"), "\(purge.stdout)")
+        #expect(try await cluster.dlctl(["tail", "ops/events", "--from", "start", "-e"]).stdout == "late\n")
+        let show = try await cluster.dlctl(["log", "show", "ops/events", "-o", "json"])
+        #expect(show.stdout.contains("\"records\":1") && show.stdout.contains("\"lastTxId\":400000"), "\(show.stdout)")
+        // Rename, and the default namespace for one-liners.
+        #expect(try await cluster.dlctl(["log", "rename", "ops/events", "ops/archive"]).status == 0)
+        #expect(try await cluster.dlctl(["tail", "ops/archive", "--from", "start", "-e"]).stdout == "late\n")
+        #expect(try await cluster.dlctl(["write", "quick", "hello"]).status == 0)
+        #expect(try await cluster.dlctl(["tail", "default/quick", "--from", "start", "-e"]).stdout == "hello\n")
+        #expect(try await cluster.dlctl(["check", "--all"]).status == 0)
+    }
+
+    @Test func recoverCompletesAKilledWritersSegment() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Cluster()
+        let writer = try cluster.spawn(["write", "t/r", "--session-timeout", "2"])
+        for index in 1...20_000 { writer.stdinHandle.write(Data("r\(index)\n".utf8)) }
+        let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
+        let log = try LogName(parsing: "t/r")
+        let connections = BookieConnections()
+        try #require(await waitUntil(timeout: .seconds(30)) {
+            ((try? await LogSummary.gather(log, store: store, connections: connections))?.records ?? 0) > 0
+        })
+        writer.kill(SIGKILL)
+        await writer.waitForExit(timeout: 10)
+        // Once the dead writer's session has expired, its in-progress segment is a problem.
+        #expect(await waitUntil(timeout: .seconds(30)) { (try? await LogLock.holder(of: log, store: store)) == .some(nil) })
+        #expect(try await cluster.dlctl(["check", "t/r"]).status == 5)
+        let recover = try await cluster.dlctl(["recover", "t/r", "--lock-timeout", "60"])
+        #expect(recover.status == 0, "\(recover.stderr)")
+        #expect(recover.stdout.contains("completed segment 1"), "\(recover.stdout)")
+        let lines = try await cluster.dlctl(["tail", "t/r", "--from", "start", "-e"]).stdout.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.elementsEqual((1...lines.count).map { "r\($0)" }[...].map { Substring($0) }))
+        #expect(recover.stdout.contains("\(lines.count) records"), "\(recover.stdout)")
+        #expect(try await cluster.dlctl(["check", "t/r"]).status == 0)
+        await connections.closeAll()
+        await store.close()
     }
 }

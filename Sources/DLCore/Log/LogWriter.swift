@@ -27,8 +27,10 @@ public actor LogWriter {
         public var rollInterval: Duration? = .seconds(2 * 3600)
         /// Bytes of records written and not yet acknowledged before `enqueue` waits.
         public var maxOutstandingBytes = 64 << 20
-        /// How long the writer must be idle before it adds a control record.
-        public var idleControlDelay: Duration = .milliseconds(50)
+        /// How long the writer must be idle after an acknowledgement before it adds a control
+        /// record (which makes the last entry readable): short, so tailing readers see a
+        /// lone record at once; under steady load no control record is needed.
+        public var idleControlDelay: Duration = .milliseconds(1)
         public init() {}
     }
 

@@ -62,11 +62,13 @@ struct RecordInput: Sendable {
                     let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                     if count < 0 && errno == EINTR { continue }
                     if count < 0 { throw Malformed(description: "reading input: \(String(cString: strerror(errno)))") }
-                    let records = count == 0 ? try splitting.finish() : try splitting.feed(chunk[0..<count])
+                    let records = count == 0 ? splitting.finish() : splitting.feed(chunk[0..<count])
                     if !records.isEmpty {
                         room.wait()
                         continuation.yield(records)
                     }
+                    // The records before a malformed one are written; then the input fails.
+                    if let malformed = splitting.malformed { throw malformed }
                     if count == 0 { break }
                 }
                 continuation.finish()
@@ -83,8 +85,10 @@ struct RecordInput: Sendable {
         let input: RecordInput
         var pending: [UInt8] = []
         var line = 0
+        /// Set at the first malformed record: nothing after it is split.
+        var malformed: Malformed?
 
-        mutating func feed(_ bytes: ArraySlice<UInt8>) throws -> [InputRecord] {
+        mutating func feed(_ bytes: ArraySlice<UInt8>) -> [InputRecord] {
             pending.append(contentsOf: bytes)
             switch input.mode {
             case .raw: return []
@@ -92,7 +96,10 @@ struct RecordInput: Sendable {
                 var records: [InputRecord] = []
                 var start = 0
                 while let newline = pending[start...].firstIndex(of: 0x0A) {
-                    records.append(try record(fromLine: pending[start..<newline]))
+                    do { records.append(try record(fromLine: pending[start..<newline])) } catch {
+                        malformed = error
+                        break
+                    }
                     start = newline + 1
                 }
                 pending.removeFirst(start)
@@ -111,20 +118,25 @@ struct RecordInput: Sendable {
             }
         }
 
-        mutating func finish() throws -> [InputRecord] {
+        mutating func finish() -> [InputRecord] {
             defer { pending = [] }
             switch input.mode {
             case .raw: return [InputRecord(payload: pending)]
-            case .lines, .json: return pending.isEmpty ? [] : [try record(fromLine: pending[...])]
+            case .lines, .json:
+                if pending.isEmpty { return [] }
+                do { return [try record(fromLine: pending[...])] } catch {
+                    malformed = error
+                    return []
+                }
             case .lengthPrefixed:
                 if !pending.isEmpty {
-                    throw Malformed(description: "input ends inside a length-prefixed record (\(pending.count) bytes left over)")
+                    malformed = Malformed(description: "input ends inside a length-prefixed record (\(pending.count) bytes left over)")
                 }
                 return []
             }
         }
 
-        private mutating func record(fromLine bytes: ArraySlice<UInt8>) throws -> InputRecord {
+        private mutating func record(fromLine bytes: ArraySlice<UInt8>) throws(Malformed) -> InputRecord {
             line += 1
             if input.mode == .json {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {

@@ -9,9 +9,9 @@ final class LogFixture: @unchecked Sendable {
     let store: any MetadataStore
     let connections = BookieConnections()
 
-    init(bookies count: Int = 3, zooKeeper: Bool = false) async throws {
+    init(bookies count: Int = 3, backend: MetadataBackend = .sqlite) async throws {
         try #require(Binaries.dlctlExists)
-        bookies = try await LocalBookies(zooKeeper: zooKeeper)
+        bookies = try await LocalBookies(backend)
         for index in 0..<count { try await bookies.start("b\(index)") }
         store = try await Self.session(bookies.metadataURI)
     }

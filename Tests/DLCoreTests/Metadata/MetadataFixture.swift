@@ -4,10 +4,7 @@ import Testing
 import TestSupport
 
 /// The metadata backends the conformance suite runs against.
-enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite, zookeeper
-    var testDescription: String { rawValue }
-}
+typealias Backend = MetadataBackend
 
 /// A fresh, empty metadata location on one backend: a new database file, or a new chroot on
 /// the test ZooKeeper server.

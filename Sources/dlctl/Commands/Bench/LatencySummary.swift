@@ -11,16 +11,17 @@ struct LatencySummary: Encodable {
     var p999Micros: Double
     var maxMicros: Double
 
-    init(nanos samples: [UInt64], elapsedNanos: UInt64) {
+    /// `operations`: how many operations ran when `samples` holds only some of them.
+    init(nanos samples: [UInt64], elapsedNanos: UInt64, operations: Int? = nil) {
         let sorted = samples.sorted()
         func percentile(_ p: Double) -> Double {
             guard !sorted.isEmpty else { return 0 }
             let index = min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)
             return Double(sorted[max(0, index)]) / 1000
         }
-        operations = sorted.count
+        self.operations = operations ?? sorted.count
         seconds = Double(elapsedNanos) / 1e9
-        opsPerSecond = seconds > 0 ? Double(sorted.count) / seconds : 0
+        opsPerSecond = seconds > 0 ? Double(self.operations) / seconds : 0
         p50Micros = percentile(0.50)
         p90Micros = percentile(0.90)
         p99Micros = percentile(0.99)
