@@ -365,13 +365,13 @@ _dlctl_namespace() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|delete)
+    create|list|show|delete)
         # Offer subcommand argument completions
         "_dlctl_namespace_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list show delete' -- "${cur}"))
         ;;
     esac
 }
@@ -400,6 +400,28 @@ _dlctl_namespace_list() {
     repeating_options=()
     non_repeating_options=(--uri --timeout --output -o)
     __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_namespace_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
@@ -1455,7 +1477,7 @@ _dlctl_bench_write() {
     repeating_flags=()
     non_repeating_flags=(--keep --immediate --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --output -o)
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --outstanding-mib --output -o)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1482,6 +1504,9 @@ _dlctl_bench_write() {
         return
         ;;
     '--logs')
+        return
+        ;;
+    '--outstanding-mib')
         return
         ;;
     '--output'|'-o')

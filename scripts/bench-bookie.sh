@@ -11,32 +11,17 @@ swift build -c release --product dlctl >/dev/null
 DLCTL="$(swift build -c release --show-bin-path)/dlctl"
 WORK=$(mktemp -d /tmp/dlctl-bench-bookie.XXXXXX)
 export DLCTL_HOME="$WORK/home"
-REDIS_PID=
 cleanup() {
   "$DLCTL" sandbox stop >/dev/null 2>&1 || true
-  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   [ -n "${BOOKIE_PID:-}" ] && kill -9 "$BOOKIE_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-fio_json() { fio --name=peer --directory="$WORK" --ioengine=sync --rw=write --output-format=json "$@" 2>/dev/null; }
-FIO_4K_P50=$(fio_json --bs=4k --fdatasync=1 --size=32m | python3 -c '
-import json,sys; print("%.0f" % (json.load(sys.stdin)["jobs"][0]["sync"]["lat_ns"]["percentile"]["50.000000"]/1000))')
-FIO_1M_MIBS=$(fio_json --bs=1m --fdatasync=1 --size=512m | python3 -c '
-import json,sys; print("%.0f" % (json.load(sys.stdin)["jobs"][0]["write"]["bw"]/1024))')
-rm -f "$WORK"/peer*
-
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/redis"
-redis-server --bind 127.0.0.1 --port "$PORT" --dir "$WORK/redis" --appendonly yes --appendfsync always --save '' \
-  --daemonize no --logfile "$WORK/redis/log" &
-REDIS_PID=$!
-until redis-cli -p "$PORT" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
-PAYLOAD=$(printf 'v%.0s' $(seq 1 100))
-REDIS_RPS=$(redis-benchmark -h 127.0.0.1 -p "$PORT" -n 300000 -c 50 -P 16 -q XADD s '*' f "$PAYLOAD" 2>/dev/null \
-  | tr '\r' '\n' | grep "requests per second" | tail -1 | sed -E 's/.*: ([0-9.]+) requests.*/\1/')
-kill "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true; REDIS_PID=
+. scripts/lib/peers.sh
+FIO_4K_P50=$(fio_4k_fdatasync_p50)
+FIO_1M_MIBS=$(fio_1m_fdatasync_mibs)
+REDIS_RPS=$(redis_xadd_rps)
 
 START=$("$DLCTL" sandbox --detach --bookies 4 | grep "started in" | sed -E 's/started in ([0-9.]+) s.*/\1/')
 BOOKIE=$("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
@@ -49,7 +34,7 @@ LOADED_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
 
 # Journal replay: a bookie that never checkpoints takes 256 MiB of adds, is killed, restarts.
 "$DLCTL" init --uri "$WORK/replay.db" >/dev/null
-RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+RPORT=$(free_port)
 start_replay_bookie() {
   "$DLCTL" bookie start --data-dir "$WORK/replay" --port "$RPORT" --uri "$WORK/replay.db" --checkpoint-interval 3600 \
     2>>"$WORK/replay.log" &

@@ -34,12 +34,13 @@ import TestSupport
         let follower = try cluster.spawn(["tail", "t/a", "-f"])
         let write = try await cluster.dlctl(["write", "t/a"], stdin: Self.numbers)
         #expect(write.status == 0, "\(write.stderr)")
+        // The follower, started before the write, has the last line within a second of the
+        // writer's exit (every record was acknowledged before it).
+        #expect(await follower.waitForOutput(containing: "\n200000\n", timeout: 1))
         #expect((try? DLSN(parsing: write.stdout.trimmingCharacters(in: .whitespacesAndNewlines))) != nil, "prints the last DLSN")
         let read = try await cluster.dlctl(["tail", "t/a", "--from", "start", "-e"])
         #expect(read.status == 0)
         #expect(read.stdout == Self.numbers)
-        // The follower, started before the write, gets the last line promptly.
-        #expect(await follower.waitForOutput(containing: "\n200000\n", timeout: 10))
         follower.kill(SIGTERM)
         await follower.waitForExit(timeout: 10)
         #expect(follower.stdout == Self.numbers)
@@ -99,6 +100,7 @@ import TestSupport
         zombie.closeStdin()
         let status = await zombie.waitForExit(timeout: 60)
         #expect(status != 0, "the zombie writer must fail")
+        #expect(!zombie.stderr.contains("crashed") && zombie.stderr.split(separator: "\n").count == 1, "one line: \(zombie.stderr)")
         #expect(zombie.stderr.contains("fenced") || zombie.stderr.contains("session"), "\(zombie.stderr)")
         let lines = try await cluster.dlctl(["tail", "t/z", "--from", "start", "-e"]).stdout.split(separator: "\n").map(String.init)
         #expect(lines.last == "b")
@@ -167,9 +169,13 @@ import TestSupport
         #expect(lines == "20 a\n21 {\"ok\":1}\n", "\(lines)")
     }
 
-    @Test func aBookieKilledDuringAWriteLosesNothing() async throws {
+    /// 3/3/2 on three bookies: with one killed there is no replacement, and the writer goes
+    /// on with the other two (an ack quorum), as BookKeeper's delayed ensemble change does;
+    /// with a fourth bookie the dead one is replaced.
+    @Test(arguments: [3, 4])
+    func aBookieKilledDuringAWriteLosesNothing(_ bookies: Int) async throws {
         try #require(Binaries.dlctlExists)
-        let cluster = try await Cluster(bookies: 4)
+        let cluster = try await Cluster(bookies: bookies)
         let writer = try cluster.spawn(["write", "t/chaos"])
         let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
         let log = try LogName(parsing: "t/chaos")
@@ -181,16 +187,17 @@ import TestSupport
         // Kill -9 a bookie of the segment's ensemble in the middle of the stream.
         let segment = try #require(try await LogCatalog(store: store).segments(log).first?.metadata)
         let ledger = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
-        let victim = try #require((0..<4).map { "b\($0)" }.first { ledger.ensembles[0].bookies.contains(cluster.bookies.address($0)) })
+        let victim = try #require((0..<bookies).map { "b\($0)" }.first { ledger.ensembles[0].bookies.contains(cluster.bookies.address($0)) })
         await cluster.bookies.kill(victim)
         for index in 50_001...100_000 { writer.stdinHandle.write(Data("c\(index)\n".utf8)) }
         writer.closeStdin()
-        #expect(await writer.waitForExit(timeout: 120) == 0, "the writer replaces the dead bookie: \(writer.stderr)")
+        #expect(await writer.waitForExit(timeout: 120) == 0, "the writer carries on: \(writer.stderr)")
         let read = try await cluster.dlctl(["tail", "t/chaos", "--from", "start", "-e"])
         #expect(read.stdout == (1...100_000).map { "c\($0)\n" }.joined(), "every acknowledged record, in order, once")
-        let after = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
-        #expect(after.ensembles.count >= 2 || !after.ensembles[0].bookies.contains(cluster.bookies.address(victim)),
-                "an ensemble change replaced \(victim)")
+        if bookies == 4 {
+            let after = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
+            #expect(!after.ensembles.last!.bookies.contains(cluster.bookies.address(victim)), "an ensemble change replaced \(victim)")
+        }
         #expect(try await cluster.dlctl(["check", "t/chaos"]).status == 0)
         await store.close()
     }
@@ -232,6 +239,8 @@ import TestSupport
         #expect(try await cluster.dlctl(["write", "quick", "hello"]).status == 0)
         #expect(try await cluster.dlctl(["tail", "default/quick", "--from", "start", "-e"]).stdout == "hello\n")
         #expect(try await cluster.dlctl(["check", "--all"]).status == 0)
+        let namespace = try await cluster.dlctl(["namespace", "show", "ops", "-o", "json"])
+        #expect(namespace.stdout.contains("\"log\":\"ops/archive\""), "\(namespace.stdout)")
     }
 
     @Test func recoverCompletesAKilledWritersSegment() async throws {

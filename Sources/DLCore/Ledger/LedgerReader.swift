@@ -51,15 +51,22 @@ public struct LedgerReader: Sendable {
     /// the highest LAC the bookies of its last ensemble report.
     public func lastAddConfirmed() async -> Int64 {
         if metadata.state == .closed { return metadata.lastEntryId }
-        var best: Int64 = -1
-        for bookie in metadata.ensembles.last?.bookies ?? [] {
-            guard let client = try? await connections.client(bookie),
-                  case let .readLAC(.ok, _, lac, _)? = try? await client.send(
-                    .readLAC(ledgerId: ledgerId, previous: -1, timeoutMillis: 0, piggyback: false), timeout: timeout)
-            else { continue }
-            best = max(best, lac)
+        // Any bookie's LAC is safe to read up to; ask them all at once and take the highest.
+        let bookies = metadata.ensembles.last?.bookies ?? []
+        return await withTaskGroup(of: Int64.self) { group in
+            for bookie in bookies {
+                group.addTask { [connections, ledgerId, timeout] in
+                    guard let client = try? await connections.client(bookie),
+                          case let .readLAC(.ok, _, lac, _)? = try? await client.send(
+                            .readLAC(ledgerId: ledgerId, previous: -1, timeoutMillis: 0, piggyback: false), timeout: timeout)
+                    else { return -1 }
+                    return lac
+                }
+            }
+            var best: Int64 = -1
+            for await lac in group { best = max(best, lac) }
+            return best
         }
-        return best
     }
 
     /// Long-polls the bookies of the last ensemble (one at a time) until one reports a LAC

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// The single writer of a replicated ledger: stripes entries over the ensemble, completes each
@@ -110,6 +111,11 @@ public final class LedgerWriter: @unchecked Sendable {
     }
 
     /// Adds an entry; `completion` runs once, in entry order, on some thread.
+    /// How often one add is retried on a bookie that answers "too many requests" (about 30 s
+    /// of pauses) before the bookie counts as failed.
+    static let maxBusyRetries = 120
+    private let logger = Logger(label: "dlctl.ledger")
+
     public func appendAsync(_ payload: [UInt8], completion: @escaping Completion) {
         let prepared: (StoredEntry, [(Int, BookieClient?, String)])? = lock.withLock {
             if let failure { 
@@ -128,7 +134,8 @@ public final class LedgerWriter: @unchecked Sendable {
         for (index, client, bookie) in targets { send(entry, to: index, client: client, bookie: bookie) }
     }
 
-    private func send(_ entry: StoredEntry, to index: Int, client: BookieClient?, bookie: String, recovery: Bool = false) {
+    private func send(_ entry: StoredEntry, to index: Int, client: BookieClient?, bookie: String, recovery: Bool = false,
+                      busyRetries: Int = 0) {
         guard let client else {
             bookieFailed(index: index, bookie: bookie, reason: "not connected")
             return
@@ -139,6 +146,17 @@ public final class LedgerWriter: @unchecked Sendable {
                 acknowledged(entryId: entry.entryId, index: index, bookie: bookie)
             case let .success(response) where response.status == .fenced:
                 fail(.fenced(ledgerId))
+            case let .success(response) where response.status == .tooManyRequests && busyRetries < Self.maxBusyRetries:
+                // The bookie is shedding load, not failing: send the add again after a pause
+                // (doubling from 2 ms to 256 ms), unless the bookie has been replaced meanwhile.
+                let pause = Duration.milliseconds(2 << min(busyRetries, 7))
+                Task {
+                    try? await Task.sleep(for: pause)
+                    let current = lock.withLock { () -> Bool in
+                        failure == nil && metadata.ensembles.last?.bookies[index] == bookie
+                    }
+                    if current { send(entry, to: index, client: client, bookie: bookie, recovery: recovery, busyRetries: busyRetries + 1) }
+                }
             case let .success(response):
                 bookieFailed(index: index, bookie: bookie, reason: "\(response.status)")
             case let .failure(error):
@@ -210,7 +228,12 @@ public final class LedgerWriter: @unchecked Sendable {
             return true
         }
         guard start else { return }
-        // One change at a time, each on the metadata the previous one left.
+        scheduleReplacement(index: index, bookie: bookie, reason: reason)
+    }
+
+    /// Queues the replacement of a failed bookie: one change at a time, each on the metadata
+    /// the previous one left.
+    private func scheduleReplacement(index: Int, bookie: String, reason: String) {
         changes.withLock { previous in
             let before = previous
             previous = Task { [self] in
@@ -260,9 +283,32 @@ public final class LedgerWriter: @unchecked Sendable {
             }
         } catch LedgerError.fenced(let id) {
             fail(.fenced(id))
+        } catch let error as LedgerError {
+            if case .notEnoughBookies = error, continueWithout(index: index) {
+                // Delayed ensemble change: the others still make an ack quorum, so writing
+                // goes on without the failed bookie and a replacement is tried again later.
+                logger.warning("ledger \(ledgerId): bookie \(failed) failed (\(reason)) and no replacement is available; writing to the others, retrying in 1 s")
+                Task { [self] in
+                    try? await Task.sleep(for: .seconds(1))
+                    retryReplacement(index: index, bookie: failed, reason: reason)
+                }
+            } else {
+                fail(.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "\(reason); no replacement: \(error)"))
+            }
         } catch {
             fail(.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "\(reason); no replacement: \(error)"))
         }
+    }
+
+    /// True when the bookies not failed still make an ack quorum of every write set.
+    private func continueWithout(index: Int) -> Bool {
+        lock.withLock { failure == nil && metadata.writeQuorum - replacing.count >= metadata.ackQuorum }
+    }
+
+    /// Tries again to replace a bookie the ledger is writing without.
+    private func retryReplacement(index: Int, bookie: String, reason: String) {
+        let still = lock.withLock { failure == nil && replacing.contains(index) && metadata.ensembles.last?.bookies[index] == bookie }
+        if still { scheduleReplacement(index: index, bookie: bookie, reason: reason) }
     }
 
     /// Re-reads the ledger's metadata after a lost compare-and-set; a ledger no longer open

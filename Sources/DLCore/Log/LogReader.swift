@@ -136,11 +136,11 @@ public final class LogReader: @unchecked Sendable {
     }
 
     /// The segment holding `position` (moving `position` to the next segment's start when
-    /// it is past a completed one), with a reader and its readable end.
+    /// it is past a completed one), with a reader and its readable end. Metadata is read
+    /// again only when what is known does not cover `position`.
     private func segmentAtPosition() async throws -> (segment: SegmentMetadata, reader: LedgerReader, last: Int64)? {
-        if let current, current.segment.sequenceNumber == position.segmentSequenceNumber,
-           current.segment.state == .completed, position.entryId <= current.reader.metadata.lastEntryId {
-            return (current.segment, current.reader, current.reader.metadata.lastEntryId)
+        if let current, current.segment.sequenceNumber == position.segmentSequenceNumber, position.entryId <= current.lac {
+            return (current.segment, current.reader, current.lac)
         }
         let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
         var index = segments.firstIndex { $0.sequenceNumber >= position.segmentSequenceNumber }
@@ -187,6 +187,7 @@ public final class LogReader: @unchecked Sendable {
         // The first of the three to finish ends the wait; the others are cancelled (a long
         // poll in flight just times out on its own).
         let waiters = Locked<[Task<Void, Never>]>([])
+        let advanced = Locked<Int64?>(nil)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumed = Locked(false)
             let finish: @Sendable () -> Void = {
@@ -205,13 +206,18 @@ public final class LogReader: @unchecked Sendable {
             ]
             if let inProgress {
                 tasks.append(Task {
-                    _ = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
+                    let lac = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
+                    if lac > previous { advanced.withLock { $0 = lac } }
                     finish()
                 })
             }
             waiters.withLock { $0 = tasks }
         }
         waiters.withLock { $0 }.forEach { $0.cancel() }
+        // A LAC from the long poll lets the next read go ahead without asking again.
+        if let lac = advanced.withLock({ $0 }), let known = current, known.segment.sequenceNumber == inProgress?.segment.sequenceNumber {
+            current = (known.segment, known.reader, max(known.lac, lac))
+        }
         try Task.checkCancellation()
     }
 }

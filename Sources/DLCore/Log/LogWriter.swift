@@ -26,11 +26,11 @@ public actor LogWriter {
         /// Roll to a new segment once the current one is this old (nil: never).
         public var rollInterval: Duration? = .seconds(2 * 3600)
         /// Bytes of records written and not yet acknowledged before `enqueue` waits.
-        public var maxOutstandingBytes = 64 << 20
+        public var maxOutstandingBytes = 16 << 20
         /// How long the writer must be idle after an acknowledgement before it adds a control
         /// record (which makes the last entry readable): short, so tailing readers see a
         /// lone record at once; under steady load no control record is needed.
-        public var idleControlDelay: Duration = .milliseconds(1)
+        public var idleControlDelay: Duration = .zero
         public init() {}
     }
 
@@ -308,7 +308,7 @@ public actor LogWriter {
     /// When nothing was written since entry `marker`, adds a control record: it carries the
     /// LAC covering the last data entry, so readers see that entry without waiting.
     private func advanceLACWhenIdle(after marker: Int) async {
-        try? await Task.sleep(for: options.idleControlDelay)
+        if options.idleControlDelay > .zero { try? await Task.sleep(for: options.idleControlDelay) }
         guard marker == idleMarker, buffered.isEmpty, !closed, !rolling else { return }
         idleMarker += 1
         if let control = try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() {

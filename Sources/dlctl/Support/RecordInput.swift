@@ -32,17 +32,51 @@ struct RecordInput: Sendable {
         var description: String
     }
 
+    /// How many batches may wait unconsumed: the reading thread blocks in `take` when none
+    /// is left, until the consumer gives one back or goes away (`close`).
+    final class Room: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var free: Int
+        private var closed = false
+
+        init(_ count: Int) { free = count }
+
+        /// Waits for room; false once the consumer has gone.
+        func take() -> Bool {
+            condition.lock()
+            defer { condition.unlock() }
+            while free == 0 && !closed { condition.wait() }
+            if closed { return false }
+            free -= 1
+            return true
+        }
+
+        func give() {
+            condition.lock()
+            free += 1
+            condition.signal()
+            condition.unlock()
+        }
+
+        func close() {
+            condition.lock()
+            closed = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
     /// Batches of records; the reading thread waits while `room` is exhausted.
     struct Batches: AsyncSequence {
         let stream: AsyncThrowingStream<[InputRecord], any Error>
-        let room: DispatchSemaphore
+        let room: Room
 
         struct AsyncIterator: AsyncIteratorProtocol {
             var base: AsyncThrowingStream<[InputRecord], any Error>.AsyncIterator
-            let room: DispatchSemaphore
+            let room: Room
             mutating func next() async throws -> [InputRecord]? {
                 guard let batch = try await base.next() else { return nil }
-                room.signal()
+                room.give()
                 return batch
             }
         }
@@ -51,8 +85,10 @@ struct RecordInput: Sendable {
     }
 
     func batches(from fd: Int32 = STDIN_FILENO, maxBatches: Int = 64) -> Batches {
-        let room = DispatchSemaphore(value: maxBatches)
+        let room = Room(maxBatches)
         let (stream, continuation) = AsyncThrowingStream<[InputRecord], any Error>.makeStream()
+        // When the consumer stops early, the reading thread stops at its next batch.
+        continuation.onTermination = { _ in room.close() }
         let splitter = self
         let thread = Thread {
             var splitting = Splitter(input: splitter)
@@ -64,7 +100,7 @@ struct RecordInput: Sendable {
                     if count < 0 { throw Malformed(description: "reading input: \(String(cString: strerror(errno)))") }
                     let records = count == 0 ? splitting.finish() : splitting.feed(chunk[0..<count])
                     if !records.isEmpty {
-                        room.wait()
+                        guard room.take() else { return }
                         continuation.yield(records)
                     }
                     // The records before a malformed one are written; then the input fails.

@@ -101,4 +101,35 @@ import TestSupport
         #expect(try await fixture.readAll(name).count == 3001)
         await fixture.shutdown()
     }
+
+    @Test func aFailedRollKeepsWritingTheOldSegmentAndRollsOnceItCan() async throws {
+        let fixture = try await LogFixture()
+        let (name, writer) = try await fixture.log("t/stuck", options: Self.rollingOptions(bytes: 32 * 1024))
+        _ = try await fixture.write((0..<2000).map { "before-\($0)" }, to: writer)
+        let rolledBefore = try await fixture.segments(name).count
+        #expect(rolledBefore >= 2)
+        // With one of three bookies gone, a new 3-bookie ledger cannot be made: rolls fail,
+        // and the open segment goes on with the two left (an ack quorum).
+        await fixture.bookies.kill("b2")
+        // Once its registration has expired, no new ledger can have three bookies.
+        try #require(await waitUntil(timeout: .seconds(30)) {
+            (try? await fixture.store.children(ClusterLayout.availableBookies).count) == 2
+        })
+        let rolledAtFailure = try await fixture.segments(name).count
+        let during = try await fixture.write((0..<4000).map { "during-\($0)" }, to: writer)
+        #expect(Set(during.map(\.segmentSequenceNumber)).count == 1, "no new segment while rolls fail")
+        #expect(try await fixture.segments(name).count == rolledAtFailure)
+        // Back: the next roll succeeds (retried a second after the failure).
+        try await fixture.bookies.start("b2")
+        let recovered = await waitUntil(timeout: .seconds(30)) {
+            _ = try? await fixture.write((0..<200).map { "after-\($0)" }, to: writer)
+            return (try? await fixture.segments(name).count) ?? 0 > rolledAtFailure
+        }
+        #expect(recovered, "rolling resumes once a new ledger can be made")
+        try await writer.close()
+        let payloads = try await fixture.readAll(name).map { String(decoding: $0.record.payload, as: UTF8.self) }
+        #expect(Array(payloads.prefix(6000)) == (0..<2000).map { "before-\($0)" } + (0..<4000).map { "during-\($0)" })
+        #expect(payloads.dropFirst(6000).allSatisfy { $0.hasPrefix("after-") })
+        await fixture.shutdown()
+    }
 }

@@ -36,7 +36,7 @@ struct BenchRead: AsyncParsableCommand {
                 } else {
                     names = try await options.log.createLogs("read", count: 1, store: store)
                     name = names[0]
-                    BenchLogOptions.progress("writing \(options.records) records", when: options.output == .table)
+                    BenchLogOptions.progress("the write of \(options.records) records", when: options.output == .table)
                     let start = MonotonicClock.nanos()
                     let writer = try await LogWriter.open(name, store: store, connections: connections, options: options.log.writerOptions)
                     let failure = Locked<(any Error)?>(nil)
@@ -49,7 +49,7 @@ struct BenchRead: AsyncParsableCommand {
                     if let error = failure.withLock({ $0 }) { throw error }
                     writeSeconds = Double(MonotonicClock.nanos() - start) / 1e9
                 }
-                BenchLogOptions.progress("reading \(name) from the start", when: options.output == .table)
+                BenchLogOptions.progress("the catch-up read of \(name)", when: options.output == .table)
                 let start = MonotonicClock.nanos()
                 let reader = try await LogReader(name, store: store, connections: connections, from: .beginning, follow: false)
                 var count = 0

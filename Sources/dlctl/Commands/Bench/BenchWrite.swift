@@ -18,6 +18,8 @@ struct BenchWrite: AsyncParsableCommand {
     @Option(help: "How long each writer writes.") var seconds = 30.0
     @Option(help: "Logs, each with its own writer, written at once.") var logs = 1
     @Flag(help: "One record per entry, one in flight (latency mode).") var immediate = false
+    @Option(name: .customLong("outstanding-mib"), help: "Unacknowledged MiB allowed, shared by all writers (back-pressure).")
+    var outstandingMiB = 16.0
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     struct Result: Encodable {
@@ -31,6 +33,7 @@ struct BenchWrite: AsyncParsableCommand {
 
     func validate() throws {
         if seconds <= 0 || logs < 1 { throw ValidationError("--seconds must be positive and --logs at least 1") }
+        if outstandingMiB <= 0 { throw ValidationError("--outstanding-mib must be positive") }
     }
 
     func run() async throws {
@@ -75,6 +78,7 @@ struct BenchWrite: AsyncParsableCommand {
     private func drive(_ name: LogName, store: any MetadataStore, connections: BookieConnections) async throws -> (Int, [UInt64]) {
         var writerOptions = log.writerOptions
         if immediate { writerOptions.flushInterval = .zero }
+        writerOptions.maxOutstandingBytes = max(Int(outstandingMiB * 1_048_576) / logs, 2 * writerOptions.bufferBytes)
         let writer = try await LogWriter.open(name, store: store, connections: connections, options: writerOptions)
         let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
         var samples: [UInt64] = []
