@@ -1,36 +1,43 @@
+import DLCore
 import Foundation
 
 /// A child process whose output a test reads line by line, waiting on conditions with deadlines.
+/// Started with posix_spawn (see `SpawnedProcess`: Foundation's Process.run can crash).
 public final class ChildProcess: @unchecked Sendable {
-    public let process = Process()
+    private let child: SpawnedProcess
     private let condition = NSCondition()
     private var stdoutText = ""
     private var stderrText = ""
     private var exited = false
+    private var status: Int32 = 0
     private var closedStreams = 0
-    private let stdinPipe = Pipe()
+    public let stdinHandle: FileHandle
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdinPipe
-        process.terminationHandler = { [weak self] _ in
-            guard let self else { return }
-            self.condition.lock()
-            self.exited = true
-            self.condition.broadcast()
-            self.condition.unlock()
+        let input = try SpawnedProcess.pipe()
+        let out = try SpawnedProcess.pipe()
+        let err = try SpawnedProcess.pipe()
+        defer { [input.read, out.write, err.write].forEach { close($0) } }
+        do {
+            child = try SpawnedProcess.launch(executable, arguments, environment: env, stdin: input.read, stdout: out.write,
+                                              stderr: err.write)
+        } catch {
+            [input.write, out.read, err.read].forEach { close($0) }
+            throw error
         }
-        try process.run()
-        pump(out.fileHandleForReading) { $0.stdoutText += $1 }
-        pump(err.fileHandleForReading) { $0.stderrText += $1 }
+        stdinHandle = FileHandle(fileDescriptor: input.write, closeOnDealloc: true)
+        pump(FileHandle(fileDescriptor: out.read, closeOnDealloc: true)) { $0.stdoutText += $1 }
+        pump(FileHandle(fileDescriptor: err.read, closeOnDealloc: true)) { $0.stderrText += $1 }
+        Thread { [self, child] in
+            let status = child.waitForExit()
+            condition.lock()
+            self.status = status
+            exited = true
+            condition.broadcast()
+            condition.unlock()
+        }.start()
     }
 
     private func pump(_ handle: FileHandle, _ append: @escaping @Sendable (ChildProcess, String) -> Void) {
@@ -52,7 +59,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     public var stdout: String { condition.lock(); defer { condition.unlock() }; return stdoutText }
     public var stderr: String { condition.lock(); defer { condition.unlock() }; return stderrText }
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { child.pid }
 
     func blockingWaitForOutput(containing text: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
@@ -77,17 +84,19 @@ public final class ChildProcess: @unchecked Sendable {
     func blockingWaitForExit(timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
+        defer { condition.unlock() }
         while !exited {
             if !condition.wait(until: deadline) {
-                condition.unlock()
-                kill(SIGKILL)
-                process.waitUntilExit()
+                _ = Foundation.kill(child.pid, SIGKILL)
+                while !exited { condition.wait() }
                 return nil
             }
         }
-        condition.unlock()
-        process.waitUntilExit()
-        return process.terminationStatus
+        // Everything the child wrote is read before its status is reported (its output pipes
+        // close when it exits, unless a grandchild holds them: then give up after 5 s).
+        let drained = Date().addingTimeInterval(5)
+        while closedStreams < 2 && condition.wait(until: drained) {}
+        return status
     }
 
     func blockingWaitForStreamsToClose(timeout: TimeInterval) {
@@ -99,14 +108,14 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Sends `signal` unless the child has already been reaped (its pid may be reused).
     public func kill(_ signal: Int32) {
-        if process.isRunning { _ = Foundation.kill(process.processIdentifier, signal) }
+        condition.lock()
+        defer { condition.unlock() }
+        if !exited { _ = Foundation.kill(child.pid, signal) }
     }
 
-    public func closeStdin() { try? stdinPipe.fileHandleForWriting.close() }
-
-    /// The child's standard input, to write to.
-    public var stdinHandle: FileHandle { stdinPipe.fileHandleForWriting }
+    public func closeStdin() { try? stdinHandle.close() }
 }
 
 /// The result of running a command to completion.

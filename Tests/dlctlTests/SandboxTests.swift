@@ -56,8 +56,12 @@ import TestSupport
 
         // A killed bookie makes status fail until the supervisor has restarted it.
         kill(listed[1].pid, SIGKILL)
+        let restarted = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(200)) {
+            let pid = try await bookies(home).first { $0.id == listed[1].id }?.pid
+            return pid != nil && pid != listed[1].pid
+        }
+        #expect(restarted, "the supervisor restarts the killed bookie, which registers again")
         #expect(try await waitForStatus(home, 0))
-        #expect(try await bookies(home).first { $0.id == listed[1].id }?.pid != listed[1].pid)
 
         let again = try await dlctl(home, ["sandbox", "--detach"])
         #expect(again.status == 3, "a second sandbox in the same home is refused: \(again.stderr)")

@@ -188,30 +188,44 @@ public final class LogReader: @unchecked Sendable {
         // poll in flight just times out on its own).
         let waiters = Locked<[Task<Void, Never>]>([])
         let advanced = Locked<Int64?>(nil)
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumed = Locked(false)
-            let finish: @Sendable () -> Void = {
-                if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume() }
+        // Cancelling the reader's task (Ctrl-C in the shell) ends the wait at once too.
+        let gate = Locked<(continuation: CheckedContinuation<Void, Never>?, done: Bool)>((nil, false))
+        let finish: @Sendable () -> Void = {
+            let continuation = gate.withLock { state -> CheckedContinuation<Void, Never>? in
+                defer { state = (nil, true) }
+                return state.done ? nil : state.continuation
             }
-            var tasks = [
-                Task {
-                    var events = segmentsChanged.makeAsyncIterator()
-                    _ = await events.next()
-                    finish()
-                },
-                Task {
-                    try? await Task.sleep(for: wait)
-                    finish()
-                },
-            ]
-            if let inProgress {
-                tasks.append(Task {
-                    let lac = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
-                    if lac > previous { advanced.withLock { $0 = lac } }
-                    finish()
-                })
+            continuation?.resume()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let alreadyDone = gate.withLock { state -> Bool in
+                    if !state.done { state.continuation = continuation }
+                    return state.done
+                }
+                if alreadyDone { return continuation.resume() }
+                var tasks = [
+                    Task {
+                        var events = segmentsChanged.makeAsyncIterator()
+                        _ = await events.next()
+                        finish()
+                    },
+                    Task {
+                        try? await Task.sleep(for: wait)
+                        finish()
+                    },
+                ]
+                if let inProgress {
+                    tasks.append(Task {
+                        let lac = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
+                        if lac > previous { advanced.withLock { $0 = lac } }
+                        finish()
+                    })
+                }
+                waiters.withLock { $0 = tasks }
             }
-            waiters.withLock { $0 = tasks }
+        } onCancel: {
+            finish()
         }
         waiters.withLock { $0 }.forEach { $0.cancel() }
         // A LAC from the long poll lets the next read go ahead without asking again.

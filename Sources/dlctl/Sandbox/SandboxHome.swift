@@ -91,14 +91,3 @@ enum ProcessLiveness {
     }
 }
 
-/// Log files children write to, appended across restarts.
-enum LogFile {
-    static func appending(_ path: String) -> FileHandle? {
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
-        }
-        let handle = FileHandle(forWritingAtPath: path)
-        handle?.seekToEndOfFile()
-        return handle
-    }
-}

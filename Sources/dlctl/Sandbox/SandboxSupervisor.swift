@@ -23,8 +23,8 @@ final class SandboxSupervisor: @unchecked Sendable {
     private let home = SandboxHome()
     private let options: Options
     private var state: SandboxState
-    private var processes: [Int: Process] = [:]
-    private var zooKeeperProcess: Process?
+    private var processes: [Int: SupervisedProcess] = [:]
+    private var zooKeeperProcess: SupervisedProcess?
     private var stopping = false
     private var restartDelays: [Int: Double] = [:]
     private let events: AsyncStream<Event>
@@ -148,21 +148,14 @@ final class SandboxSupervisor: @unchecked Sendable {
     private func spawnBookie(_ index: Int) throws {
         guard let position = state.bookies.firstIndex(where: { $0.index == index }) else { return }
         let spec = state.bookies[position]
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessLiveness.executable)
-        process.arguments = ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)",
-                             "--http-port", "\(spec.httpPort)", "--uri", state.metadataURI]
-        let logHandle = LogFile.appending(home.bookieLog(index))
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        process.standardInput = FileHandle.nullDevice
         let emit = self.emit
-        process.terminationHandler = { finished in
-            emit.yield(.exited(index: index, status: finished.terminationStatus))
-        }
-        try process.run()
+        let process = try SupervisedProcess(
+            ProcessLiveness.executable,
+            ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)", "--http-port", "\(spec.httpPort)",
+             "--uri", state.metadataURI],
+            logFile: home.bookieLog(index)) { status in emit.yield(.exited(index: index, status: status)) }
         processes[index] = process
-        state.bookies[position].pid = process.processIdentifier
+        state.bookies[position].pid = process.pid
     }
 
     /// Waits (up to a minute) until every bookie in `ids` is registered as available.
@@ -213,18 +206,9 @@ final class SandboxSupervisor: @unchecked Sendable {
     private func stopAll() async {
         stopping = true
         log("stopping \(processes.values.filter(\.isRunning).count) bookies")
-        for process in processes.values where process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(20)
-        for process in processes.values {
-            while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        if let zooKeeperProcess, zooKeeperProcess.isRunning {
-            zooKeeperProcess.terminate()
-            let zkDeadline = Date().addingTimeInterval(10)
-            while zooKeeperProcess.isRunning && Date() < zkDeadline { try? await Task.sleep(for: .milliseconds(20)) }
-            if zooKeeperProcess.isRunning { kill(zooKeeperProcess.processIdentifier, SIGKILL) }
-        }
+        for process in processes.values { process.signal(SIGTERM) }
+        for process in processes.values { await process.stop(grace: 20) }
+        await zooKeeperProcess?.stop(grace: 10)
         for index in state.bookies.indices { state.bookies[index].pid = nil }
         state.supervisorPid = nil
         state.ready = false
@@ -242,16 +226,10 @@ final class SandboxSupervisor: @unchecked Sendable {
         try server.writeConfiguration()
         let port = server.port
         let directory = server.directory
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: server.command.executable)
-        process.arguments = server.command.arguments
-        let logHandle = LogFile.appending(directory + "/zookeeper.log")
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try SupervisedProcess(server.command.executable, server.command.arguments,
+                                            logFile: directory + "/zookeeper.log")
         zooKeeperProcess = process
-        state.zooKeeper = SandboxState.ZooKeeperSpec(port: port, pid: process.processIdentifier, started: true)
+        state.zooKeeper = SandboxState.ZooKeeperSpec(port: port, pid: process.pid, started: true)
         return "zk://127.0.0.1:\(port)/dlctl"
     }
 }

@@ -12,6 +12,7 @@ enum ExitStatus: Int32, CaseIterable {
     case unavailable = 4
     case invalidData = 5
     case usage = 64
+    case interrupted = 130
 
     var meaning: String {
         switch self {
@@ -22,6 +23,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .unavailable: return "the cluster could not be reached in time, or the session expired"
         case .invalidData: return "stored data is corrupt or belongs to something else"
         case .usage: return "bad arguments or URI"
+        case .interrupted: return "stopped by Ctrl-C (in the shell)"
         }
     }
 
@@ -106,6 +108,9 @@ extension AsyncParsableCommand {
             }
         } catch let error as ExitCode {
             throw error
+        } catch is CancellationError {
+            // Stopped on purpose (Ctrl-C in the shell): no error line.
+            throw ExitCode(ExitStatus.interrupted.rawValue)
         } catch {
             throw ErrorReporter.report(error)
         }

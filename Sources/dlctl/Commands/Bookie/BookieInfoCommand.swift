@@ -7,7 +7,7 @@ struct BookieInfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "info", abstract: "Show a bookie's disk, ledgers and statistics.")
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "Bookie id (host:port).") var id: String
+    @Argument(help: "Bookie id (host:port).", completion: LiveNames.completion(.bookies)) var id: String
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     func run() async throws {

@@ -11,7 +11,7 @@ struct BookieSanity: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "Bookie id (host:port).") var id: String
+    @Argument(help: "Bookie id (host:port).", completion: LiveNames.completion(.bookies)) var id: String
     @Option(help: "Entries to write.") var entries = 10
 
     func run() async throws {

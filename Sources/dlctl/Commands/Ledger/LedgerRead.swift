@@ -12,7 +12,7 @@ struct LedgerRead: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, hex, json }
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "Ledger id.", transform: LedgerArgument.parse) var id: Int64
+    @Argument(help: "Ledger id.", completion: LiveNames.completion(.ledgers), transform: LedgerArgument.parse) var id: Int64
     @Option(help: "First entry.") var from: Int64 = 0
     @Option(help: "Last entry (default: the last confirmed).") var to: Int64?
     @Option(help: "text, hex or json.") var format: Format = .text

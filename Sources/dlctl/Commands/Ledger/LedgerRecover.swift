@@ -9,7 +9,7 @@ struct LedgerRecover: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "Ledger id.", transform: LedgerArgument.parse) var id: Int64
+    @Argument(help: "Ledger id.", completion: LiveNames.completion(.ledgers), transform: LedgerArgument.parse) var id: Int64
 
     func run() async throws {
         let (cluster, id) = (self.cluster, self.id)

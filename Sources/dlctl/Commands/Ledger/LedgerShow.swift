@@ -6,7 +6,7 @@ struct LedgerShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a ledger's metadata and ensembles.")
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "Ledger id.", transform: LedgerArgument.parse) var id: Int64
+    @Argument(help: "Ledger id.", completion: LiveNames.completion(.ledgers), transform: LedgerArgument.parse) var id: Int64
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     struct Shown: Encodable {

@@ -10,7 +10,7 @@ struct InspectCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(help: "Segment sequence number.") var segment: Int64
     @Option(name: .customLong("from-entry"), help: "First entry to show.") var fromEntry: Int64 = 0
     @Option(name: [.customShort("n"), .long], help: "Entries to show.") var count: Int64 = 20

@@ -9,7 +9,7 @@ struct LogCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a log (and its namespace if needed).")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+        @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
         func run() async throws {
             let (cluster, log) = (self.cluster, self.log)
             try await reportingErrors(timeout: cluster.commandTimeout) {
@@ -21,7 +21,7 @@ struct LogCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the logs of a namespace.")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "Namespace.") var namespace: String
+        @Argument(help: "Namespace.", completion: LiveNames.completion(.namespaces)) var namespace: String
         @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
         func run() async throws {
             let (cluster, namespace, output) = (self.cluster, self.namespace, self.output)
@@ -36,7 +36,7 @@ struct LogCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show", abstract: "Show a log: first and last DLSN and txid, record count, segments, writer.")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+        @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
         @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
         func run() async throws {
@@ -66,7 +66,7 @@ struct LogCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rename", abstract: "Rename a log (refused while a writer holds it).")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+        @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
         @Argument(help: "The new NAMESPACE/LOG (the namespace must exist).", transform: LogArgument.parse) var target: LogName
         func run() async throws {
             let (cluster, log, target) = (self.cluster, self.log, self.target)
@@ -79,7 +79,7 @@ struct LogCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a log and its ledgers.")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+        @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
         func run() async throws {
             let (cluster, log) = (self.cluster, self.log)
             try await reportingErrors(timeout: cluster.commandTimeout) {

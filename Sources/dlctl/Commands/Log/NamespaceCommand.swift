@@ -10,7 +10,7 @@ struct NamespaceCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a namespace.")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "Namespace name.") var name: String
+        @Argument(help: "Namespace name.", completion: LiveNames.completion(.namespaces)) var name: String
         func run() async throws {
             let (cluster, name) = (self.cluster, self.name)
             try await reportingErrors(timeout: cluster.commandTimeout) {
@@ -35,7 +35,7 @@ struct NamespaceCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a namespace's logs with their records and writers.")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "Namespace name.") var name: String
+        @Argument(help: "Namespace name.", completion: LiveNames.completion(.namespaces)) var name: String
         @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
         func run() async throws {
             let (cluster, name, output) = (self.cluster, self.name, self.output)
@@ -65,7 +65,7 @@ struct NamespaceCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an empty namespace.")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "Namespace name.") var name: String
+        @Argument(help: "Namespace name.", completion: LiveNames.completion(.namespaces)) var name: String
         func run() async throws {
             let (cluster, name) = (self.cluster, self.name)
             try await reportingErrors(timeout: cluster.commandTimeout) {

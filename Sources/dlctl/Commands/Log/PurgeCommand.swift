@@ -9,7 +9,7 @@ struct PurgeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(help: "Also delete segments completed more than this many hours ago.") var retention: Double?
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 

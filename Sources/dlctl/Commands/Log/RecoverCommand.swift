@@ -9,7 +9,7 @@ struct RecoverCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for the writer's lock.") var lockTimeout = 30.0
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 

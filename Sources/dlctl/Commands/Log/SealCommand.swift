@@ -8,7 +8,7 @@ struct SealCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another writer's lock.") var lockTimeout = 30.0
 
     func run() async throws {

@@ -5,7 +5,7 @@ struct SegmentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "segments", abstract: "List a log's segments.")
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     func run() async throws {

@@ -9,7 +9,7 @@ struct SubscribersCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(help: "Commit a position for a subscriber: ID=DLSN (only forward).") var commit: String?
     @Option(help: "Forget this subscriber.") var remove: String?
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table

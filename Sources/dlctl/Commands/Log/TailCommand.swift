@@ -14,7 +14,7 @@ struct TailCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(help: "Where to start: start, end, a DLSN or txid:N.") var from = "end"
     @Flag(name: .shortAndLong, help: "Follow: wait for new records.") var follow = false
     @Flag(name: .short, help: "Exit at the end of the log (the default without -f).") var exitAtEnd = false

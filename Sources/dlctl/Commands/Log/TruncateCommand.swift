@@ -9,7 +9,7 @@ struct TruncateCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(help: "The first position to keep: a DLSN or txid:N.") var before: String
 
     func run() async throws {

@@ -16,7 +16,7 @@ struct WriteCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var cluster: ClusterOptions
-    @Argument(help: "NAMESPACE/LOG", transform: LogArgument.parse) var log: LogName
+    @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Argument(help: "Records to write instead of reading standard input.") var records: [String] = []
     @Option(help: "How standard input is split into records: lines, raw, length-prefixed or json.")
     var input: RecordInputMode = .lines

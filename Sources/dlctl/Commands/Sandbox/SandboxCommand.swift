@@ -52,19 +52,13 @@ struct SandboxCommand: AsyncParsableCommand {
 
     private func runDetached(_ home: SandboxHome) async throws {
         try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
-        let log = LogFile.appending(home.logFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
         var arguments = [ProcessLiveness.executable, "sandbox", "--bookies", "\(bookies)"]
         if zooKeeper { arguments.append("--zookeeper") }
         if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
         if noRestart { arguments.append("--no-restart") }
-        process.arguments = arguments
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
         let started = Date()
-        do { try process.run() } catch {
+        let process: SupervisedProcess
+        do { process = try SupervisedProcess("/usr/bin/setsid", arguments, logFile: home.logFile) } catch {
             throw ErrorReporter.report(CommandFailure(.failed, "cannot start the sandbox supervisor: \(error)"))
         }
         // Ready when the supervisor has written a ready state naming itself.

@@ -1,0 +1,80 @@
+import DLCore
+import Foundation
+import Testing
+import TestSupport
+
+/// `dlctl shell` driven through a terminal (tmux), and as a script.
+@Suite(.serialized) struct ShellTests {
+    @Test func theShellCompletesRunsStopsAndRemembers() async throws {
+        try #require(Binaries.dlctlExists)
+        let bookies = try await LocalBookies()
+        for index in 0..<3 { try await bookies.start("b\(index)") }
+        let home = TemporaryDirectory("dlctl-shell")
+        let environment = ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": bookies.metadataURI, "TERM": "xterm"]
+        #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/events", "first", "second"], environment: environment).status == 0)
+
+        let terminal = try await TmuxSession(Binaries.dlctl + " shell", environment: environment)
+        #expect(await terminal.waitForScreen { $0.contains("dlctl>") }, "the prompt appears")
+        try await terminal.type("lo")
+        try await terminal.send("Tab")
+        await expectScreen(terminal, "lo<TAB> completes to log", contains: "dlctl> log")
+        try await terminal.send("C-u")
+        try await terminal.type("tail app/ev")
+        try await terminal.send("Tab")
+        #expect(await terminal.waitForScreen { $0.contains("dlctl> tail app/events") }, "a live log name completes")
+        try await terminal.type(" --from start -e")
+        try await terminal.send("Enter")
+        await expectScreen(terminal, "runs the command", contains: "first\nsecond\ndlctl>")
+
+        // (capture-pane drops trailing blanks: the prompt shows as "dlctl>".)
+        // Ctrl-C stops a following tail and the shell goes on.
+        try await terminal.type("tail app/events --from start -f --format '<{payload}>'")
+        try await terminal.send("Enter")
+        #expect(await terminal.waitForScreen { $0.contains("<second>") })
+        try await terminal.send("C-c")
+        try await terminal.type("log show app/events")
+        try await terminal.send("Enter")
+        await expectScreen(terminal, "the shell runs the next command", contains: "records     2")
+        try await terminal.send("C-d")
+        #expect(await waitUntil(timeout: .seconds(10)) { await !terminal.isAlive() }, "Ctrl-D leaves")
+
+        // History survives a restart: Up recalls the last command.
+        let again = try await TmuxSession(Binaries.dlctl + " shell", environment: environment)
+        #expect(await again.waitForScreen { $0.contains("dlctl>") })
+        try await again.send("Up")
+        await expectScreen(again, "Up recalls the last command", contains: "dlctl> log show app/events")
+        await again.close()
+        #expect(try String(contentsOfFile: home.file("history"), encoding: .utf8).contains("--from start -e\n"))
+    }
+
+    @Test func aScriptRunsWithoutPromptsAndEndsWithTheLastFailure() async throws {
+        try #require(Binaries.dlctlExists)
+        let bookies = try await LocalBookies()
+        for index in 0..<3 { try await bookies.start("b\(index)") }
+        let script = """
+            # a comment
+            use jobs
+            write nightly "one" 'two three'
+            tail nightly --from start -e --format "{txid}:{payload}"
+            write nightly 'unterminated
+            log show jobs/missing
+            dlsn encode 1,2,3
+            """
+        let child = try ChildProcess(Binaries.dlctl, ["shell", "--uri", bookies.metadataURI])
+        child.stdinHandle.write(Data(script.utf8))
+        child.closeStdin()
+        let status = await child.waitForExit(timeout: 60)
+        #expect(status == 2, "the status of the last failing command (a missing log): \(child.stderr)")
+        #expect(child.stdout.contains("0:one\n1:two three\n"), "\(child.stdout)")
+        #expect(!child.stdout.contains("dlctl>"), "no prompt when not on a terminal")
+        #expect(child.stdout.hasSuffix("AQAAAAAAAAABAAAAAAAAAAIAAAAAAAAAAw==\n"), "commands after a failure still run")
+        #expect(child.stderr == "dlctl: error: unterminated ' quote\n"
+            + "dlctl: error: log jobs/missing does not exist (create it with 'dlctl log create jobs/missing')\n")
+    }
+
+    /// Waits for `text` on the screen; records the screen when it does not come.
+    func expectScreen(_ terminal: TmuxSession, _ what: String, contains text: String) async {
+        if await terminal.waitForScreen({ $0.contains(text) }) { return }
+        Issue.record("\(what): the screen shows\n\((try? await terminal.screen()) ?? "nothing")")
+    }
+}
