@@ -11,7 +11,7 @@ swift package --allow-writing-to-package-directory generate-manual --configurati
 mkdir -p "$OUT/man" "$OUT/completions"
 # The generated pages carry the build date; drop it so regenerating is deterministic.
 for page in .build/plugins/GenerateManual/outputs/dlctl/*.1; do
-  sed '/^\.Dd /d' "$page" > "$OUT/man/$(basename "$page")"
+  sed 's/^\.Dd .*/.Dd November 2026/' "$page" > "$OUT/man/$(basename "$page")"
 done
 "$DLCTL" --generate-completion-script bash > "$OUT/completions/dlctl.bash"
 "$DLCTL" --generate-completion-script zsh > "$OUT/completions/_dlctl"

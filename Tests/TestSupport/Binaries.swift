@@ -12,6 +12,16 @@ public enum Binaries {
     }
 
     public static var dlctlExists: Bool { FileManager.default.isExecutableFile(atPath: dlctl) }
+
+    /// The package's root directory (the one holding Package.swift), above the build directory.
+    public static var packageRoot: String? {
+        var directory = URL(fileURLWithPath: dlctl).deletingLastPathComponent()
+        while directory.path != "/" {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) { return directory.path }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
 }
 
 /// A temporary directory removed when the value is dropped.
