@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|ledger|sandbox|bench|shell|help)
+    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|ledger|sandbox|bench|shell|top|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie ledger sandbox bench shell help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie ledger sandbox bench shell top help' -- "${cur}"))
         ;;
     esac
 }
@@ -922,10 +922,55 @@ _dlctl_purge() {
 
 _dlctl_check() {
     repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    logs|perf)
+        # Offer subcommand argument completions
+        "_dlctl_check_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'logs perf' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_check_logs() {
+    repeating_flags=()
     non_repeating_flags=(--all --repair --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --output -o)
     __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_check_perf() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
@@ -1790,6 +1835,27 @@ _dlctl_shell() {
     # Offer option value completions
     case "${prev}" in
     '--uri')
+        return
+        ;;
+    esac
+}
+
+_dlctl_top() {
+    repeating_flags=()
+    non_repeating_flags=(--once --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --interval)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--interval')
         return
         ;;
     esac

@@ -27,45 +27,7 @@ struct BenchEndToEnd: AsyncParsableCommand {
     func run() async throws {
         let options = self
         try await reportingErrors(timeout: nil) {
-            let result = try await options.cluster.withStore { store -> Result in
-                let connections = BookieConnections()
-                let names = try await options.log.createLogs("e2e", count: 1, store: store)
-                var writerOptions = options.log.writerOptions
-                writerOptions.flushInterval = .zero
-                let reader = try await LogReader(names[0], store: store, connections: connections, from: .beginning, follow: true)
-                let delivered = Locked<[UInt64]>(Array(repeating: 0, count: options.records))
-                let reading = Task {
-                    for _ in 0..<options.records {
-                        guard let record = try await reader.next() else { break }
-                        let now = MonotonicClock.nanos()
-                        let index = Int(String(decoding: record.record.payload.prefix { $0 != 0x20 }, as: UTF8.self)) ?? -1
-                        if delivered.withLock({ $0.indices.contains(index) }) { delivered.withLock { $0[index] = now } }
-                    }
-                }
-                BenchLogOptions.progress("\(options.records) records, 1 in flight, with a tailing reader", when: options.output == .table)
-                let writer = try await LogWriter.open(names[0], store: store, connections: connections, options: writerOptions)
-                var acknowledged: [UInt64] = []
-                var writeSamples: [UInt64] = []
-                let start = MonotonicClock.nanos()
-                for index in 0..<options.records {
-                    let begin = MonotonicClock.nanos()
-                    _ = try await writer.write(options.log.payload(index))
-                    let done = MonotonicClock.nanos()
-                    acknowledged.append(done)
-                    writeSamples.append(done - begin)
-                    if options.intervalMicros > 0 { try await Task.sleep(for: .microseconds(options.intervalMicros)) }
-                }
-                let elapsed = MonotonicClock.nanos() - start
-                try await reading.value
-                try await writer.close()
-                let arrivals = delivered.withLock { $0 }
-                // A record can reach the reader a hair before the writer's continuation runs: count that as 0.
-                let delivery = zip(arrivals, acknowledged).map { $0 > $1 ? $0 - $1 : 0 }
-                await options.log.cleanUp(names, store: store)
-                await connections.closeAll()
-                return Result(quorum: options.log.quorumText, write: LatencySummary(nanos: writeSamples, elapsedNanos: elapsed),
-                              delivery: LatencySummary(nanos: delivery, elapsedNanos: elapsed))
-            }
+            let result = try await options.cluster.withStore { try await options.measure(store: $0) }
             switch options.output {
             case .json: try JSONOutput.print(result)
             case .table:
@@ -74,5 +36,46 @@ struct BenchEndToEnd: AsyncParsableCommand {
                 print(result.delivery.row("ack -> tailing reader"))
             }
         }
+    }
+
+    /// Runs the workload against the cluster of `store`.
+    func measure(store: any MetadataStore) async throws -> Result {
+        let connections = BookieConnections()
+        let names = try await log.createLogs("e2e", count: 1, store: store)
+        var writerOptions = log.writerOptions
+        writerOptions.flushInterval = .zero
+        let reader = try await LogReader(names[0], store: store, connections: connections, from: .beginning, follow: true)
+        let delivered = Locked<[UInt64]>(Array(repeating: 0, count: records))
+        let reading = Task {
+            for _ in 0..<records {
+                guard let record = try await reader.next() else { break }
+                let now = MonotonicClock.nanos()
+                let index = Int(String(decoding: record.record.payload.prefix { $0 != 0x20 }, as: UTF8.self)) ?? -1
+                if delivered.withLock({ $0.indices.contains(index) }) { delivered.withLock { $0[index] = now } }
+            }
+        }
+        BenchLogOptions.progress("\(records) records, 1 in flight, with a tailing reader", when: output == .table)
+        let writer = try await LogWriter.open(names[0], store: store, connections: connections, options: writerOptions)
+        var acknowledged: [UInt64] = []
+        var writeSamples: [UInt64] = []
+        let start = MonotonicClock.nanos()
+        for index in 0..<records {
+            let begin = MonotonicClock.nanos()
+            _ = try await writer.write(log.payload(index))
+            let done = MonotonicClock.nanos()
+            acknowledged.append(done)
+            writeSamples.append(done - begin)
+            if intervalMicros > 0 { try await Task.sleep(for: .microseconds(intervalMicros)) }
+        }
+        let elapsed = MonotonicClock.nanos() - start
+        try await reading.value
+        try await writer.close()
+        let arrivals = delivered.withLock { $0 }
+        // A record can reach the reader a hair before the writer's continuation runs: count that as 0.
+        let delivery = zip(arrivals, acknowledged).map { $0 > $1 ? $0 - $1 : 0 }
+        await log.cleanUp(names, store: store)
+        await connections.closeAll()
+        return Result(quorum: log.quorumText, write: LatencySummary(nanos: writeSamples, elapsedNanos: elapsed),
+                      delivery: LatencySummary(nanos: delivery, elapsedNanos: elapsed))
     }
 }

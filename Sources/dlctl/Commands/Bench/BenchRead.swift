@@ -26,47 +26,7 @@ struct BenchRead: AsyncParsableCommand {
     func run() async throws {
         let options = self
         try await reportingErrors(timeout: nil) {
-            let result = try await options.cluster.withStore { store -> Result in
-                let connections = BookieConnections()
-                var names: [LogName] = []
-                var writeSeconds: Double?
-                let name: LogName
-                if let existing = options.existing {
-                    name = existing
-                } else {
-                    names = try await options.log.createLogs("read", count: 1, store: store)
-                    name = names[0]
-                    BenchLogOptions.progress("the write of \(options.records) records", when: options.output == .table)
-                    let start = MonotonicClock.nanos()
-                    let writer = try await LogWriter.open(name, store: store, connections: connections, options: options.log.writerOptions)
-                    let failure = Locked<(any Error)?>(nil)
-                    for index in 0..<options.records {
-                        try await writer.enqueue(options.log.payload(index)) { result in
-                            if case let .failure(error) = result { failure.withLock { if $0 == nil { $0 = error } } }
-                        }
-                    }
-                    try await writer.close()
-                    if let error = failure.withLock({ $0 }) { throw error }
-                    writeSeconds = Double(MonotonicClock.nanos() - start) / 1e9
-                }
-                BenchLogOptions.progress("the catch-up read of \(name)", when: options.output == .table)
-                let start = MonotonicClock.nanos()
-                let reader = try await LogReader(name, store: store, connections: connections, from: .beginning, follow: false)
-                var count = 0
-                var bytes = 0
-                while let record = try await reader.next() {
-                    count += 1
-                    bytes += record.record.payload.count
-                }
-                let seconds = Double(MonotonicClock.nanos() - start) / 1e9
-                await options.log.cleanUp(names, store: store)
-                await connections.closeAll()
-                if options.existing == nil && count != options.records {
-                    throw CommandFailure(.failed, "read \(count) records back, wrote \(options.records)")
-                }
-                return Result(records: count, seconds: seconds, recordsPerSecond: Double(count) / seconds,
-                              megabytesPerSecond: Double(bytes) / 1_048_576 / seconds, writeSeconds: writeSeconds)
-            }
+            let result = try await options.cluster.withStore { try await options.measure(store: $0) }
             switch options.output {
             case .json: try JSONOutput.print(result)
             case .table:
@@ -77,5 +37,48 @@ struct BenchRead: AsyncParsableCommand {
                 }
             }
         }
+    }
+
+    /// Runs the workload against the cluster of `store`.
+    func measure(store: any MetadataStore) async throws -> Result {
+        let connections = BookieConnections()
+        var names: [LogName] = []
+        var writeSeconds: Double?
+        let name: LogName
+        if let existing = existing {
+            name = existing
+        } else {
+            names = try await log.createLogs("read", count: 1, store: store)
+            name = names[0]
+            BenchLogOptions.progress("the write of \(records) records", when: output == .table)
+            let start = MonotonicClock.nanos()
+            let writer = try await LogWriter.open(name, store: store, connections: connections, options: log.writerOptions)
+            let failure = Locked<(any Error)?>(nil)
+            for index in 0..<records {
+                try await writer.enqueue(log.payload(index)) { result in
+                    if case let .failure(error) = result { failure.withLock { if $0 == nil { $0 = error } } }
+                }
+            }
+            try await writer.close()
+            if let error = failure.withLock({ $0 }) { throw error }
+            writeSeconds = Double(MonotonicClock.nanos() - start) / 1e9
+        }
+        BenchLogOptions.progress("the catch-up read of \(name)", when: output == .table)
+        let start = MonotonicClock.nanos()
+        let reader = try await LogReader(name, store: store, connections: connections, from: .beginning, follow: false)
+        var count = 0
+        var bytes = 0
+        while let record = try await reader.next() {
+            count += 1
+            bytes += record.record.payload.count
+        }
+        let seconds = Double(MonotonicClock.nanos() - start) / 1e9
+        await log.cleanUp(names, store: store)
+        await connections.closeAll()
+        if existing == nil && count != records {
+            throw CommandFailure(.failed, "read \(count) records back, wrote \(records)")
+        }
+        return Result(records: count, seconds: seconds, recordsPerSecond: Double(count) / seconds,
+                      megabytesPerSecond: Double(bytes) / 1_048_576 / seconds, writeSeconds: writeSeconds)
     }
 }

@@ -39,29 +39,7 @@ struct BenchWrite: AsyncParsableCommand {
     func run() async throws {
         let options = self
         try await reportingErrors(timeout: nil) {
-            let result = try await options.cluster.withStore { store -> Result in
-                let connections = BookieConnections()
-                let names = try await options.log.createLogs("write", count: options.logs, store: store)
-                BenchLogOptions.progress("\(options.logs) writer(s), \(options.immediate ? "immediate, 1 in flight" : "batched"), "
-                    + "\(options.seconds) s", when: options.output == .table)
-                let start = MonotonicClock.nanos()
-                let runs = try await withThrowingTaskGroup(of: (Int, [UInt64]).self) { group in
-                    for name in names {
-                        group.addTask { try await options.drive(name, store: store, connections: connections) }
-                    }
-                    var all: [(Int, [UInt64])] = []
-                    for try await run in group { all.append(run) }
-                    return all
-                }
-                let elapsed = MonotonicClock.nanos() - start
-                await options.log.cleanUp(names, store: store)
-                await connections.closeAll()
-                let records = runs.reduce(0) { $0 + $1.0 }
-                return Result(quorum: options.log.quorumText, logs: options.logs, mode: options.immediate ? "immediate" : "batched",
-                              records: records,
-                              megabytesPerSecond: Double(records * options.log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
-                              latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records))
-            }
+            let result = try await options.cluster.withStore { try await options.measure(store: $0) }
             switch options.output {
             case .json: try JSONOutput.print(result)
             case .table:
@@ -71,6 +49,30 @@ struct BenchWrite: AsyncParsableCommand {
                              result.megabytesPerSecond, result.quorum))
             }
         }
+    }
+
+    /// Runs the workload against the cluster of `store`.
+    func measure(store: any MetadataStore) async throws -> Result {
+        let connections = BookieConnections()
+        let names = try await log.createLogs("write", count: logs, store: store)
+        BenchLogOptions.progress("\(logs) writer(s), \(immediate ? "immediate, 1 in flight" : "batched"), \(seconds) s",
+                                 when: output == .table)
+        let start = MonotonicClock.nanos()
+        let runs = try await withThrowingTaskGroup(of: (Int, [UInt64]).self) { group in
+            for name in names {
+                group.addTask { try await drive(name, store: store, connections: connections) }
+            }
+            var all: [(Int, [UInt64])] = []
+            for try await run in group { all.append(run) }
+            return all
+        }
+        let elapsed = MonotonicClock.nanos() - start
+        await log.cleanUp(names, store: store)
+        await connections.closeAll()
+        let records = runs.reduce(0) { $0 + $1.0 }
+        return Result(quorum: log.quorumText, logs: logs, mode: immediate ? "immediate" : "batched", records: records,
+                      megabytesPerSecond: Double(records * log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
+                      latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records))
     }
 
     /// Writes to `name` until the time is up; returns the records acknowledged and latency

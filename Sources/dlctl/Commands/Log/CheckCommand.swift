@@ -4,6 +4,15 @@ import DLCore
 struct CheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
+        abstract: "Check logs against their ledgers (the default), or the cluster's performance.",
+        subcommands: [CheckLogs.self, CheckPerf.self],
+        defaultSubcommand: CheckLogs.self
+    )
+}
+
+struct CheckLogs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
         abstract: "Check logs' segment metadata against their ledgers; with --repair, fix what differs.",
         discussion: "Exit status 0 when everything agrees (or was repaired), 5 when mismatches remain."
     )

@@ -1,0 +1,47 @@
+/// A light reading of how far a log has got, for dashboards: records and bytes so far, the
+/// last DLSN, the writer, and the in-progress segment's ledger ensemble. Completed segments
+/// come from metadata; the in-progress one costs a LAC query and one entry read.
+public struct LogProgress: Sendable, Equatable {
+    public var log: String
+    public var records: Int64
+    public var bytes: Int64
+    public var lastDLSN: DLSN?
+    public var segments: Int
+    public var writer: String?
+    public var subscribers: Int
+    /// Bookies of the in-progress segment's current ensemble (empty when none is in progress).
+    public var ensemble: [String]
+    /// Ensembles of the in-progress segment's ledger so far (more than one: an ensemble change).
+    public var ensembleChanges: Int
+
+    public static func sample(_ name: LogName, store: any MetadataStore, connections: BookieConnections) async throws
+        -> LogProgress
+    {
+        let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
+        var progress = LogProgress(log: name.description, records: 0, bytes: 0, lastDLSN: nil, segments: segments.count,
+                                   writer: try await LogLock.holder(of: name, store: store),
+                                   subscribers: try await store.children(name.subscribersPath).count, ensemble: [],
+                                   ensembleChanges: 0)
+        for segment in segments {
+            if segment.state == .completed {
+                progress.records = segment.startSequenceId + segment.recordCount
+                progress.bytes += segment.length
+                progress.lastDLSN = segment.lastDLSN ?? progress.lastDLSN
+                continue
+            }
+            progress.records = segment.startSequenceId
+            let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
+            progress.ensemble = reader.metadata.ensembles.last?.bookies ?? []
+            progress.ensembleChanges = max(0, reader.metadata.ensembles.count - 1)
+            let lac = await reader.lastAddConfirmed()
+            guard lac >= 0 else { continue }
+            let entry = try await reader.read(lac)
+            progress.bytes += entry.length
+            if let record = try await SegmentScan.lastRecord(of: segment, reader: reader, through: lac) {
+                progress.records = segment.startSequenceId + Int64(record.record.positionWithinSegment) + 1
+                progress.lastDLSN = record.dlsn
+            }
+        }
+        return progress
+    }
+}

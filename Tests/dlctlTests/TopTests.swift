@@ -1,0 +1,55 @@
+import DLCore
+import Foundation
+import Testing
+import TestSupport
+
+/// `dlctl top` in a terminal (tmux) while a benchmark writes, and `top --once`.
+@Suite(.serialized) struct TopTests {
+    @Test func theDashboardShowsALiveRateAndQuitsCleanly() async throws {
+        try #require(Binaries.dlctlExists)
+        let bookies = try await LocalBookies()
+        for index in 0..<3 { try await bookies.start("b\(index)") }
+        let bench = try ChildProcess(Binaries.dlctl, ["bench", "write", "--seconds", "60", "-o", "json", "--uri", bookies.metadataURI])
+        defer { bench.kill(SIGKILL) }
+        let terminal = try await TmuxSession("bash --norc --noprofile", environment: [
+            "PS1": "$ ", "TERM": "xterm", "LANG": "C.UTF-8", "DLCTL_METADATA_URI": bookies.metadataURI,
+        ])
+        try await terminal.type(Binaries.dlctl + " top --interval 0.5")
+        try await terminal.send("Enter")
+        // The benchmark's log appears with a non-zero records/s.
+        let live = await terminal.waitForScreen(timeout: .seconds(60)) { screen in
+            screen.split(separator: "\n").contains { line in
+                let fields = line.split(separator: " ")
+                guard let index = fields.firstIndex(where: { $0.hasPrefix("bench/write-") }), index + 1 < fields.count,
+                      let rate = Double(fields[index + 1]) else { return false }
+                return rate > 0
+            }
+        }
+        if !live { Issue.record("no live rate for the benchmark's log: \((try? await terminal.screen()) ?? "")") }
+        #expect(try await terminal.screen().contains("BOOKIES"))
+        try await terminal.send("q")
+        // Back at the shell prompt, with the terminal in its normal (canonical, echoing) mode.
+        try await terminal.type("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo done")
+        try await terminal.send("Enter")
+        let clean = await terminal.waitForScreen { $0.contains("icanon echo done") }
+        if !clean { Issue.record("the terminal was not restored: \((try? await terminal.screen()) ?? "")") }
+        #expect(try await !terminal.screen().contains("BOOKIES"), "the dashboard is gone from the screen")
+        await terminal.close()
+    }
+
+    @Test func oncePrintsOneFrameAsText() async throws {
+        try #require(Binaries.dlctlExists)
+        let bookies = try await LocalBookies()
+        for index in 0..<3 { try await bookies.start("b\(index)") }
+        #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/a", "x", "--uri", bookies.metadataURI]).status == 0)
+        let frame = try await ChildProcess.run(Binaries.dlctl, ["top", "--once", "--interval", "0.2", "--uri", bookies.metadataURI],
+                                               environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": ""])
+        #expect(frame.status == 0, "\(frame.stderr)")
+        let lines = frame.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("dlctl top  3 bookies, 1 logs") == true, "\(frame.stdout)")
+        #expect(lines.filter { $0.contains("available") }.count == 3)
+        #expect(lines.contains { $0.contains("app/a") && $0.contains("1,0,0") })
+        #expect(!frame.stdout.contains("\u{1B}"), "plain text, no escape sequences")
+        #expect(frame.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "ASCII sparklines when the locale is not UTF-8")
+    }
+}
