@@ -4,17 +4,20 @@
 # release-build sandbox of 3 bookies (3/3/2): `dlctl bench write` (one batched writer for
 # --seconds; one record in flight), `dlctl bench e2e` (ack to tailing reader), `dlctl bench
 # read` (catch-up of --read-records records) and `dlctl bench write --logs 100`.
-# Usage: scripts/bench-log.sh [--seconds 30] [--read-records 10000000]
+# Usage: scripts/bench-log.sh [--seconds 30] [--read-records 10000000] [--update]
 #        (needs fio, redis-server, redis-tools: apt-get install -y ...)
+# With --update the table also replaces the one between the bench-log markers in BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=30
 READ_RECORDS=10000000
+UPDATE=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --read-records) READ_RECORDS=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--read-records N]" >&2; exit 64 ;;
+    --update) UPDATE=1; shift ;;
+    *) echo "usage: $0 [--seconds N] [--read-records N] [--update]" >&2; exit 64 ;;
   esac
 done
 swift build -c release --product dlctl >/dev/null
@@ -40,7 +43,7 @@ REDIS_RPS=$(redis_xadd_rps)
 "$DLCTL" bench write --seconds "$SECONDS_PER_RUN" --logs 100 -o json > "$WORK/many.json"
 "$DLCTL" sandbox stop >/dev/null
 
-python3 - "$WORK" "$FIO_4K_P50" "$REDIS_RPS" "$SECONDS_PER_RUN" <<'PY'
+python3 - "$WORK" "$FIO_4K_P50" "$REDIS_RPS" "$SECONDS_PER_RUN" <<'PY' | tee "$WORK/table.md"
 import json, sys
 work, fio4k, redis, secs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 load = lambda name: json.load(open("%s/%s.json" % (work, name)))
@@ -57,3 +60,18 @@ print("| catch-up read of %d records | %.0f records/s (%.1f MiB/s) | | | |" % (r
 print("| 100 logs, one writer each, %s s | %.0f records/s aggregate (ack p99 %.0f us) | Redis XADD: %.0f/s | %.2fx | |"
       % (secs, m["latency"]["opsPerSecond"], m["latency"]["p99Micros"], redis, m["latency"]["opsPerSecond"] / redis))
 PY
+
+if [ -n "$UPDATE" ]; then
+  python3 - "$WORK/table.md" BENCHMARKS.md <<'PY'
+import datetime, re, sys
+table, path = open(sys.argv[1]).read().strip(), sys.argv[2]
+text = open(path).read()
+stamp = datetime.datetime.now().strftime("%Y-%m-%d, %H:%M")
+block = "<!-- bench-log:start -->\nRun of %s (`scripts/bench-log.sh --update`):\n\n%s\n<!-- bench-log:end -->" % (stamp, table)
+updated, count = re.subn(r"<!-- bench-log:start -->.*?<!-- bench-log:end -->", lambda m: block, text, flags=re.S)
+if count != 1:
+    sys.exit("BENCHMARKS.md has no bench-log markers")
+open(path, "w").write(updated)
+print("updated BENCHMARKS.md")
+PY
+fi
