@@ -2,7 +2,7 @@ import ArgumentParser
 import DLCore
 import Foundation
 
-struct BenchEndToEnd: AsyncParsableCommand {
+struct BenchEndToEnd: LogWorkload {
     static let configuration = CommandConfiguration(
         commandName: "e2e",
         abstract: "End-to-end latency: from a write's acknowledgement to a tailing reader receiving the record.",
@@ -24,18 +24,8 @@ struct BenchEndToEnd: AsyncParsableCommand {
         var delivery: LatencySummary
     }
 
-    func run() async throws {
-        let options = self
-        try await reportingErrors(timeout: nil) {
-            let result = try await options.cluster.withStore { try await options.measure(store: $0) }
-            switch options.output {
-            case .json: try JSONOutput.print(result)
-            case .table:
-                print(LatencySummary.header)
-                print(result.write.row("write, 1 in flight"))
-                print(result.delivery.row("ack -> tailing reader"))
-            }
-        }
+    func tableLines(_ result: Result) -> [String] {
+        [LatencySummary.header, result.write.row("write, 1 in flight"), result.delivery.row("ack -> tailing reader")]
     }
 
     /// Runs the workload against the cluster of `store`.

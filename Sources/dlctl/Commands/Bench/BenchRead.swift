@@ -2,7 +2,7 @@ import ArgumentParser
 import DLCore
 import Foundation
 
-struct BenchRead: AsyncParsableCommand {
+struct BenchRead: LogWorkload {
     static let configuration = CommandConfiguration(
         commandName: "read",
         abstract: "Catch-up reads: writes --records records to a new log (batched), then reads them all from the start.",
@@ -23,20 +23,13 @@ struct BenchRead: AsyncParsableCommand {
         var writeSeconds: Double?
     }
 
-    func run() async throws {
-        let options = self
-        try await reportingErrors(timeout: nil) {
-            let result = try await options.cluster.withStore { try await options.measure(store: $0) }
-            switch options.output {
-            case .json: try JSONOutput.print(result)
-            case .table:
-                print(String(format: "catch-up read: %d records in %.2f s = %.0f records/s (%.1f MiB/s of payload)",
-                             result.records, result.seconds, result.recordsPerSecond, result.megabytesPerSecond))
-                if let write = result.writeSeconds {
-                    print(String(format: "(written first in %.2f s = %.0f records/s)", write, Double(result.records) / write))
-                }
-            }
+    func tableLines(_ result: Result) -> [String] {
+        var lines = [String(format: "catch-up read: %d records in %.2f s = %.0f records/s (%.1f MiB/s of payload)",
+                            result.records, result.seconds, result.recordsPerSecond, result.megabytesPerSecond)]
+        if let write = result.writeSeconds {
+            lines.append(String(format: "(written first in %.2f s = %.0f records/s)", write, Double(result.records) / write))
         }
+        return lines
     }
 
     /// Runs the workload against the cluster of `store`.

@@ -2,7 +2,7 @@ import ArgumentParser
 import DLCore
 import Foundation
 
-struct BenchWrite: AsyncParsableCommand {
+struct BenchWrite: LogWorkload {
     static let configuration = CommandConfiguration(
         commandName: "write",
         abstract: "Log writes: records/s and acknowledgement latency for one or many writers.",
@@ -36,19 +36,9 @@ struct BenchWrite: AsyncParsableCommand {
         if outstandingMiB <= 0 { throw ValidationError("--outstanding-mib must be positive") }
     }
 
-    func run() async throws {
-        let options = self
-        try await reportingErrors(timeout: nil) {
-            let result = try await options.cluster.withStore { try await options.measure(store: $0) }
-            switch options.output {
-            case .json: try JSONOutput.print(result)
-            case .table:
-                print(LatencySummary.header)
-                print(result.latency.row("\(result.logs) log(s), \(result.mode)"))
-                print(String(format: "%d records of %d B, %.1f MiB/s, %@", result.records, options.log.recordSize,
-                             result.megabytesPerSecond, result.quorum))
-            }
-        }
+    func tableLines(_ result: Result) -> [String] {
+        [LatencySummary.header, result.latency.row("\(result.logs) log(s), \(result.mode)"),
+         String(format: "%d records of %d B, %.1f MiB/s, %@", result.records, log.recordSize, result.megabytesPerSecond, result.quorum)]
     }
 
     /// Runs the workload against the cluster of `store`.
