@@ -158,24 +158,27 @@ public final class LedgerStorage: @unchecked Sendable {
 
     /// Applies records that are durable in the journal, in order, and advances the mark.
     public func apply(_ records: [JournalRecord], mark: JournalMark) {
-        var advanced: [(Int64, Int64)] = []
+        // The highest LAC each ledger reached in this batch: listeners hear once per ledger.
+        var advanced: [Int64: Int64] = [:]
         lock.withLock {
             for record in records {
                 switch record {
                 case let .entry(key, entry):
                     let ledger = ledger(entry.ledgerId, key: key)
                     if ledger.key.isEmpty { ledger.key = key }
-                    if case let .cached(old)? = ledger.entries[entry.entryId] { cachedBytes -= old.encodedLength }
-                    if case let .logged(logId, _, _)? = ledger.entries[entry.entryId] { release(logId) }
-                    ledger.entries[entry.entryId] = .cached(entry)
+                    switch ledger.entries.updateValue(.cached(entry), forKey: entry.entryId) {
+                    case let .cached(old)?: cachedBytes -= old.encodedLength
+                    case let .logged(logId, _, _)?: release(logId)
+                    case nil: break
+                    }
+                    if ledger.cachedIds.isEmpty { ledgersWithCache.insert(entry.ledgerId) }
                     ledger.cachedIds.insert(entry.entryId)
-                    ledgersWithCache.insert(entry.ledgerId)
                     cachedBytes += entry.encodedLength
                     ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
                     ledger.adds += 1
                     if entry.lastAddConfirmed > ledger.lastAddConfirmed {
                         ledger.lastAddConfirmed = entry.lastAddConfirmed
-                        advanced.append((entry.ledgerId, entry.lastAddConfirmed))
+                        advanced[entry.ledgerId] = entry.lastAddConfirmed
                     }
                 case let .fence(ledgerId, key):
                     let ledger = ledger(ledgerId, key: key)
@@ -255,8 +258,12 @@ public final class LedgerStorage: @unchecked Sendable {
             lock.withLock {
                 var live = 0
                 for (entry, item) in zip(sorted, items) {
+                    // Still the entry we wrote out (not replaced meanwhile)? Its digest, length and LAC
+                    // say so without comparing the payload byte by byte.
                     guard let ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
-                          current == entry else { continue }
+                          current.digest == entry.digest, current.length == entry.length,
+                          current.lastAddConfirmed == entry.lastAddConfirmed, current.payload.count == entry.payload.count
+                    else { continue }
                     ledger.entries[entry.entryId] = .logged(logId: logId, offset: item.offset, length: item.length)
                     ledger.cachedIds.remove(entry.entryId)
                     if ledger.cachedIds.isEmpty { ledgersWithCache.remove(entry.ledgerId) }
