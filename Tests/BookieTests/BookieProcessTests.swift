@@ -212,7 +212,9 @@ import TestSupport
         let elapsed = ContinuousClock.now - start
         guard case let .readLAC(.ok, _, idleLAC, nil) = idle else { Issue.record("\(idle)"); return }
         #expect(idleLAC == 0)
-        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(5), "timed out after \(elapsed)")
+        // Not before its 300 ms; the upper bound only says it does answer (a loaded 2-core machine
+        // running the whole suite has stalled it for seconds).
+        #expect(elapsed >= .milliseconds(290) && elapsed < .seconds(15), "timed out after \(elapsed)")
         await writer.close()
         await poller.close()
     }

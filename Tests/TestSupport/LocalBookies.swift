@@ -39,7 +39,10 @@ public final class LocalBookies: @unchecked Sendable {
         processes[name] = process
         if !expectFailure {
             guard await process.waitForError(containing: "bookie serving", timeout: 60) else {
-                throw StartFailure(description: "bookie \(name) did not start: \(process.stderr.suffix(800))")
+                // Its last words: everything it wrote, once its output is drained.
+                let status = await process.waitForExit(timeout: 5)
+                throw StartFailure(description: "bookie \(name) did not start (status \(status.map(String.init) ?? "running")): "
+                    + process.stderr.suffix(800))
             }
         }
         return process

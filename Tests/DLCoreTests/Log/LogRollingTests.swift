@@ -21,7 +21,7 @@ import TestSupport
         try await writer.close()
         let segments = try await fixture.segments(name)
         #expect(segments.count >= 4, "20,000 records of ~40 bytes roll at 64 KiB: \(segments.count) segments")
-        #expect(segments.map(\.sequenceNumber) == (1...Int64(segments.count)).map { $0 })
+        #expect(segments.map(\.sequenceNumber) == (0..<segments.count).map { Int64($0 + 1) })
         #expect(segments.allSatisfy { $0.state == .completed })
         #expect(segments.reduce(0) { $0 + $1.recordCount } == 20_000)
         var start: Int64 = 0
