@@ -39,6 +39,40 @@ import TestSupport
         if case .noSuchLedger = try reopened.lookup(ledgerId: 99, entryId: 0) {} else { Issue.record("ledger 99 should be unknown") }
     }
 
+    @Test func rewrittenAndInterleavedEntriesCheckpointToTheirLatestContent() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        var expected: [String: StoredEntry] = [:]
+        do {
+            let storage = try LedgerStorage(directory: directory.path, logger: logger)
+            // Two ledgers applied interleaved and out of order, then entries rewritten (as a
+            // recovery does) before and after a checkpoint.
+            let a = TestEntries.make(ledgerId: 7, count: 20)
+            let b = TestEntries.make(ledgerId: 4, count: 20, payloadSize: 500)
+            storage.apply(records(Array(a[10...]) + Array(b[..<10])), mark: JournalMark(fileId: 1, offset: 10))
+            storage.apply(records(Array(a[..<10]) + Array(b[10...])), mark: JournalMark(fileId: 1, offset: 20))
+            var rewritten = a[3]
+            rewritten.payload = Array("rewritten before the checkpoint".utf8)
+            storage.apply(records([rewritten]), mark: JournalMark(fileId: 1, offset: 30))
+            try storage.checkpoint()
+            #expect(storage.writeCacheBytes == 0)
+            var later = b[15]
+            later.payload = Array("rewritten after it".utf8)
+            storage.apply(records([later]), mark: JournalMark(fileId: 1, offset: 40))
+            try storage.checkpoint()
+            for entry in a + b { expected["\(entry.ledgerId):\(entry.entryId)"] = entry }
+            expected["7:3"] = rewritten
+            expected["4:15"] = later
+        }
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        for (_, entry) in expected {
+            guard case let .entry(read) = try reopened.lookup(ledgerId: entry.ledgerId, entryId: entry.entryId) else {
+                Issue.record("missing \(entry.ledgerId):\(entry.entryId)")
+                continue
+            }
+            #expect(read == entry, "\(entry.ledgerId):\(entry.entryId)")
+        }
+    }
+
     @Test func corruptEntryLogReadsAreErrorsNotNegatives() throws {
         let directory = TemporaryDirectory("dlctl-storage")
         let storage = try LedgerStorage(directory: directory.path, logger: logger)

@@ -26,8 +26,9 @@ public final class LedgerStorage: @unchecked Sendable {
         var fenced: Bool
         var lastAddConfirmed: Int64
         var entries: [Int64: Location] = [:]
-        /// Entries still in the write cache, for the next checkpoint.
-        var cachedIds: Set<Int64> = []
+        /// Entries cached since the last checkpoint took them, in the order they were applied
+        /// (increasing, unless an entry was rewritten: then it appears again).
+        var cachedIds: [Int64] = []
         var lastEntryId: Int64 = -1
         var adds: UInt64 = 0
 
@@ -172,7 +173,7 @@ public final class LedgerStorage: @unchecked Sendable {
                     case nil: break
                     }
                     if ledger.cachedIds.isEmpty { ledgersWithCache.insert(entry.ledgerId) }
-                    ledger.cachedIds.insert(entry.entryId)
+                    ledger.cachedIds.append(entry.entryId)
                     cachedBytes += entry.encodedLength
                     ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
                     ledger.adds += 1
@@ -240,33 +241,48 @@ public final class LedgerStorage: @unchecked Sendable {
     public func checkpoint() throws -> JournalMark {
         maintenance.lock()
         defer { maintenance.unlock() }
-        let (snapshot, mark, logId) = lock.withLock { () -> ([StoredEntry], JournalMark, UInt64) in
+        // Take every cached entry, ordered by ledger and entry id (the order they go to the log).
+        let (snapshot, taken, mark, logId) = lock.withLock { () -> ([StoredEntry], [(Int64, [Int64])], JournalMark, UInt64) in
             var entries: [StoredEntry] = []
-            for id in ledgersWithCache {
+            var taken: [(Int64, [Int64])] = []
+            for id in ledgersWithCache.sorted() {
                 guard let ledger = ledgers[id] else { continue }
-                for entryId in ledger.cachedIds {
+                var ids = ledger.cachedIds
+                ledger.cachedIds = []
+                if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { ids = Array(Set(ids)).sorted() }
+                for entryId in ids {
                     if case let .cached(entry)? = ledger.entries[entryId] { entries.append(entry) }
                 }
+                taken.append((id, ids))
             }
+            ledgersWithCache.removeAll()
             let id = nextEntryLogId
             if !entries.isEmpty { nextEntryLogId += 1 }
-            return (entries, journalMark, id)
+            return (entries, taken, journalMark, id)
         }
         if !snapshot.isEmpty {
-            let sorted = snapshot.sorted { ($0.ledgerId, $0.entryId) < ($1.ledgerId, $1.entryId) }
-            let items = try entryLogs.write(id: logId, entries: sorted)
+            let items: [EntryLogs.IndexItem]
+            do { items = try entryLogs.write(id: logId, entries: snapshot) } catch {
+                // Not written: the entries stay cached for the next checkpoint.
+                lock.withLock {
+                    for (id, ids) in taken {
+                        guard let ledger = ledgers[id] else { continue }
+                        if ledger.cachedIds.isEmpty { ledgersWithCache.insert(id) }
+                        ledger.cachedIds = ids + ledger.cachedIds
+                    }
+                }
+                throw error
+            }
             lock.withLock {
                 var live = 0
-                for (entry, item) in zip(sorted, items) {
-                    // Still the entry we wrote out (not replaced meanwhile)? Its digest, length and LAC
-                    // say so without comparing the payload byte by byte.
+                for (entry, item) in zip(snapshot, items) {
+                    // Still the entry we wrote out (not replaced meanwhile, which caches it again)?
+                    // Its digest, length and LAC say so without comparing the payload byte by byte.
                     guard let ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
                           current.digest == entry.digest, current.length == entry.length,
                           current.lastAddConfirmed == entry.lastAddConfirmed, current.payload.count == entry.payload.count
                     else { continue }
                     ledger.entries[entry.entryId] = .logged(logId: logId, offset: item.offset, length: item.length)
-                    ledger.cachedIds.remove(entry.entryId)
-                    if ledger.cachedIds.isEmpty { ledgersWithCache.remove(entry.ledgerId) }
                     cachedBytes -= entry.encodedLength
                     live += 1
                 }
