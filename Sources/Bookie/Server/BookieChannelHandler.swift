@@ -53,7 +53,7 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
                         defer { pending.removeAll(keepingCapacity: true) }
                         return pending
                     }
-                    for frame in frames { self.write(frame, on: channel) }
+                    self.write(frames, on: channel)
                 }
             }
         }
@@ -70,10 +70,13 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         service.handle(frame.message, on: context.eventLoop, respond: respond)
     }
 
-    private func write(_ frame: BookieFrame<BookieResponse>, on channel: any Channel) {
-        guard channel.isActive else { return }
-        var buffer = channel.allocator.buffer(capacity: 64)
-        WireCodec.encode(frame, into: &buffer)
+    private func write(_ frame: BookieFrame<BookieResponse>, on channel: any Channel) { write([frame], on: channel) }
+
+    /// Encodes a burst of responses into one buffer: one write through the pipeline for all.
+    private func write(_ frames: [BookieFrame<BookieResponse>], on channel: any Channel) {
+        guard channel.isActive, !frames.isEmpty else { return }
+        var buffer = channel.allocator.buffer(capacity: 32 * frames.count)
+        for frame in frames { WireCodec.encode(frame, into: &buffer) }
         channel.write(buffer, promise: nil)
         if !flushScheduled {
             flushScheduled = true

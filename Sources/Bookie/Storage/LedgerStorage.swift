@@ -27,8 +27,9 @@ public final class LedgerStorage: @unchecked Sendable {
         var lastAddConfirmed: Int64
         var entries: [Int64: Location] = [:]
         /// Entries cached since the last checkpoint took them, in the order they were applied
-        /// (increasing, unless an entry was rewritten: then it appears again).
-        var cachedIds: [Int64] = []
+        /// (increasing ids, unless an entry was rewritten: then it appears again, the later one
+        /// current). A checkpoint takes the whole array in one swap.
+        var cached: [StoredEntry] = []
         var lastEntryId: Int64 = -1
         var adds: UInt64 = 0
 
@@ -63,6 +64,8 @@ public final class LedgerStorage: @unchecked Sendable {
     private var nextEntryLogId: UInt64 = 1
     /// Per entry log: entries still referenced by the index, and all it holds.
     private var logOccupancy: [UInt64: (live: Int, total: Int)] = [:]
+    /// The entry log a checkpoint is indexing, not yet in `logIds` (never retired while so).
+    private var unpublished: (logId: UInt64, released: Int)?
     /// Entry logs dropped from the index, deleted once a checkpoint no longer lists them.
     private var retiredLogs: [UInt64] = []
     private let maintenance = NSLock()
@@ -172,8 +175,8 @@ public final class LedgerStorage: @unchecked Sendable {
                     case let .logged(logId, _, _)?: release(logId)
                     case nil: break
                     }
-                    if ledger.cachedIds.isEmpty { ledgersWithCache.insert(entry.ledgerId) }
-                    ledger.cachedIds.append(entry.entryId)
+                    if ledger.cached.isEmpty { ledgersWithCache.insert(entry.ledgerId) }
+                    ledger.cached.append(entry)
                     cachedBytes += entry.encodedLength
                     ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
                     ledger.adds += 1
@@ -241,53 +244,73 @@ public final class LedgerStorage: @unchecked Sendable {
     public func checkpoint() throws -> JournalMark {
         maintenance.lock()
         defer { maintenance.unlock() }
-        // Take every cached entry, ordered by ledger and entry id (the order they go to the log).
-        let (snapshot, taken, mark, logId) = lock.withLock { () -> ([StoredEntry], [(Int64, [Int64])], JournalMark, UInt64) in
-            var entries: [StoredEntry] = []
-            var taken: [(Int64, [Int64])] = []
-            for id in ledgersWithCache.sorted() {
-                guard let ledger = ledgers[id] else { continue }
-                var ids = ledger.cachedIds
-                ledger.cachedIds = []
-                if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { ids = Array(Set(ids)).sorted() }
-                for entryId in ids {
-                    if case let .cached(entry)? = ledger.entries[entryId] { entries.append(entry) }
-                }
-                taken.append((id, ids))
+        // Take every ledger's cached entries in one swap each: adds wait only that long.
+        let (taken, mark, logId) = lock.withLock { () -> ([(Int64, [StoredEntry])], JournalMark, UInt64) in
+            var taken: [(Int64, [StoredEntry])] = []
+            for id in ledgersWithCache {
+                guard let ledger = ledgers[id], !ledger.cached.isEmpty else { continue }
+                taken.append((id, ledger.cached))
+                ledger.cached = []
             }
             ledgersWithCache.removeAll()
             let id = nextEntryLogId
-            if !entries.isEmpty { nextEntryLogId += 1 }
-            return (entries, taken, journalMark, id)
+            if !taken.isEmpty { nextEntryLogId += 1 }
+            return (taken, journalMark, id)
+        }
+        // Ordered by ledger and entry id (the order they go to the log); of a rewritten entry
+        // only the latest.
+        var snapshot: [StoredEntry] = []
+        snapshot.reserveCapacity(taken.reduce(0) { $0 + $1.1.count })
+        for (_, entries) in taken.sorted(by: { $0.0 < $1.0 }) {
+            if zip(entries, entries.dropFirst()).allSatisfy({ $0.entryId < $1.entryId }) {
+                snapshot += entries
+            } else {
+                var latest: [Int64: StoredEntry] = [:]
+                for entry in entries { latest[entry.entryId] = entry }
+                snapshot += latest.values.sorted { $0.entryId < $1.entryId }
+            }
         }
         if !snapshot.isEmpty {
             let items: [EntryLogs.IndexItem]
             do { items = try entryLogs.write(id: logId, entries: snapshot) } catch {
                 // Not written: the entries stay cached for the next checkpoint.
                 lock.withLock {
-                    for (id, ids) in taken {
+                    for (id, entries) in taken {
                         guard let ledger = ledgers[id] else { continue }
-                        if ledger.cachedIds.isEmpty { ledgersWithCache.insert(id) }
-                        ledger.cachedIds = ids + ledger.cachedIds
+                        if ledger.cached.isEmpty { ledgersWithCache.insert(id) }
+                        ledger.cached = entries + ledger.cached
                     }
                 }
                 throw error
             }
-            lock.withLock {
-                var live = 0
-                for (entry, item) in zip(snapshot, items) {
-                    // Still the entry we wrote out (not replaced meanwhile, which caches it again)?
-                    // Its digest, length and LAC say so without comparing the payload byte by byte.
-                    guard let ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
-                          current.digest == entry.digest, current.length == entry.length,
-                          current.lastAddConfirmed == entry.lastAddConfirmed, current.payload.count == entry.payload.count
-                    else { continue }
-                    ledger.entries[entry.entryId] = .logged(logId: logId, offset: item.offset, length: item.length)
-                    cachedBytes -= entry.encodedLength
-                    live += 1
+            // Re-index in slices, so adds are never held up for the whole log. The log is published
+            // (and so can be retired) only when all of it is indexed; entries of it released
+            // meanwhile (dropped ledgers) are counted aside.
+            lock.withLock { unpublished = (logId, 0) }
+            var live = 0
+            var start = 0
+            while start < snapshot.count {
+                let end = min(start + 8192, snapshot.count)
+                lock.withLock {
+                    for index in start..<end {
+                        let (entry, item) = (snapshot[index], items[index])
+                        // Still the entry we wrote out (not replaced meanwhile, which caches it again)?
+                        // Its digest, length and LAC say so without comparing the payload byte by byte.
+                        guard let ledger = ledgers[entry.ledgerId], case let .cached(current)? = ledger.entries[entry.entryId],
+                              current.digest == entry.digest, current.length == entry.length,
+                              current.lastAddConfirmed == entry.lastAddConfirmed, current.payload.count == entry.payload.count
+                        else { continue }
+                        ledger.entries[entry.entryId] = .logged(logId: logId, offset: item.offset, length: item.length)
+                        cachedBytes -= entry.encodedLength
+                        live += 1
+                    }
                 }
+                start = end
+            }
+            lock.withLock {
                 logIds.append(logId)
-                logOccupancy[logId] = (live, items.count)
+                logOccupancy[logId] = (live - (unpublished?.released ?? 0), items.count)
+                unpublished = nil
             }
         }
         try writeCheckpoint(mark: mark)
@@ -314,6 +337,8 @@ public final class LedgerStorage: @unchecked Sendable {
         if var occupancy = logOccupancy[logId] {
             occupancy.live -= 1
             logOccupancy[logId] = occupancy
+        } else if unpublished?.logId == logId {
+            unpublished?.released += 1
         }
     }
 
