@@ -251,11 +251,17 @@ public final class LedgerWriter: @unchecked Sendable {
                 attempts += 1
                 let (current, version) = lock.withLock { (metadata, metadataVersion) }
                 let members = Set(current.ensembles.last!.bookies)
-                guard let replacement = available.subtracting(members).randomElement() else {
+                // A registered bookie may be gone (its session not yet expired): take the first
+                // candidate that answers.
+                var candidates = available.subtracting(members).shuffled()
+                var chosen: (bookie: String, client: BookieClient)?
+                while chosen == nil, let candidate = candidates.popLast() {
+                    if let client = try? await connections.client(candidate) { chosen = (candidate, client) }
+                }
+                guard let (replacement, client) = chosen else {
                     throw LedgerError.notEnoughBookies(needed: current.ensembleSize + 1,
                                                        available: available.subtracting([failed]).count)
                 }
-                let client = try await connections.client(replacement)
                 var updated = current
                 let firstEntry = lock.withLock { quorum.lastAddConfirmed + 1 }
                 var bookies = current.ensembles.last!.bookies
