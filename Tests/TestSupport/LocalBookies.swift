@@ -30,22 +30,29 @@ public final class LocalBookies: @unchecked Sendable {
     /// Starts bookie `name` (same port on every restart) and waits until it serves.
     @discardableResult
     public func start(_ name: String, extraArguments: [String] = [], expectFailure: Bool = false) async throws -> ChildProcess {
-        let port = try ports[name] ?? FreePort.next()
-        ports[name] = port
-        let process = try ChildProcess(Binaries.dlctl, [
-            "bookie", "start", "--data-dir", dataDirectory(name), "--port", "\(port)", "--uri", metadataURI,
-            "--session-timeout", "3",
-        ] + extraArguments)
-        processes[name] = process
-        if !expectFailure {
-            guard await process.waitForError(containing: "bookie serving", timeout: 60) else {
-                // Its last words: everything it wrote, once its output is drained.
-                let status = await process.waitForExit(timeout: 5)
-                throw StartFailure(description: "bookie \(name) did not start (status \(status.map(String.init) ?? "running")): "
-                    + process.stderr.suffix(800))
+        // A first start whose port another process took meanwhile gets another port; a restart
+        // keeps its port (it is the bookie's identity).
+        let firstStart = ports[name] == nil
+        for attempt in 1...3 {
+            let port = try ports[name] ?? FreePort.next()
+            ports[name] = port
+            let process = try ChildProcess(Binaries.dlctl, [
+                "bookie", "start", "--data-dir", dataDirectory(name), "--port", "\(port)", "--uri", metadataURI,
+                "--session-timeout", "3",
+            ] + extraArguments)
+            processes[name] = process
+            if expectFailure { return process }
+            if await process.waitForError(containing: "bookie serving", timeout: 60) { return process }
+            // Its last words: everything it wrote, once its output is drained.
+            let status = await process.waitForExit(timeout: 5)
+            if firstStart && attempt < 3 && process.stderr.contains("Address already in use") {
+                ports[name] = nil
+                continue
             }
+            throw StartFailure(description: "bookie \(name) did not start (status \(status.map(String.init) ?? "running")): "
+                + process.stderr.suffix(800))
         }
-        return process
+        throw StartFailure(description: "bookie \(name) did not start")
     }
 
     public struct StartFailure: Error, CustomStringConvertible { public var description: String }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Free TCP ports on the loopback interface, for local clusters and tests.
 ///
@@ -9,6 +10,10 @@ public enum FreePort {
         public var description: String { "could not find a free loopback port" }
     }
 
+    /// Ports this process has handed out: never handed out twice (two servers started at
+    /// once would otherwise be able to get the same one).
+    private static let given = Mutex<Set<Int>>([])
+
     /// A port nothing listens on right now.
     public static func next() throws -> Int {
         let (low, high) = ephemeralRange()
@@ -17,6 +22,7 @@ public enum FreePort {
         if let candidates {
             for _ in 0..<64 {
                 let port = Int.random(in: candidates)
+                guard given.withLock({ $0.insert(port).inserted }) else { continue }
                 if bindable(port) { return port }
             }
         }
