@@ -41,14 +41,19 @@ import TestSupport
         try #require(Binaries.dlctlExists)
         let bookies = try await LocalBookies()
         for index in 0..<3 { try await bookies.start("b\(index)") }
-        #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/a", "x", "--uri", bookies.metadataURI]).status == 0)
+        #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/a", "r1", "r2", "r3", "r4", "r5", "--uri", bookies.metadataURI]).status == 0)
+        // A subscriber that has read two of the five records is three behind.
+        #expect(try await ChildProcess.run(Binaries.dlctl, ["subscribers", "app/a", "--commit", "audit=1,0,1", "--uri", bookies.metadataURI]).status == 0)
         let frame = try await ChildProcess.run(Binaries.dlctl, ["top", "--once", "--interval", "0.2", "--uri", bookies.metadataURI],
                                                environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": ""])
         #expect(frame.status == 0, "\(frame.stderr)")
         let lines = frame.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("dlctl top  3 bookies, 1 logs") == true, "\(frame.stdout)")
         #expect(lines.filter { $0.contains("available") }.count == 3)
-        #expect(lines.contains { $0.contains("app/a") && $0.contains("1,0,0") })
+        let row = try #require(lines.first { $0.contains("app/a") }).split(separator: " ").map(String.init)
+        let at = try #require(row.firstIndex(of: "app/a"))
+        // LOG RECORDS/S MIB/S RECORDS LAST-DLSN SUBS SUB-LAG
+        #expect(Array(row[(at + 3)...(at + 6)]) == ["5", "1,0,4", "1", "3"], "\(row)")
         #expect(!frame.stdout.contains("\u{1B}"), "plain text, no escape sequences")
         #expect(frame.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "ASCII sparklines when the locale is not UTF-8")
     }

@@ -13,6 +13,8 @@ public struct LogProgress: Sendable, Equatable {
     public var ensemble: [String]
     /// Ensembles of the in-progress segment's ledger so far (more than one: an ensemble change).
     public var ensembleChanges: Int
+    /// Records the furthest-behind subscriber has still to read (nil: no subscriber, or not known).
+    public var subscriberLag: Int64? = nil
 
     public static func sample(_ name: LogName, store: any MetadataStore, connections: BookieConnections) async throws
         -> LogProgress
@@ -42,6 +44,25 @@ public struct LogProgress: Sendable, Equatable {
                 progress.lastDLSN = record.dlsn
             }
         }
+        progress.subscriberLag = try await subscriberLag(name, segments: segments, records: progress.records, store: store,
+                                                         connections: connections)
         return progress
+    }
+
+    /// How many records the furthest-behind subscriber has still to read: its committed DLSN's
+    /// place in the log (its segment's first record index plus its position) against the total.
+    static func subscriberLag(_ name: LogName, segments: [SegmentMetadata], records: Int64, store: any MetadataStore,
+                              connections: BookieConnections) async throws -> Int64? {
+        var lag: Int64?
+        for (_, committed) in try await LogSubscriptions(store: store).all(name) {
+            guard let segment = segments.first(where: { $0.sequenceNumber == committed.segmentSequenceNumber }),
+                  let reader = try? await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId),
+                  let entry = try? await reader.read(committed.entryId),
+                  let record = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: committed.entryId)
+                    .first(where: { $0.dlsn == committed }) else { continue }
+            let read = segment.startSequenceId + Int64(record.record.positionWithinSegment) + 1
+            lag = max(lag ?? 0, max(0, records - read))
+        }
+        return lag
     }
 }

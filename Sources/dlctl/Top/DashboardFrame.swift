@@ -82,13 +82,15 @@ struct DashboardFrame {
                 view.pane == .bookies && index == view.selected ? .selected : .normal)
         }
         add("LOGS", .bold)
-        add("  " + Self.columns(["LOG", "RECORDS/S", "MIB/S", "RECORDS", "LAST DLSN", "SUBS", "WRITER", "LAST MINUTE"], [24, 10, 7, 11, 14, 5, 12, spark]))
+        add("  " + Self.columns(["LOG", "RECORDS/S", "MIB/S", "RECORDS", "LAST DLSN", "SUBS", "SUB LAG", "WRITER", "LAST MINUTE"],
+                                [24, 10, 7, 11, 14, 5, 8, 12, spark]))
         for (index, log) in Self.window(logs, selected: view.pane == .logs ? view.selected : -1, room: logRoom) {
             let writer = log.writer.map { Self.pidOf($0) } ?? "-"
             add((view.pane == .logs && index == view.selected ? "> " : "  ")
                 + Self.columns([log.name, String(format: "%.0f", log.recordsPerSecond), String(format: "%.1f", log.mibPerSecond),
-                                "\(log.records)", log.lastDLSN?.description ?? "-", "\(log.subscribers)", writer,
-                                Self.sparkline(log.history, width: spark, unicode: unicode)], [24, 10, 7, 11, 14, 5, 12, spark]),
+                                "\(log.records)", log.lastDLSN?.description ?? "-", "\(log.subscribers)",
+                                log.lag.map(String.init) ?? "-", writer,
+                                Self.sparkline(log.history, width: spark, unicode: unicode)], [24, 10, 7, 11, 14, 5, 8, 12, spark]),
                 view.pane == .logs && index == view.selected ? .selected : .normal)
         }
         if eventLines > 0 {

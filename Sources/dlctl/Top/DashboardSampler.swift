@@ -23,6 +23,8 @@ struct DashboardSnapshot: Sendable {
         var lastDLSN: DLSN?
         var records: Int64
         var subscribers: Int
+        /// Records the furthest-behind subscriber has still to read, when known.
+        var lag: Int64?
         var history: [Double]
     }
 
@@ -120,7 +122,7 @@ actor DashboardSampler {
         let now = ContinuousClock.now
         var row = DashboardSnapshot.Log(name: progress.log, recordsPerSecond: 0, mibPerSecond: 0, writer: progress.writer,
                                         lastDLSN: progress.lastDLSN, records: progress.records, subscribers: progress.subscribers,
-                                        history: logHistory[progress.log] ?? [])
+                                        lag: progress.subscriberLag, history: logHistory[progress.log] ?? [])
         if let previous = previousLogs[progress.log] {
             let seconds = (now - previous.at).inSeconds
             if seconds > 0 {

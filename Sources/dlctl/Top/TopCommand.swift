@@ -9,7 +9,8 @@ struct TopCommand: AsyncParsableCommand {
         abstract: "A live dashboard of the cluster: bookies and logs with their rates and a minute of history.",
         discussion: """
             Bookies: state, adds/s, MiB/s, journal fsync p99, journal queue depth, disk use (from each bookie's info \
-            operation). Logs: records/s, MiB/s, records, last DLSN, subscribers, writer (from metadata and the LAC). \
+            operation). Logs: records/s, MiB/s, records, last DLSN, subscribers and the furthest-behind one's lag in records, \
+            writer (from metadata and the LAC). \
             Events: bookies joining and leaving, segment rolls, ensemble changes, writers coming and going. Keys: q \
             quit, tab switch pane, up/down move, s sort, / filter, p pause, ? help. --once prints one frame (two \
             samples --interval apart) as plain text.
