@@ -85,27 +85,19 @@ public final class ChildProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
+        var timedOut = false
         while !exited {
             if !condition.wait(until: deadline) {
                 _ = Foundation.kill(child.pid, SIGKILL)
                 while !exited { condition.wait() }
-                return nil
+                timedOut = true
             }
         }
         // Everything the child wrote is read before its status is reported (its output pipes
         // close when it exits, unless a grandchild holds them: then give up after 5 s).
         let drained = Date().addingTimeInterval(5)
         while closedStreams < 2 && condition.wait(until: drained) {}
-        return status
-    }
-
-    func blockingWaitForStreamsToClose(timeout: TimeInterval) {
-        let deadline = Date().addingTimeInterval(timeout)
-        condition.lock()
-        defer { condition.unlock() }
-        while closedStreams < 2 {
-            if !condition.wait(until: deadline) { return }
-        }
+        return timedOut ? nil : status
     }
 
     /// Sends `signal` unless the child has already been reaped (its pid may be reused).
@@ -150,15 +142,11 @@ extension ChildProcess {
         await Self.offload { self.blockingWaitForError(containing: text, timeout: timeout) }
     }
 
-    /// Waits for exit; kills the process and returns nil at the deadline.
+    /// Waits for exit (and for all its output to be read); kills the process and returns nil
+    /// at the deadline.
     @discardableResult
     public func waitForExit(timeout: TimeInterval) async -> Int32? {
         await Self.offload { self.blockingWaitForExit(timeout: timeout) }
-    }
-
-    /// Waits until both output pipes reached end of file (all output has been read).
-    public func waitForStreamsToClose(timeout: TimeInterval) async {
-        await Self.offload { self.blockingWaitForStreamsToClose(timeout: timeout) }
     }
 
     /// Runs to completion (killed after `timeout`); stdin is closed at once.
@@ -168,7 +156,6 @@ extension ChildProcess {
         child.closeStdin()
         return await offload {
             let status = child.blockingWaitForExit(timeout: timeout)
-            child.blockingWaitForStreamsToClose(timeout: 5)
             return CommandResult(status: status, stdout: child.stdout, stderr: child.stderr)
         }
     }

@@ -17,7 +17,6 @@ import TestSupport
             if let stdin { child.stdinHandle.write(Data(stdin.utf8)) }
             child.closeStdin()
             let status = await child.waitForExit(timeout: timeout)
-            await child.waitForStreamsToClose(timeout: 5)
             return CommandResult(status: status, stdout: child.stdout, stderr: child.stderr)
         }
         func spawn(_ arguments: [String]) throws -> ChildProcess {

@@ -79,14 +79,17 @@ public struct LogCatalog: Sendable {
     }
 
     public func maxTxId(_ name: LogName) async throws -> Int64 {
-        Int64(String(decoding: try await store.get(name.maxTxIdPath).data, as: UTF8.self)) ?? TxId.invalid
+        Self.txid(try await store.get(name.maxTxIdPath).data)
     }
+
+    /// A max-txid node's value (decimal text; anything else counts as no txid yet).
+    private static func txid(_ data: [UInt8]) -> Int64 { Int64(String(decoding: data, as: UTF8.self)) ?? TxId.invalid }
 
     /// Raises the log's max txid to `txid` (never lowers it, never unseals a sealed log).
     public func raiseMaxTxId(_ name: LogName, to txid: Int64) async throws {
         while true {
             let node = try await store.get(name.maxTxIdPath)
-            let current = Int64(String(decoding: node.data, as: UTF8.self)) ?? TxId.invalid
+            let current = Self.txid(node.data)
             if current >= txid { return }
             if try await store.compareAndSet(name.maxTxIdPath, data: Array("\(txid)".utf8), version: node.version) != nil { return }
         }

@@ -46,7 +46,8 @@ public enum LogCheck {
                 _ = try await LedgerRecovery.recover(store: store, connections: connections, ledgerId: segment.ledgerId)
                 ledger = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
             }
-            let actual = try await contents(of: segment, ledger: ledger, store: store, connections: connections)
+            let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
+            let actual = try await SegmentScan.contents(of: segment, reader: reader, through: ledger.lastEntryId)
             var mismatches: [String] = []
             if actual.recordCount != segment.recordCount {
                 mismatches.append("record count \(segment.recordCount), ledger holds \(actual.recordCount)")
@@ -74,24 +75,5 @@ public enum LogCheck {
             for mismatch in mismatches { report(segment.sequenceNumber, mismatch, repaired: repair) }
         }
         return findings
-    }
-
-    struct Contents {
-        var recordCount: Int64 = 0
-        var lastDLSN: DLSN?
-        var firstTxId = TxId.invalid
-        var lastTxId = TxId.invalid
-    }
-
-    /// What a closed segment's ledger holds: its first and last user records.
-    static func contents(of segment: SegmentMetadata, ledger: LedgerMetadata, store: any MetadataStore,
-                         connections: BookieConnections) async throws -> Contents {
-        guard ledger.lastEntryId >= 0 else { return Contents() }
-        let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
-        guard let last = try await SegmentScan.lastRecord(of: segment, reader: reader, through: ledger.lastEntryId),
-              let first = try await SegmentScan.firstRecord(atOrAfter: .min, in: segment, reader: reader, last: ledger.lastEntryId)
-        else { return Contents() }
-        return Contents(recordCount: Int64(last.record.positionWithinSegment) + 1, lastDLSN: last.dlsn,
-                        firstTxId: first.record.txid, lastTxId: last.record.txid)
     }
 }

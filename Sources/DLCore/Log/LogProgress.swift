@@ -20,10 +20,10 @@ public struct LogProgress: Sendable, Equatable {
         -> LogProgress
     {
         let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
+        let subscribers = try await LogSubscriptions(store: store).all(name).map(\.committed)
         var progress = LogProgress(log: name.description, records: 0, bytes: 0, lastDLSN: nil, segments: segments.count,
                                    writer: try await LogLock.holder(of: name, store: store),
-                                   subscribers: try await store.children(name.subscribersPath).count, ensemble: [],
-                                   ensembleChanges: 0)
+                                   subscribers: subscribers.count, ensemble: [], ensembleChanges: 0)
         for segment in segments {
             if segment.state == .completed {
                 progress.records = segment.startSequenceId + segment.recordCount
@@ -44,22 +44,20 @@ public struct LogProgress: Sendable, Equatable {
                 progress.lastDLSN = record.dlsn
             }
         }
-        progress.subscriberLag = try await subscriberLag(name, segments: segments, records: progress.records, store: store,
-                                                         connections: connections)
+        progress.subscriberLag = await subscriberLag(subscribers, segments: segments, records: progress.records, store: store,
+                                                     connections: connections)
         return progress
     }
 
     /// How many records the furthest-behind subscriber has still to read: its committed DLSN's
     /// place in the log (its segment's first record index plus its position) against the total.
-    static func subscriberLag(_ name: LogName, segments: [SegmentMetadata], records: Int64, store: any MetadataStore,
-                              connections: BookieConnections) async throws -> Int64? {
+    static func subscriberLag(_ committedPositions: [DLSN], segments: [SegmentMetadata], records: Int64,
+                              store: any MetadataStore, connections: BookieConnections) async -> Int64? {
         var lag: Int64?
-        for (_, committed) in try await LogSubscriptions(store: store).all(name) {
+        for committed in committedPositions {
             guard let segment = segments.first(where: { $0.sequenceNumber == committed.segmentSequenceNumber }),
                   let reader = try? await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId),
-                  let entry = try? await reader.read(committed.entryId),
-                  let record = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: committed.entryId)
-                    .first(where: { $0.dlsn == committed }) else { continue }
+                  let record = try? await SegmentScan.firstRecord(atOrAfter: committed, in: segment, reader: reader) else { continue }
             let read = segment.startSequenceId + Int64(record.record.positionWithinSegment) + 1
             lag = max(lag ?? 0, max(0, records - read))
         }

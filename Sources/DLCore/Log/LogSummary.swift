@@ -26,23 +26,16 @@ public struct LogSummary: Sendable, Encodable {
                                                              segment.firstTxId, segment.lastTxId)
             if segment.state == .inProgress {
                 let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
-                let lac = await reader.lastAddConfirmed()
-                guard let record = try await SegmentScan.lastRecord(of: segment, reader: reader, through: lac) else { continue }
-                count = Int64(record.record.positionWithinSegment) + 1
-                last = record.dlsn
-                lastTxId = record.record.txid
-                firstTxId = try await SegmentScan.firstRecord(atOrAfter: .min, in: segment, reader: reader, last: lac)?.record.txid
-                    ?? firstTxId
+                let contents = try await SegmentScan.contents(of: segment, reader: reader, through: await reader.lastAddConfirmed())
+                guard contents.last != nil else { continue }
+                (count, last, lastTxId, firstTxId) = (contents.recordCount, contents.lastDLSN, contents.lastTxId, contents.firstTxId)
             }
             guard count > 0 else { continue }
             first = DLSN(segment.sequenceNumber, 0, 0)
             if segment.truncation == .partiallyTruncated, let minActive = segment.minActiveDLSN {
                 // Only what is at or after the min active DLSN counts.
                 let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
-                let entry = try await reader.read(minActive.entryId)
-                guard let record = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber,
-                                                            entryId: minActive.entryId)
-                    .first(where: { $0.dlsn >= minActive && !$0.record.isControl }) else { continue }
+                guard let record = try await SegmentScan.firstRecord(atOrAfter: minActive, in: segment, reader: reader) else { continue }
                 count -= Int64(record.record.positionWithinSegment)
                 first = record.dlsn
                 firstTxId = record.record.txid

@@ -72,15 +72,16 @@ public actor LogWriter {
         guard try await catalog.exists(name) else { throw LogError.noSuchLog(name.description) }
         let lockNode = try await LogLock.acquire(name, store: store, timeout: options.lockTimeout)
         do {
-            var segments = try await catalog.segments(name)
-            for (metadata, version) in segments where metadata.state == .inProgress {
-                _ = try await SegmentRecovery.complete(metadata, version: version, log: name, store: store, connections: connections)
+            // Every segment, with those a previous writer left in progress completed by recovery.
+            var segments: [SegmentMetadata] = []
+            for (segment, version) in try await catalog.segments(name) {
+                segments.append(segment.state == .completed ? segment
+                    : try await SegmentRecovery.complete(segment, version: version, log: name, store: store, connections: connections))
             }
-            segments = try await catalog.segments(name)
             let maxTxId = try await catalog.maxTxId(name)
             if maxTxId == TxId.endOfStream { throw LogError.endOfStream(name.description) }
-            let lastTxId = max(maxTxId, segments.map(\.metadata.lastTxId).max() ?? TxId.invalid)
-            let last = segments.last?.metadata
+            let lastTxId = max(maxTxId, segments.map(\.lastTxId).max() ?? TxId.invalid)
+            let last = segments.last
             let segment = try await startSegment(name, sequence: (last?.sequenceNumber ?? 0) + 1,
                                                  startSequenceId: (last?.startSequenceId ?? 0) + (last?.recordCount ?? 0),
                                                  lastTxId: lastTxId, store: store, connections: connections, options: options)

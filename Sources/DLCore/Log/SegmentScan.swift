@@ -1,5 +1,29 @@
 /// Finding records inside one segment's ledger by reading its entries.
 enum SegmentScan {
+    /// What entries `0...through` of a segment hold: its first and last user records.
+    struct Contents: Sendable {
+        var first: PositionedRecord?
+        var last: PositionedRecord?
+        var recordCount: Int64 { last.map { Int64($0.record.positionWithinSegment) + 1 } ?? 0 }
+        var lastDLSN: DLSN? { last?.dlsn }
+        var firstTxId: Int64 { first?.record.txid ?? TxId.invalid }
+        var lastTxId: Int64 { last?.record.txid ?? TxId.invalid }
+    }
+
+    static func contents(of segment: SegmentMetadata, reader: LedgerReader, through last: Int64) async throws -> Contents {
+        guard last >= 0, let lastRecord = try await lastRecord(of: segment, reader: reader, through: last) else { return Contents() }
+        return Contents(first: try await firstRecord(atOrAfter: .min, in: segment, reader: reader, last: last), last: lastRecord)
+    }
+
+    /// The first user record at or after `dlsn`, within `dlsn`'s entry.
+    static func firstRecord(atOrAfter dlsn: DLSN, in segment: SegmentMetadata, reader: LedgerReader) async throws
+        -> PositionedRecord?
+    {
+        let entry = try await reader.read(dlsn.entryId)
+        return try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: dlsn.entryId)
+            .first { $0.dlsn >= dlsn && !$0.record.isControl }
+    }
+
     /// The last user record (not a control record) in entries `0...through`, walking back
     /// over trailing control entries; nil when there is none.
     static func lastRecord(of segment: SegmentMetadata, reader: LedgerReader, through last: Int64) async throws

@@ -59,7 +59,6 @@ final class ShellCompleter: @unchecked Sendable {
         let result = Locked<[String]>([])
         let done = DispatchSemaphore(value: 0)
         Task {
-            result.withLock { $0 = [] }
             let names = await LiveNames.fetch(kind, uri: nil)
             result.withLock { $0 = names }
             done.signal()

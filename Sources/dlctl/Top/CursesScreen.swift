@@ -7,14 +7,20 @@ final class CursesScreen {
     let unicode: Bool
 
     init(keyTimeoutMillis: Int32) {
-        setlocale(LC_ALL, "")
-        unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        unicode = Self.localeUsesUTF8()
         _ = initscr()
         _ = cbreak()
         _ = noecho()
         _ = keypad(dl_stdscr(), true)
         _ = curs_set(0)
         wtimeout(dl_stdscr(), keyTimeoutMillis)
+    }
+
+    /// Takes the locale from the environment (LC_ALL, LC_CTYPE, LANG) and says whether its
+    /// character set is UTF-8.
+    static func localeUsesUTF8() -> Bool {
+        setlocale(LC_ALL, "")
+        return String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
     }
 
     var size: (width: Int, height: Int) { (Int(dl_cols()), Int(dl_lines())) }

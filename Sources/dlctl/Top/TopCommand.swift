@@ -36,10 +36,7 @@ struct TopCommand: AsyncParsableCommand {
                     _ = try await sampler.sample()
                     try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
                     let snapshot = try await sampler.sample()
-                    // The locale's character set, as setlocale would pick it: LC_ALL, else LC_CTYPE, else LANG.
-                    let environment = ProcessInfo.processInfo.environment
-                    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
-                    let unicode = locale.uppercased().replacingOccurrences(of: "-", with: "").contains("UTF8")
+                    let unicode = CursesScreen.localeUsesUTF8()
                     for line in DashboardFrame(snapshot, view: view, width: 132, height: 1000, unicode: unicode, plain: true).lines {
                         print(line.text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
                     }

@@ -174,7 +174,6 @@ struct MetadataConformanceTests {
         for child in children {
             child.closeStdin()
             #expect(await child.waitForExit(timeout: 60) == 0, "creator failed: \(child.stderr)")
-            await child.waitForStreamsToClose(timeout: 5)
             outputs.append(child.stdout.split(separator: "\n").map(String.init))
         }
         for lines in outputs {
