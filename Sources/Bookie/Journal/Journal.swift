@@ -6,8 +6,10 @@ import Synchronization
 
 /// The bookie's write-ahead journal with group commit.
 ///
-/// Callers append records from any thread. A writer thread takes everything queued (up to
-/// `maxGroupBytes`), encodes it into one buffer and writes it with one `pwrite`; a sync thread
+/// Callers append records from any thread, one or a batch at a time (a batch has one
+/// completion: a connection's burst of adds costs one queue operation and one wake-up). A
+/// writer thread takes everything queued (up to `maxGroupBytes`), encodes it into one buffer
+/// and writes it with one `pwrite`; a sync thread
 /// makes everything written so far durable with one `fdatasync`, hands each group to
 /// `onDurable` (which applies it to ledger storage) and only then runs its completions: an add
 /// is acknowledged only after its fdatasync. The two threads overlap the next group's encoding
@@ -31,7 +33,7 @@ public final class Journal: @unchecked Sendable {
     public typealias Completion = @Sendable (Outcome) -> Void
 
     private struct Pending {
-        var record: JournalRecord
+        var records: [JournalRecord]
         var length: Int
         var completion: Completion
     }
@@ -54,6 +56,8 @@ public final class Journal: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Pending] = []
     private var queuedBytes = 0
+    /// The writer sleeps on `condition`: only then does an append need to signal it.
+    private var writerWaiting = false
     private var stopping = false
     private var failure: String?
     private var fileId: UInt64
@@ -99,16 +103,24 @@ public final class Journal: @unchecked Sendable {
     /// failed or stopped, so the caller can answer at once.
     @discardableResult
     public func append(_ record: JournalRecord, completion: @escaping Completion) -> Bool {
+        append([record], completion: completion)
+    }
+
+    /// Queues `records`, written in order into one group, with one completion for all of them;
+    /// false (and no completion) when the queue is full or the journal has failed or stopped.
+    @discardableResult
+    public func append(_ records: [JournalRecord], completion: @escaping Completion) -> Bool {
         // Encoding happens on the writer thread, straight into the group buffer.
-        let length = record.encodedLength
+        var length = 0
+        for record in records { length += record.encodedLength }
         condition.lock()
         if stopping || failure != nil || queuedBytes + length > options.maxQueuedBytes {
             condition.unlock()
             return false
         }
-        queue.append(Pending(record: record, length: length, completion: completion))
+        queue.append(Pending(records: records, length: length, completion: completion))
         queuedBytes += length
-        condition.signal()
+        if writerWaiting { condition.signal() }
         condition.unlock()
         return true
     }
@@ -140,7 +152,11 @@ public final class Journal: @unchecked Sendable {
         var group = ByteBuffer()
         while true {
             condition.lock()
-            while queue.isEmpty && !stopping { condition.wait() }
+            while queue.isEmpty && !stopping {
+                writerWaiting = true
+                condition.wait()
+                writerWaiting = false
+            }
             if queue.isEmpty && stopping {
                 condition.unlock()
                 break
@@ -162,7 +178,9 @@ public final class Journal: @unchecked Sendable {
             if outcome == nil {
                 group.clear()
                 group.reserveCapacity(bytes)
-                for pending in batch { pending.record.write(to: &group) }
+                for pending in batch {
+                    for record in pending.records { record.write(to: &group) }
+                }
                 do {
                     if offset + Int64(group.readableBytes) > options.fileSize {
                         closesFd = try rollOver()
@@ -234,7 +252,7 @@ public final class Journal: @unchecked Sendable {
             }
             for group in groups {
                 let failure = group.failure ?? syncFailure
-                if failure == nil { onDurable(group.pending.map(\.record), group.mark) }
+                if failure == nil { onDurable(group.pending.flatMap(\.records), group.mark) }
                 let outcome: Outcome = failure.map { .failed($0) } ?? .durable
                 for pending in group.pending { pending.completion(outcome) }
                 if let old = group.closesFd { close(old) }

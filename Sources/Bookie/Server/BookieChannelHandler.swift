@@ -4,8 +4,9 @@ import NIOCore
 import Synchronization
 
 /// One client connection: decodes request frames, passes them to the service, writes the
-/// responses (flushes coalesced per event-loop tick). A malformed frame closes this
-/// connection only.
+/// responses (flushes coalesced per event-loop tick). Adds are gathered over one read burst
+/// and handed to the service together at the burst's end (or before any other request, so a
+/// connection's requests keep their order). A malformed frame closes this connection only.
 final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -17,6 +18,8 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Responses completed on other threads (journal, read pool), drained on the event loop in
     /// one task per burst instead of one task each.
     private let outbox = Mutex<[BookieFrame<BookieResponse>]>([])
+    /// Adds of the current read burst, not yet handed to the service.
+    private var adds: [BookieService.AddRequest] = []
 
     init(service: BookieService, logger: Logger) {
         self.service = service
@@ -37,25 +40,13 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         let requestId = frame.requestId
         let channel = context.channel
+        if authenticated, case let .add(key, entry, recovery) = frame.message {
+            adds.append(.init(tag: requestId, ledgerKey: key, entry: entry, recovery: recovery))
+            return
+        }
+        submitAdds(on: channel)
         let respond: BookieService.Respond = { [self] response in
-            let frame = BookieFrame(requestId: requestId, message: response)
-            if channel.eventLoop.inEventLoop {
-                self.write(frame, on: channel)
-                return
-            }
-            let first = outbox.withLock { pending in
-                pending.append(frame)
-                return pending.count == 1
-            }
-            if first {
-                channel.eventLoop.execute {
-                    let frames = self.outbox.withLock { pending in
-                        defer { pending.removeAll(keepingCapacity: true) }
-                        return pending
-                    }
-                    self.write(frames, on: channel)
-                }
-            }
+            deliver([BookieFrame(requestId: requestId, message: response)], on: channel)
         }
         if !authenticated {
             if case let .auth(token) = frame.message, token == service.authToken {
@@ -70,7 +61,40 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         service.handle(frame.message, on: context.eventLoop, respond: respond)
     }
 
-    private func write(_ frame: BookieFrame<BookieResponse>, on channel: any Channel) { write([frame], on: channel) }
+    func channelReadComplete(context: ChannelHandlerContext) {
+        submitAdds(on: context.channel)
+        context.fireChannelReadComplete()
+    }
+
+    private func submitAdds(on channel: any Channel) {
+        guard !adds.isEmpty else { return }
+        let burst = adds
+        adds.removeAll(keepingCapacity: true)
+        service.add(burst) { [self] replies in
+            deliver(replies.map { BookieFrame(requestId: $0.tag, message: $0.response) }, on: channel)
+        }
+    }
+
+    /// Writes responses: at once on the event loop, else through the outbox.
+    private func deliver(_ frames: [BookieFrame<BookieResponse>], on channel: any Channel) {
+        if channel.eventLoop.inEventLoop {
+            write(frames, on: channel)
+            return
+        }
+        let first = outbox.withLock { pending in
+            pending.append(contentsOf: frames)
+            return pending.count == frames.count
+        }
+        if first {
+            channel.eventLoop.execute {
+                let frames = self.outbox.withLock { pending in
+                    defer { pending.removeAll(keepingCapacity: true) }
+                    return pending
+                }
+                self.write(frames, on: channel)
+            }
+        }
+    }
 
     /// Encodes a burst of responses into one buffer: one write through the pipeline for all.
     private func write(_ frames: [BookieFrame<BookieResponse>], on channel: any Channel) {

@@ -17,6 +17,8 @@ public final class BookieService: Sendable {
     /// Reads from entry logs run here, off the event loops; nil runs them inline (tests).
     private let readPool: NIOThreadPool?
     private let readOnly = Atomic<Bool>(false)
+    /// Held from admitting an add or fence until it is queued in the journal.
+    private let admission = Mutex<Void>(())
     /// Adds are refused with tooManyRequests while the write cache holds more than this.
     private let maxWriteCacheBytes: Int
     public let authToken: [UInt8]?
@@ -46,11 +48,33 @@ public final class BookieService: Sendable {
 
     public typealias Respond = @Sendable (BookieResponse) -> Void
 
+    /// One add of a connection's burst; `tag` is the caller's (its request id), handed back
+    /// with the reply.
+    public struct AddRequest: Sendable {
+        public var tag: UInt64
+        public var ledgerKey: [UInt8]
+        public var entry: StoredEntry
+        public var recovery: Bool
+
+        public init(tag: UInt64, ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) {
+            self.tag = tag
+            self.ledgerKey = ledgerKey
+            self.entry = entry
+            self.recovery = recovery
+        }
+    }
+
+    /// Replies to some adds of a burst, each with its tag; called once for refusals (at once)
+    /// and once for the journaled rest (when durable, or failed), on any thread.
+    public typealias RespondToAdds = @Sendable ([(tag: UInt64, response: BookieResponse)]) -> Void
+
     /// Handles one authenticated request.
     public func handle(_ request: BookieRequest, on eventLoop: any EventLoop, respond: @escaping Respond) {
         switch request {
         case let .add(key, entry, recovery):
-            add(key: key, entry: entry, recovery: recovery, respond: respond)
+            add([AddRequest(tag: 0, ledgerKey: key, entry: entry, recovery: recovery)]) { replies in
+                for reply in replies { respond(reply.response) }
+            }
         case let .read(ledgerId, entryId, fence, key):
             if fence {
                 fenceThenRead(ledgerId: ledgerId, entryId: entryId, key: key, on: eventLoop, respond: respond)
@@ -67,32 +91,70 @@ public final class BookieService: Sendable {
         }
     }
 
-    private func add(key: [UInt8], entry: StoredEntry, recovery: Bool, respond: @escaping Respond) {
+    /// Adds a burst of entries: checked, admitted under one lock, journaled as one batch and
+    /// answered together once durable. Refusals are answered at once.
+    public func add(_ requests: [AddRequest], respond: @escaping RespondToAdds) {
+        guard !requests.isEmpty else { return }
         let arrived = DispatchTime.now().uptimeNanoseconds
         let counters = self.counters
-        func refuse(_ status: BookieStatus) {
-            counters.count(counters.addsRefused)
-            respond(.add(status, ledgerId: entry.ledgerId, entryId: entry.entryId))
+        var refusals: [(tag: UInt64, response: BookieResponse)] = []
+        func refuse(_ request: AddRequest, _ status: BookieStatus) {
+            refusals.append((request.tag, .add(status, ledgerId: request.entry.ledgerId, entryId: request.entry.entryId)))
         }
-        if isReadOnly && !recovery { return refuse(.readOnly) }
-        guard entry.ledgerId >= 0, entry.entryId >= 0, entry.hasValidDigest else { return refuse(.badRequest) }
-        if storage.writeCacheBytes > maxWriteCacheBytes { return refuse(.tooManyRequests) }
-        if case let .refused(status) = storage.admitAdd(ledgerKey: key, entry: entry, recovery: recovery) {
-            return refuse(status)
-        }
-        let payloadBytes = UInt64(entry.payload.count)
-        let queued = journal.append(.entry(ledgerKey: key, entry: entry)) { outcome in
-            switch outcome {
-            case .durable:
-                counters.count(counters.adds)
-                counters.count(counters.addBytes, payloadBytes)
-                counters.addLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - arrived)
-                respond(.add(.ok, ledgerId: entry.ledgerId, entryId: entry.entryId))
-            case .failed:
-                respond(.add(.ioError, ledgerId: entry.ledgerId, entryId: entry.entryId))
+        var candidates: [AddRequest] = []
+        candidates.reserveCapacity(requests.count)
+        let cacheFull = storage.writeCacheBytes > maxWriteCacheBytes
+        let readOnly = isReadOnly
+        for request in requests {
+            let entry = request.entry
+            if readOnly && !request.recovery {
+                refuse(request, .readOnly)
+            } else if entry.ledgerId < 0 || entry.entryId < 0 || !entry.hasValidDigest {
+                refuse(request, .badRequest)
+            } else if cacheFull {
+                refuse(request, .tooManyRequests)
+            } else {
+                candidates.append(request)
             }
         }
-        if !queued { refuse(journal.failureReason == nil ? .tooManyRequests : .ioError) }
+        var accepted: [AddRequest] = []
+        accepted.reserveCapacity(candidates.count)
+        // Admission and journaling under one lock: the journal's order is the order of
+        // admission, so a fence journaled after an add is durable after it too.
+        admission.withLock { _ in
+            let admissions = storage.admitAdds(candidates.lazy.map { ($0.ledgerKey, $0.entry, $0.recovery) })
+            for (request, admission) in zip(candidates, admissions) {
+                if case let .refused(status) = admission { refuse(request, status) } else { accepted.append(request) }
+            }
+            guard !accepted.isEmpty else { return }
+            let journaled = accepted
+            let records = journaled.map { JournalRecord.entry(ledgerKey: $0.ledgerKey, entry: $0.entry) }
+            let queued = journal.append(records) { outcome in
+                var payloadBytes: UInt64 = 0
+                var replies: [(tag: UInt64, response: BookieResponse)] = []
+                replies.reserveCapacity(journaled.count)
+                let status: BookieStatus = outcome == .durable ? .ok : .ioError
+                for request in journaled {
+                    payloadBytes += UInt64(request.entry.payload.count)
+                    replies.append((request.tag, .add(status, ledgerId: request.entry.ledgerId, entryId: request.entry.entryId)))
+                }
+                if status == .ok {
+                    counters.count(counters.adds, UInt64(journaled.count))
+                    counters.count(counters.addBytes, payloadBytes)
+                    counters.addLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - arrived,
+                                               count: UInt64(journaled.count))
+                }
+                respond(replies)
+            }
+            if !queued {
+                let status: BookieStatus = journal.failureReason == nil ? .tooManyRequests : .ioError
+                for request in journaled { refuse(request, status) }
+            }
+        }
+        if !refusals.isEmpty {
+            counters.count(counters.addsRefused, UInt64(refusals.count))
+            respond(refusals)
+        }
     }
 
     private func read(ledgerId: Int64, entryId: Int64, on eventLoop: any EventLoop, respond: @escaping Respond) {
@@ -128,16 +190,19 @@ public final class BookieService: Sendable {
     /// Fences at once in memory, journals the fence, and reads only once it is durable.
     private func fenceThenRead(ledgerId: Int64, entryId: Int64, key: [UInt8], on eventLoop: any EventLoop,
                                respond: @escaping Respond) {
-        if case let .refused(status) = storage.admitFence(ledgerId: ledgerId, ledgerKey: key) {
-            return respond(.read(status, ledgerId: ledgerId, entryId: entryId, entry: nil))
-        }
-        let queued = journal.append(.fence(ledgerId: ledgerId, ledgerKey: key)) { [self] outcome in
-            switch outcome {
-            case .durable: read(ledgerId: ledgerId, entryId: entryId, on: eventLoop, respond: respond)
-            case .failed: respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
+        let queued: Bool? = admission.withLock { _ in
+            if case let .refused(status) = storage.admitFence(ledgerId: ledgerId, ledgerKey: key) {
+                respond(.read(status, ledgerId: ledgerId, entryId: entryId, entry: nil))
+                return nil
+            }
+            return journal.append(.fence(ledgerId: ledgerId, ledgerKey: key)) { [self] outcome in
+                switch outcome {
+                case .durable: read(ledgerId: ledgerId, entryId: entryId, on: eventLoop, respond: respond)
+                case .failed: respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
+                }
             }
         }
-        if !queued { respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil)) }
+        if queued == false { respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil)) }
     }
 
     private func readLastAddConfirmed(ledgerId: Int64, previous: Int64, timeoutMillis: UInt32, piggyback: Bool,

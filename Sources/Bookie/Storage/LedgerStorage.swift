@@ -25,7 +25,7 @@ public final class LedgerStorage: @unchecked Sendable {
         var key: [UInt8]
         var fenced: Bool
         var lastAddConfirmed: Int64
-        var entries: [Int64: Location] = [:]
+        var entries = EntryLocations<Location>()
         /// Entries cached since the last checkpoint took them, in the order they were applied
         /// (increasing ids, unless an entry was rewritten: then it appears again, the later one
         /// current). A checkpoint takes the whole array in one swap.
@@ -128,19 +128,28 @@ public final class LedgerStorage: @unchecked Sendable {
     /// Decides whether an add may be journaled. A new ledger takes the key at once, so a
     /// concurrent add with another key is refused.
     public func admitAdd(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
-        lock.withLock {
-            if let ledger = ledgers[entry.ledgerId] {
-                if ledger.key.isEmpty && !ledgerKey.isEmpty {
-                    ledger.key = ledgerKey
-                } else if ledger.key != ledgerKey {
-                    return .refused(.badKey)
-                }
-                if ledger.fenced && !recovery { return .refused(.fenced) }
-                return .accepted
+        lock.withLock { admitLocked(ledgerKey: ledgerKey, entry: entry, recovery: recovery) }
+    }
+
+    /// `admitAdd` for a burst of adds under one lock; one admission per add, in order.
+    public func admitAdds<Adds: Collection>(_ adds: Adds) -> [Admission]
+        where Adds.Element == (ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool)
+    {
+        lock.withLock { adds.map { admitLocked(ledgerKey: $0.ledgerKey, entry: $0.entry, recovery: $0.recovery) } }
+    }
+
+    private func admitLocked(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
+        if let ledger = ledgers[entry.ledgerId] {
+            if ledger.key.isEmpty && !ledgerKey.isEmpty {
+                ledger.key = ledgerKey
+            } else if ledger.key != ledgerKey {
+                return .refused(.badKey)
             }
-            ledgers[entry.ledgerId] = Ledger(key: ledgerKey)
+            if ledger.fenced && !recovery { return .refused(.fenced) }
             return .accepted
         }
+        ledgers[entry.ledgerId] = Ledger(key: ledgerKey)
+        return .accepted
     }
 
     /// Fences a ledger in memory at once (so no later add is admitted); the caller journals
@@ -165,10 +174,23 @@ public final class LedgerStorage: @unchecked Sendable {
         // The highest LAC each ledger reached in this batch: listeners hear once per ledger.
         var advanced: [Int64: Int64] = [:]
         lock.withLock {
+            // A burst is mostly one ledger's entries: look it up once per run of them.
+            var current: (id: Int64, ledger: Ledger, advanced: Bool)?
+            func endRun() {
+                if let current, current.advanced { advanced[current.id] = current.ledger.lastAddConfirmed }
+                current = nil
+            }
             for record in records {
                 switch record {
                 case let .entry(key, entry):
-                    let ledger = ledger(entry.ledgerId, key: key)
+                    let ledger: Ledger
+                    if let current, current.id == entry.ledgerId {
+                        ledger = current.ledger
+                    } else {
+                        endRun()
+                        ledger = self.ledger(entry.ledgerId, key: key)
+                        current = (entry.ledgerId, ledger, false)
+                    }
                     if ledger.key.isEmpty { ledger.key = key }
                     switch ledger.entries.updateValue(.cached(entry), forKey: entry.entryId) {
                     case let .cached(old)?: cachedBytes -= old.encodedLength
@@ -182,14 +204,16 @@ public final class LedgerStorage: @unchecked Sendable {
                     ledger.adds += 1
                     if entry.lastAddConfirmed > ledger.lastAddConfirmed {
                         ledger.lastAddConfirmed = entry.lastAddConfirmed
-                        advanced[entry.ledgerId] = entry.lastAddConfirmed
+                        current?.advanced = true
                     }
                 case let .fence(ledgerId, key):
+                    endRun()
                     let ledger = ledger(ledgerId, key: key)
                     if ledger.key.isEmpty { ledger.key = key }
                     ledger.fenced = true
                 }
             }
+            endRun()
             journalMark = max(journalMark, mark)
         }
         if let listener = onLastAddConfirmed {
@@ -349,7 +373,7 @@ public final class LedgerStorage: @unchecked Sendable {
             for id in ids {
                 guard let ledger = ledgers.removeValue(forKey: id) else { continue }
                 ledgersWithCache.remove(id)
-                for location in ledger.entries.values {
+                for (_, location) in ledger.entries.all {
                     switch location {
                     case let .cached(entry): cachedBytes -= entry.encodedLength
                     case let .logged(logId, _, _): release(logId)
@@ -382,7 +406,7 @@ public final class LedgerStorage: @unchecked Sendable {
         let live: [(Int64, Int64, UInt64, Int64, UInt32)] = lock.withLock {
             var result: [(Int64, Int64, UInt64, Int64, UInt32)] = []
             for (ledgerId, ledger) in ledgers {
-                for (entryId, location) in ledger.entries {
+                for (entryId, location) in ledger.entries.all {
                     if case let .logged(logId, offset, length) = location, victimSet.contains(logId) {
                         result.append((ledgerId, entryId, logId, offset, length))
                     }

@@ -108,8 +108,9 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private let address: String
-    private var pending: [UInt64: Pending] = [:]
-    private var nextRequestId: UInt64 = 1
+    private var pending = PendingRequests<Pending>()
+    /// Requests encoded since the last flush: one write per event-loop tick carries them all.
+    private var outgoing: ByteBuffer?
     private var flushScheduled = false
     private var closed = false
     /// One periodic sweep fails requests past their deadline (rather than a timer each).
@@ -120,19 +121,19 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func send(_ request: BookieRequest, on channel: any Channel, timeout: Duration?, callback: @escaping BookieClient.Callback) {
         guard !closed, channel.isActive else { return callback(.failure(.connectionClosed(address))) }
-        let id = nextRequestId
-        nextRequestId += 1
         let deadline = timeout.map { NIODeadline.now() + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000
             + $0.components.attoseconds / 1_000_000_000) }
-        pending[id] = Pending(callback: callback, deadline: deadline, timeout: timeout)
-        var buffer = channel.allocator.buffer(capacity: 64)
-        WireCodec.encode(BookieFrame(requestId: id, message: request), into: &buffer)
-        channel.write(buffer, promise: nil)
+        let id = pending.add(Pending(callback: callback, deadline: deadline, timeout: timeout))
+        if outgoing == nil { outgoing = channel.allocator.buffer(capacity: 16 * 1024) }
+        WireCodec.encode(BookieFrame(requestId: id, message: request), into: &outgoing!)
         if !flushScheduled {
             flushScheduled = true
             channel.eventLoop.execute { [self] in
                 flushScheduled = false
-                channel.flush()
+                if let buffer = outgoing {
+                    outgoing = nil
+                    channel.writeAndFlush(buffer, promise: nil)
+                }
             }
         }
         if deadline != nil && !sweepScheduled {
@@ -144,18 +145,9 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     private func sweep(on channel: any Channel) {
         sweepScheduled = false
         let now = NIODeadline.now()
-        var expired: [(BookieClient.Callback, Duration)] = []
-        var waiting = false
-        for (id, request) in pending {
-            guard let deadline = request.deadline else { continue }
-            if deadline <= now {
-                pending.removeValue(forKey: id)
-                expired.append((request.callback, request.timeout ?? .zero))
-            } else {
-                waiting = true
-            }
-        }
-        for (callback, timeout) in expired { callback(.failure(.timedOut(address, after: timeout))) }
+        let expired = pending.removeAll { $0.deadline.map { $0 <= now } ?? false }
+        let waiting = pending.contains { $0.deadline != nil }
+        for request in expired { request.callback(.failure(.timedOut(address, after: request.timeout ?? .zero))) }
         if waiting && !closed {
             sweepScheduled = true
             channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) }
@@ -166,7 +158,7 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
         let body = unwrapInboundIn(data)
         do {
             let frame = try WireCodec.decodeResponse(body)
-            pending.removeValue(forKey: frame.requestId)?.callback(.success(frame.message))
+            pending.remove(frame.requestId)?.callback(.success(frame.message))
         } catch {
             failAll(.malformedResponse(address, reason: "\(error)"))
             context.close(promise: nil)
@@ -185,8 +177,7 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private func failAll(_ error: BookieClientError) {
         closed = true
-        let callbacks = pending.values.map(\.callback)
-        pending.removeAll()
-        for callback in callbacks { callback(.failure(error)) }
+        outgoing = nil
+        for request in pending.removeAll(where: { _ in true }) { request.callback(.failure(error)) }
     }
 }

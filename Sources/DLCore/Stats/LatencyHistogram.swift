@@ -25,16 +25,17 @@ public final class LatencyHistogram: Sendable {
         return Double(UInt64(1) << exponent) * (1 + Double(fraction + 1) / 4)
     }
 
-    public func record(micros: UInt64) {
+    /// Records `count` samples of the same value (a batch that waited together).
+    public func record(micros: UInt64, count: UInt64 = 1) {
         let index = Self.bucket(forMicros: micros)
         state.withLock {
-            $0.counts[index] += 1
-            $0.total += 1
-            $0.sumMicros &+= micros
+            $0.counts[index] += count
+            $0.total += count
+            $0.sumMicros &+= micros &* count
         }
     }
 
-    public func record(nanos: UInt64) { record(micros: nanos / 1000) }
+    public func record(nanos: UInt64, count: UInt64 = 1) { record(micros: nanos / 1000, count: count) }
 
     public struct Snapshot: Codable, Sendable, Equatable {
         public var count: UInt64
