@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// Failures of talking to one bookie (as opposed to the bookie's own status codes).
 public enum BookieClientError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -29,6 +30,14 @@ public final class BookieClient: Sendable {
     public let address: String
     private let channel: any Channel
     private let handler: BookieClientHandler
+    /// Requests sent from other threads, waiting for the event loop.
+    private let inbox = Mutex<[QueuedRequest]>([])
+    /// A struct, not a tuple: a closure in a tuple in an array is stored re-wrapped (allocated).
+    private struct QueuedRequest {
+        var request: BookieRequest
+        var timeout: Duration?
+        var callback: Callback
+    }
 
     /// Connects (and authenticates, when a token is given) within `timeout`.
     public static func connect(_ address: String, group: any EventLoopGroup, authToken: [UInt8]? = nil,
@@ -79,8 +88,22 @@ public final class BookieClient: Sendable {
         let channel = self.channel
         if channel.eventLoop.inEventLoop {
             handler.send(request, on: channel, timeout: timeout, callback: callback)
-        } else {
-            channel.eventLoop.execute { handler.send(request, on: channel, timeout: timeout, callback: callback) }
+            return
+        }
+        // From another thread: queue it; the first of a burst schedules one task for all.
+        let first = inbox.withLock { queued in
+            queued.append(QueuedRequest(request: request, timeout: timeout, callback: callback))
+            return queued.count == 1
+        }
+        guard first else { return }
+        channel.eventLoop.execute { [self] in
+            let burst = inbox.withLock { queued in
+                defer { queued.removeAll(keepingCapacity: true) }
+                return queued
+            }
+            for queued in burst {
+                handler.send(queued.request, on: channel, timeout: queued.timeout, callback: queued.callback)
+            }
         }
     }
 
@@ -111,6 +134,8 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     private var pending = PendingRequests<Pending>()
     /// Requests encoded since the last flush: one write per event-loop tick carries them all.
     private var outgoing: ByteBuffer?
+    /// When `outgoing` was started.
+    private var tickStart = NIODeadline.uptimeNanoseconds(0)
     private var flushScheduled = false
     private var closed = false
     /// One periodic sweep fails requests past their deadline (rather than a timer each).
@@ -121,10 +146,15 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func send(_ request: BookieRequest, on channel: any Channel, timeout: Duration?, callback: @escaping BookieClient.Callback) {
         guard !closed, channel.isActive else { return callback(.failure(.connectionClosed(address))) }
-        let deadline = timeout.map { NIODeadline.now() + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000
+        // One clock reading per flush: requests of one tick share it (timeouts are swept
+        // every 50 ms, so a tick's age does not matter).
+        if outgoing == nil {
+            outgoing = channel.allocator.buffer(capacity: 16 * 1024)
+            tickStart = .now()
+        }
+        let deadline = timeout.map { tickStart + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000
             + $0.components.attoseconds / 1_000_000_000) }
         let id = pending.add(Pending(callback: callback, deadline: deadline, timeout: timeout))
-        if outgoing == nil { outgoing = channel.allocator.buffer(capacity: 16 * 1024) }
         WireCodec.encode(BookieFrame(requestId: id, message: request), into: &outgoing!)
         if !flushScheduled {
             flushScheduled = true

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Synchronization
 
 /// The single writer of a replicated ledger: stripes entries over the ensemble, completes each
@@ -21,7 +22,27 @@ public final class LedgerWriter: @unchecked Sendable {
     private var metadata: LedgerMetadata
     private var metadataVersion: Int64
     private var quorum: AddQuorum
-    private var outstanding: [Int64: (entry: StoredEntry, completion: Completion)] = [:]
+    /// Sent and not yet complete, in entry order (ids contiguous: the quorum's outstanding).
+    private var outstanding = CircularBuffer<PendingAdd>()
+    /// A struct, not a tuple: a closure inside a tuple in a generic container is stored
+    /// re-wrapped, one allocation per add.
+    private struct PendingAdd {
+        var entry: StoredEntry
+        var completion: Completion
+    }
+    /// Per ensemble index, the callback for its bookie's add responses.
+    private var responders: [Int: Responder] = [:]
+    private struct Responder {
+        var bookie: String
+        var client: BookieClient
+        var callback: BookieClient.Callback
+    }
+    /// Adds a bookie answered "too many requests", with how often.
+    private struct BusyAdd: Hashable {
+        var entryId: Int64
+        var index: Int
+    }
+    private var busyRetries: [BusyAdd: Int] = [:]
     private var clients: [Int: BookieClient] = [:]
     private var length: Int64 = 0
     private var confirmedLength: Int64 = 0
@@ -32,7 +53,7 @@ public final class LedgerWriter: @unchecked Sendable {
     /// waits for them too, so its caller sees every acknowledgement.
     private var completing = 0
     /// Completed adds waiting to be delivered, in entry order, and whether a thread is delivering.
-    private var ready: [(Int64, Completion)] = []
+    private var ready: [PendingAdd] = []
     private var delivering = false
     private let changes = Mutex<Task<Void, Never>?>(nil)
 
@@ -48,6 +69,9 @@ public final class LedgerWriter: @unchecked Sendable {
                               maxOutstanding: Int = 10_000) async throws -> LedgerWriter {
         guard ackQuorum >= 1, writeQuorum >= ackQuorum, ensembleSize >= writeQuorum else {
             throw LedgerError.invalidQuorum("need E >= Qw >= Qa >= 1, got \(ensembleSize)/\(writeQuorum)/\(ackQuorum)")
+        }
+        guard writeQuorum <= AddQuorum.maxWriteQuorum else {
+            throw LedgerError.invalidQuorum("a write quorum of at most \(AddQuorum.maxWriteQuorum), got \(writeQuorum)")
         }
         let available = try await store.children(ClusterLayout.availableBookies)
         guard available.count >= ensembleSize else {
@@ -100,6 +124,7 @@ public final class LedgerWriter: @unchecked Sendable {
     public func waitUntilAccepting() async { await waitForWindow() }
 
     private func waitForWindow() async {
+        if lock.withLock({ outstanding.count < maxOutstanding || failure != nil }) { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = lock.withLock { () -> Bool in
                 if outstanding.count < maxOutstanding || failure != nil { return true }
@@ -126,7 +151,7 @@ public final class LedgerWriter: @unchecked Sendable {
             length += Int64(payload.count)
             let entry = StoredEntry(ledgerId: ledgerId, entryId: entryId, lastAddConfirmed: quorum.lastAddConfirmed,
                                     length: length, payload: payload)
-            outstanding[entryId] = (entry, completion)
+            outstanding.append(PendingAdd(entry: entry, completion: completion))
             let bookies = metadata.ensembles.last!.bookies
             return (entry, quorum.writeSet(entryId).map { ($0, clients[$0], bookies[$0]) })
         }
@@ -134,34 +159,77 @@ public final class LedgerWriter: @unchecked Sendable {
         for (index, client, bookie) in targets { send(entry, to: index, client: client, bookie: bookie) }
     }
 
-    private func send(_ entry: StoredEntry, to index: Int, client: BookieClient?, bookie: String, recovery: Bool = false,
-                      busyRetries: Int = 0) {
+    private func send(_ entry: StoredEntry, to index: Int, client: BookieClient?, bookie: String) {
         guard let client else {
             bookieFailed(index: index, bookie: bookie, reason: "not connected")
             return
         }
-        client.send(.add(ledgerKey: key, entry: entry, recovery: recovery), timeout: addTimeout) { [self] result in
-            switch result {
-            case let .success(response) where response.status == .ok:
-                acknowledged(entryId: entry.entryId, index: index, bookie: bookie)
-            case let .success(response) where response.status == .fenced:
+        client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: addTimeout,
+                    callback: responder(index: index, bookie: bookie, client: client))
+    }
+
+    /// The callback for one ensemble member's add responses: one closure serves all of its
+    /// adds (a response names its entry), so a send allocates none.
+    private func responder(index: Int, bookie: String, client: BookieClient) -> BookieClient.Callback {
+        // lock()/unlock() rather than withLock: a closure returned through a generic function
+        // is re-wrapped (allocated) on the way out, which is what this cache avoids.
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = responders[index], existing.bookie == bookie, existing.client === client { return existing.callback }
+        let callback: BookieClient.Callback = { [weak self] result in
+            self?.added(result, index: index, bookie: bookie, client: client)
+        }
+        responders[index] = Responder(bookie: bookie, client: client, callback: callback)
+        return callback
+    }
+
+    private func added(_ result: Result<BookieResponse, BookieClientError>, index: Int, bookie: String, client: BookieClient) {
+        switch result {
+        case let .success(.add(status, ledgerId: ledger, entryId: entryId)) where ledger == ledgerId:
+            switch status {
+            case .ok:
+                acknowledged(entryId: entryId, index: index, bookie: bookie)
+            case .fenced:
                 fail(.fenced(ledgerId))
-            case let .success(response) where response.status == .tooManyRequests && busyRetries < Self.maxBusyRetries:
-                // The bookie is shedding load, not failing: send the add again after a pause
-                // (doubling from 2 ms to 256 ms), unless the bookie has been replaced meanwhile.
-                let pause = Duration.milliseconds(2 << min(busyRetries, 7))
-                Task {
-                    try? await Task.sleep(for: pause)
-                    let current = lock.withLock { () -> Bool in
-                        failure == nil && metadata.ensembles.last?.bookies[index] == bookie
-                    }
-                    if current { send(entry, to: index, client: client, bookie: bookie, recovery: recovery, busyRetries: busyRetries + 1) }
-                }
-            case let .success(response):
-                bookieFailed(index: index, bookie: bookie, reason: "\(response.status)")
-            case let .failure(error):
-                bookieFailed(index: index, bookie: bookie, reason: "\(error)")
+            case .tooManyRequests:
+                retryBusy(entryId: entryId, index: index, bookie: bookie, client: client)
+            default:
+                bookieFailed(index: index, bookie: bookie, reason: "\(status)")
             }
+        case let .success(response):
+            bookieFailed(index: index, bookie: bookie, reason: "unexpected answer to an add: \(response.status)")
+        case let .failure(error):
+            bookieFailed(index: index, bookie: bookie, reason: "\(error)")
+        }
+    }
+
+    /// The bookie is shedding load, not failing: sends the add again after a pause (doubling
+    /// from 2 ms to 256 ms), unless it completed or the bookie was replaced meanwhile; after
+    /// `maxBusyRetries` the bookie counts as failed.
+    private func retryBusy(entryId: Int64, index: Int, bookie: String, client: BookieClient) {
+        let retries = lock.withLock { () -> Int in
+            if busyRetries.count > 2 * maxOutstanding {
+                // Counts of entries complete since: forgotten in bulk, amortised over the adds.
+                busyRetries = busyRetries.filter { $0.key.entryId > quorum.lastAddConfirmed }
+            }
+            let key = BusyAdd(entryId: entryId, index: index)
+            busyRetries[key, default: 0] += 1
+            return busyRetries[key]!
+        }
+        guard retries <= Self.maxBusyRetries else {
+            bookieFailed(index: index, bookie: bookie, reason: "\(BookieStatus.tooManyRequests)")
+            return
+        }
+        let pause = Duration.milliseconds(2 << min(retries - 1, 7))
+        Task {
+            try? await Task.sleep(for: pause)
+            let entry = lock.withLock { () -> StoredEntry? in
+                guard failure == nil, metadata.ensembles.last?.bookies[index] == bookie,
+                      let first = outstanding.first?.entry.entryId, entryId >= first,
+                      entryId - first < Int64(outstanding.count) else { return nil }
+                return outstanding[outstanding.index(outstanding.startIndex, offsetBy: Int(entryId - first))].entry
+            }
+            if let entry { send(entry, to: index, client: client, bookie: bookie) }
         }
     }
 
@@ -169,12 +237,12 @@ public final class LedgerWriter: @unchecked Sendable {
         let deliver = lock.withLock { () -> Bool in
             // A late answer from a bookie that has since been replaced does not count.
             guard metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return false }
-            for id in quorum.acknowledge(entryId: entryId, bookieIndex: index) {
-                if let (entry, completion) = outstanding.removeValue(forKey: id) {
-                    confirmedLength = entry.length
-                    ready.append((id, completion))
-                    completing += 1
-                }
+            let completed = quorum.acknowledge(entryId: entryId, bookieIndex: index)
+            while let first = outstanding.first, completed.contains(first.entry.entryId) {
+                outstanding.removeFirst()
+                confirmedLength = first.entry.length
+                ready.append(first)
+                completing += 1
             }
             guard !ready.isEmpty, !delivering else { return false }
             delivering = true
@@ -187,7 +255,7 @@ public final class LedgerWriter: @unchecked Sendable {
     /// one thread at a time drains `ready`, so callbacks never overtake each other.
     private func deliverInOrder() {
         while true {
-            let batch = lock.withLock { () -> [(Int64, Completion)] in
+            let batch = lock.withLock { () -> [PendingAdd] in
                 if ready.isEmpty {
                     delivering = false
                     return []
@@ -196,7 +264,7 @@ public final class LedgerWriter: @unchecked Sendable {
                 return ready
             }
             if batch.isEmpty { return }
-            for (id, completion) in batch { completion(.success(id)) }
+            for add in batch { add.completion(.success(add.entry.entryId)) }
             let waiters = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
                 completing -= batch.count
                 defer { windowWaiters.removeAll() }
@@ -210,7 +278,7 @@ public final class LedgerWriter: @unchecked Sendable {
     private func fail(_ error: LedgerError) {
         let (failed, waiters) = lock.withLock { () -> ([Completion], [CheckedContinuation<Void, Never>]) in
             if failure == nil { failure = error }
-            let failed = outstanding.keys.sorted().compactMap { outstanding[$0]?.completion }
+            let failed = outstanding.map(\.completion)
             outstanding.removeAll()
             defer { windowWaiters.removeAll() }
             return (failed, windowWaiters)
@@ -279,7 +347,8 @@ public final class LedgerWriter: @unchecked Sendable {
                         metadataVersion = newVersion
                         clients[index] = client
                         replacing.remove(index)
-                        return quorum.replace(bookieIndex: index).compactMap { id in outstanding[id].map { ($0.entry, index) } }
+                        let sent = Dictionary(outstanding.map { ($0.entry.entryId, $0.entry) }, uniquingKeysWith: { $1 })
+                        return quorum.replace(bookieIndex: index).compactMap { id in sent[id].map { ($0, index) } }
                     }
                     for (entry, index) in resend { send(entry, to: index, client: client, bookie: replacement) }
                     return

@@ -29,12 +29,9 @@ public struct StoredEntry: Hashable, Sendable {
     }
 
     public var computedDigest: UInt32 {
-        var header = ByteBuffer()
-        header.writeInteger(ledgerId)
-        header.writeInteger(entryId)
-        header.writeInteger(lastAddConfirmed)
-        header.writeInteger(length)
-        let crc = header.withUnsafeReadableBytes { CRC32C.checksum($0) }
+        // The four header fields big-endian, as on the wire, without a buffer allocation.
+        let header = (ledgerId.bigEndian, entryId.bigEndian, lastAddConfirmed.bigEndian, length.bigEndian)
+        let crc = withUnsafeBytes(of: header) { CRC32C.checksum($0) }
         return payload.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
     }
 

@@ -20,6 +20,9 @@ struct QuorumOptions: ParsableArguments {
         guard ackQuorum >= 1, writeQuorum >= ackQuorum, ensemble >= writeQuorum else {
             throw ValidationError("quorums must keep --ensemble >= --write-quorum >= --ack-quorum >= 1")
         }
+        guard writeQuorum <= AddQuorum.maxWriteQuorum else {
+            throw ValidationError("--write-quorum must be at most \(AddQuorum.maxWriteQuorum)")
+        }
     }
 }
 
