@@ -67,10 +67,17 @@ import TestSupport
             var buffer = ByteBuffer(bytes: Self.encoded(frame))
             #expect(buffer.readInteger(as: UInt32.self) == UInt32(buffer.readableBytes))
             #expect(try WireCodec.decodeRequest(buffer) == frame)
+            // A known key is shared only when the bytes are the same.
+            if case let .add(key, _, _) = frame.message {
+                #expect(try WireCodec.decodeRequest(buffer, knownKey: key) == frame)
+                #expect(try WireCodec.decodeRequest(buffer, knownKey: key.map { $0 ^ 0xff }) == frame)
+                #expect(try WireCodec.decodeRequest(buffer, knownKey: key + [1]) == frame)
+            }
         }
         for frame in Self.sampleResponses() {
             var buffer = ByteBuffer()
             WireCodec.encode(frame, into: &buffer)
+            #expect(buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) == UInt32(buffer.readableBytes - 4))
             buffer.moveReaderIndex(forwardBy: 4)
             #expect(try WireCodec.decodeResponse(buffer) == frame)
         }

@@ -51,7 +51,8 @@ public final class Journal: @unchecked Sendable {
     public let directory: String
     private let options: Options
     private let logger: Logger
-    private let onDurable: @Sendable ([JournalRecord], JournalMark) -> Void
+    /// Gets each durable group as its appended batches, in order, with the mark after it.
+    private let onDurable: @Sendable ([[JournalRecord]], JournalMark) -> Void
 
     private let condition = NSCondition()
     private var queue: [Pending] = []
@@ -78,7 +79,7 @@ public final class Journal: @unchecked Sendable {
 
     /// Opens a new journal file with id `firstFileId` and starts the threads.
     public init(directory: String, firstFileId: UInt64, options: Options = .init(), logger: Logger,
-                onDurable: @escaping @Sendable ([JournalRecord], JournalMark) -> Void) throws {
+                onDurable: @escaping @Sendable ([[JournalRecord]], JournalMark) -> Void) throws {
         self.directory = directory
         self.options = options
         self.logger = logger
@@ -178,8 +179,8 @@ public final class Journal: @unchecked Sendable {
             if outcome == nil {
                 group.clear()
                 group.reserveCapacity(bytes)
-                for pending in batch {
-                    for record in pending.records { record.write(to: &group) }
+                for pending in batch.indices {
+                    for record in batch[pending].records.indices { batch[pending].records[record].write(to: &group) }
                 }
                 do {
                     if offset + Int64(group.readableBytes) > options.fileSize {
@@ -252,7 +253,7 @@ public final class Journal: @unchecked Sendable {
             }
             for group in groups {
                 let failure = group.failure ?? syncFailure
-                if failure == nil { onDurable(group.pending.flatMap(\.records), group.mark) }
+                if failure == nil { onDurable(group.pending.map(\.records), group.mark) }
                 let outcome: Outcome = failure.map { .failed($0) } ?? .durable
                 for pending in group.pending { pending.completion(outcome) }
                 if let old = group.closesFd { close(old) }

@@ -20,6 +20,8 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     private let outbox = Mutex<[BookieFrame<BookieResponse>]>([])
     /// Adds of the current read burst, not yet handed to the service.
     private var adds: [BookieService.AddRequest] = []
+    /// The last add's ledger key: the next add of the same ledger shares its bytes.
+    private var lastKey: [UInt8]?
 
     init(service: BookieService, logger: Logger) {
         self.service = service
@@ -31,7 +33,7 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         let body = unwrapInboundIn(data)
         let frame: BookieFrame<BookieRequest>
         do {
-            frame = try WireCodec.decodeRequest(body)
+            frame = try WireCodec.decodeRequest(body, knownKey: lastKey)
         } catch {
             logger.warning("closing connection after a malformed frame",
                            metadata: ["peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error)"])
@@ -41,6 +43,7 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         let requestId = frame.requestId
         let channel = context.channel
         if authenticated, case let .add(key, entry, recovery) = frame.message {
+            lastKey = key
             adds.append(.init(tag: requestId, ledgerKey: key, entry: entry, recovery: recovery))
             return
         }

@@ -16,6 +16,10 @@ public struct BookieConfiguration: Sendable {
     /// ...and below this it turns writable again.
     public var diskUsageLowerThreshold = 0.90
     public var checkpointInterval: Duration = .seconds(5)
+    /// A checkpoint starts early once the write cache holds this much; adds are refused
+    /// ("too many requests") while it holds twice as much. Like BookKeeper's DbLedgerStorage
+    /// write cache, it lets a burst land on the journal alone and the entry logs catch up after.
+    public var writeCacheBytes = 256 * 1024 * 1024
     public var garbageCollectionInterval: Duration = .seconds(60)
     /// Entry logs whose live share falls below this are compacted.
     public var compactionThreshold = 0.5

@@ -89,14 +89,15 @@ public final class BookieNode: Sendable {
 
         let serviceBox = ServiceBox()
         let journal = try Journal(directory: journalDirectory, firstFileId: firstFileId, options: configuration.journal,
-                                  logger: logger) { records, mark in
-            storage.apply(records, mark: mark)
-            if storage.writeCacheBytes > Maintenance.writeCacheFlushBytes { serviceBox.maintenance?.requestCheckpoint() }
+                                  logger: logger) { batches, mark in
+            storage.apply(batches, mark: mark)
+            if storage.writeCacheBytes > configuration.writeCacheBytes { serviceBox.maintenance?.requestCheckpoint() }
         }
         let readPool = NIOThreadPool(numberOfThreads: 2)
         readPool.start()
         let service = BookieService(bookieId: bookieId, storage: storage, journal: journal, readPool: readPool,
-                                    authToken: configuration.authToken.map { Array($0.utf8) }, logger: logger)
+                                    authToken: configuration.authToken.map { Array($0.utf8) },
+                                    maxWriteCacheBytes: 2 * configuration.writeCacheBytes, logger: logger)
         storage.onLastAddConfirmed = { ledgerId, lac in service.lastAddConfirmedAdvanced(ledgerId: ledgerId, to: lac) }
         let maintenance = Maintenance(storage: storage, journal: journal, interval: configuration.checkpointInterval, logger: logger)
         serviceBox.maintenance = maintenance

@@ -98,57 +98,68 @@ public final class BookieService: Sendable {
         let arrived = DispatchTime.now().uptimeNanoseconds
         let counters = self.counters
         var refusals: [(tag: UInt64, response: BookieResponse)] = []
-        func refuse(_ request: AddRequest, _ status: BookieStatus) {
-            refusals.append((request.tag, .add(status, ledgerId: request.entry.ledgerId, entryId: request.entry.entryId)))
+        func refuse(_ request: Int, _ status: BookieStatus) {
+            let entry = requests[request].entry
+            refusals.append((requests[request].tag, .add(status, ledgerId: entry.ledgerId, entryId: entry.entryId)))
         }
-        var candidates: [AddRequest] = []
-        candidates.reserveCapacity(requests.count)
         let cacheFull = storage.writeCacheBytes > maxWriteCacheBytes
         let readOnly = isReadOnly
-        for request in requests {
-            let entry = request.entry
-            if readOnly && !request.recovery {
-                refuse(request, .readOnly)
-            } else if entry.ledgerId < 0 || entry.entryId < 0 || !entry.hasValidDigest {
-                refuse(request, .badRequest)
+        var checked: [Int] = []
+        checked.reserveCapacity(requests.count)
+        for index in requests.indices {
+            if readOnly && !requests[index].recovery {
+                refuse(index, .readOnly)
+            } else if requests[index].entry.ledgerId < 0 || requests[index].entry.entryId < 0
+                        || !requests[index].entry.hasValidDigest {
+                refuse(index, .badRequest)
             } else if cacheFull {
-                refuse(request, .tooManyRequests)
+                refuse(index, .tooManyRequests)
             } else {
-                candidates.append(request)
+                checked.append(index)
             }
         }
-        var accepted: [AddRequest] = []
-        accepted.reserveCapacity(candidates.count)
+        /// What the reply to a journaled add needs (no payload kept alive for it).
+        struct Journaled {
+            var tag: UInt64
+            var ledgerId: Int64
+            var entryId: Int64
+        }
         // Admission and journaling under one lock: the journal's order is the order of
         // admission, so a fence journaled after an add is durable after it too.
         admission.withLock { _ in
-            let admissions = storage.admitAdds(candidates.lazy.map { ($0.ledgerKey, $0.entry, $0.recovery) })
-            for (request, admission) in zip(candidates, admissions) {
-                if case let .refused(status) = admission { refuse(request, status) } else { accepted.append(request) }
+            var records: [JournalRecord] = []
+            var journaled: [Journaled] = []
+            var payloadBytes: UInt64 = 0
+            records.reserveCapacity(checked.count)
+            journaled.reserveCapacity(checked.count)
+            storage.admitting { admit in
+                for index in checked {
+                    let request = requests[index]
+                    if case let .refused(status) = admit(request.ledgerKey, request.entry, request.recovery) {
+                        refuse(index, status)
+                    } else {
+                        records.append(.entry(ledgerKey: request.ledgerKey, entry: request.entry))
+                        journaled.append(Journaled(tag: request.tag, ledgerId: request.entry.ledgerId,
+                                                   entryId: request.entry.entryId))
+                        payloadBytes += UInt64(request.entry.payload.count)
+                    }
+                }
             }
-            guard !accepted.isEmpty else { return }
-            let journaled = accepted
-            let records = journaled.map { JournalRecord.entry(ledgerKey: $0.ledgerKey, entry: $0.entry) }
+            guard !records.isEmpty else { return }
+            let replies = journaled
+            let bytes = payloadBytes
             let queued = journal.append(records) { outcome in
-                var payloadBytes: UInt64 = 0
-                var replies: [(tag: UInt64, response: BookieResponse)] = []
-                replies.reserveCapacity(journaled.count)
                 let status: BookieStatus = outcome == .durable ? .ok : .ioError
-                for request in journaled {
-                    payloadBytes += UInt64(request.entry.payload.count)
-                    replies.append((request.tag, .add(status, ledgerId: request.entry.ledgerId, entryId: request.entry.entryId)))
-                }
                 if status == .ok {
-                    counters.count(counters.adds, UInt64(journaled.count))
-                    counters.count(counters.addBytes, payloadBytes)
-                    counters.addLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - arrived,
-                                               count: UInt64(journaled.count))
+                    counters.count(counters.adds, UInt64(replies.count))
+                    counters.count(counters.addBytes, bytes)
+                    counters.addLatency.record(nanos: DispatchTime.now().uptimeNanoseconds - arrived, count: UInt64(replies.count))
                 }
-                respond(replies)
+                respond(replies.map { ($0.tag, .add(status, ledgerId: $0.ledgerId, entryId: $0.entryId)) })
             }
             if !queued {
                 let status: BookieStatus = journal.failureReason == nil ? .tooManyRequests : .ioError
-                for request in journaled { refuse(request, status) }
+                refusals += replies.map { ($0.tag, .add(status, ledgerId: $0.ledgerId, entryId: $0.entryId)) }
             }
         }
         if !refusals.isEmpty {

@@ -16,8 +16,6 @@ final class Maintenance: @unchecked Sendable {
     private var compactionThreshold: Double?
     private var stopping = false
     private var done = false
-    /// A checkpoint is asked for when the write cache passes this many bytes.
-    static let writeCacheFlushBytes = 64 * 1024 * 1024
 
     init(storage: LedgerStorage, journal: Journal, interval: Duration, logger: Logger) {
         self.storage = storage

@@ -131,11 +131,12 @@ public final class LedgerStorage: @unchecked Sendable {
         lock.withLock { admitLocked(ledgerKey: ledgerKey, entry: entry, recovery: recovery) }
     }
 
-    /// `admitAdd` for a burst of adds under one lock; one admission per add, in order.
-    public func admitAdds<Adds: Collection>(_ adds: Adds) -> [Admission]
-        where Adds.Element == (ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool)
+    /// Runs `body` under the storage lock with a function that admits one add (as `admitAdd`):
+    /// a burst of adds is admitted under one lock.
+    public func admitting<Result>(_ body: (_ admit: (_ ledgerKey: [UInt8], _ entry: StoredEntry, _ recovery: Bool) -> Admission)
+        -> Result) -> Result
     {
-        lock.withLock { adds.map { admitLocked(ledgerKey: $0.ledgerKey, entry: $0.entry, recovery: $0.recovery) } }
+        lock.withLock { body(admitLocked) }
     }
 
     private func admitLocked(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
@@ -170,7 +171,11 @@ public final class LedgerStorage: @unchecked Sendable {
     // MARK: Applying durable records
 
     /// Applies records that are durable in the journal, in order, and advances the mark.
-    public func apply(_ records: [JournalRecord], mark: JournalMark) {
+    public func apply(_ records: [JournalRecord], mark: JournalMark) { apply([records], mark: mark) }
+
+    /// Applies a durable journal group, batch by batch in order, under one lock, and then
+    /// advances the mark (so a checkpoint never covers a record not yet applied).
+    public func apply(_ batches: [[JournalRecord]], mark: JournalMark) {
         // The highest LAC each ledger reached in this batch: listeners hear once per ledger.
         var advanced: [Int64: Int64] = [:]
         lock.withLock {
@@ -180,37 +185,39 @@ public final class LedgerStorage: @unchecked Sendable {
                 if let current, current.advanced { advanced[current.id] = current.ledger.lastAddConfirmed }
                 current = nil
             }
-            for record in records {
-                switch record {
-                case let .entry(key, entry):
-                    let ledger: Ledger
-                    if let current, current.id == entry.ledgerId {
-                        ledger = current.ledger
-                    } else {
+            for batch in batches {
+                for record in batch {
+                    switch record {
+                    case let .entry(key, entry):
+                        let ledger: Ledger
+                        if let current, current.id == entry.ledgerId {
+                            ledger = current.ledger
+                        } else {
+                            endRun()
+                            ledger = self.ledger(entry.ledgerId, key: key)
+                            current = (entry.ledgerId, ledger, false)
+                        }
+                        if ledger.key.isEmpty { ledger.key = key }
+                        switch ledger.entries.updateValue(.cached(entry), forKey: entry.entryId) {
+                        case let .cached(old)?: cachedBytes -= old.encodedLength
+                        case let .logged(logId, _, _)?: release(logId)
+                        case nil: break
+                        }
+                        if ledger.cached.isEmpty { ledgersWithCache.insert(entry.ledgerId) }
+                        ledger.cached.append(entry)
+                        cachedBytes += entry.encodedLength
+                        ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
+                        ledger.adds += 1
+                        if entry.lastAddConfirmed > ledger.lastAddConfirmed {
+                            ledger.lastAddConfirmed = entry.lastAddConfirmed
+                            current?.advanced = true
+                        }
+                    case let .fence(ledgerId, key):
                         endRun()
-                        ledger = self.ledger(entry.ledgerId, key: key)
-                        current = (entry.ledgerId, ledger, false)
+                        let ledger = ledger(ledgerId, key: key)
+                        if ledger.key.isEmpty { ledger.key = key }
+                        ledger.fenced = true
                     }
-                    if ledger.key.isEmpty { ledger.key = key }
-                    switch ledger.entries.updateValue(.cached(entry), forKey: entry.entryId) {
-                    case let .cached(old)?: cachedBytes -= old.encodedLength
-                    case let .logged(logId, _, _)?: release(logId)
-                    case nil: break
-                    }
-                    if ledger.cached.isEmpty { ledgersWithCache.insert(entry.ledgerId) }
-                    ledger.cached.append(entry)
-                    cachedBytes += entry.encodedLength
-                    ledger.lastEntryId = max(ledger.lastEntryId, entry.entryId)
-                    ledger.adds += 1
-                    if entry.lastAddConfirmed > ledger.lastAddConfirmed {
-                        ledger.lastAddConfirmed = entry.lastAddConfirmed
-                        current?.advanced = true
-                    }
-                case let .fence(ledgerId, key):
-                    endRun()
-                    let ledger = ledger(ledgerId, key: key)
-                    if ledger.key.isEmpty { ledger.key = key }
-                    ledger.fenced = true
                 }
             }
             endRun()

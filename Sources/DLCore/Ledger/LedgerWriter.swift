@@ -19,7 +19,7 @@ public final class LedgerWriter: @unchecked Sendable {
     private let maxOutstanding: Int
 
     private let lock = NSLock()
-    private var metadata: LedgerMetadata
+    private var metadata: LedgerMetadata { didSet { targets = [] } }
     private var metadataVersion: Int64
     private var quorum: AddQuorum
     /// Sent and not yet complete, in entry order (ids contiguous: the quorum's outstanding).
@@ -43,7 +43,15 @@ public final class LedgerWriter: @unchecked Sendable {
         var index: Int
     }
     private var busyRetries: [BusyAdd: Int] = [:]
-    private var clients: [Int: BookieClient] = [:]
+    private var clients: [Int: BookieClient] = [:] { didSet { targets = [] } }
+    /// The current ensemble's members by index, as adds reach them; rebuilt on first use after
+    /// the ensemble or a connection changed.
+    private var targets: [Target] = []
+    private struct Target {
+        var bookie: String
+        var client: BookieClient?
+        var callback: BookieClient.Callback?
+    }
     private var length: Int64 = 0
     private var confirmedLength: Int64 = 0
     private var failure: LedgerError?
@@ -142,39 +150,59 @@ public final class LedgerWriter: @unchecked Sendable {
     private let logger = Logger(label: "dlctl.ledger")
 
     public func appendAsync(_ payload: [UInt8], completion: @escaping Completion) {
-        let prepared: (StoredEntry, [(Int, BookieClient?, String)])? = lock.withLock {
-            if let failure { 
-                completion(.failure(failure))
-                return nil
-            }
-            let entryId = quorum.send()
-            length += Int64(payload.count)
-            let entry = StoredEntry(ledgerId: ledgerId, entryId: entryId, lastAddConfirmed: quorum.lastAddConfirmed,
-                                    length: length, payload: payload)
-            outstanding.append(PendingAdd(entry: entry, completion: completion))
-            let bookies = metadata.ensembles.last!.bookies
-            return (entry, quorum.writeSet(entryId).map { ($0, clients[$0], bookies[$0]) })
+        // lock()/unlock() here and below rather than withLock: closures handed out through a
+        // generic function are re-wrapped (allocated) on the way, once per add.
+        lock.lock()
+        if let failure {
+            lock.unlock()
+            completion(.failure(failure))
+            return
         }
-        guard let (entry, targets) = prepared else { return }
-        for (index, client, bookie) in targets { send(entry, to: index, client: client, bookie: bookie) }
+        let entryId = quorum.send()
+        length += Int64(payload.count)
+        let entry = StoredEntry(ledgerId: ledgerId, entryId: entryId, lastAddConfirmed: quorum.lastAddConfirmed,
+                                length: length, payload: payload)
+        outstanding.append(PendingAdd(entry: entry, completion: completion))
+        if targets.isEmpty { rebuildTargets() }
+        let members = targets
+        let writeQuorum = quorum.writeQuorum
+        lock.unlock()
+        for position in 0..<writeQuorum {
+            let index = Int((entryId + Int64(position)) % Int64(members.count))
+            let target = members[index]
+            guard let client = target.client, let callback = target.callback else {
+                bookieFailed(index: index, bookie: target.bookie, reason: "not connected")
+                continue
+            }
+            client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: addTimeout, callback: callback)
+        }
     }
 
+    /// Sends one add again (after an ensemble change or a busy answer).
     private func send(_ entry: StoredEntry, to index: Int, client: BookieClient?, bookie: String) {
         guard let client else {
             bookieFailed(index: index, bookie: bookie, reason: "not connected")
             return
         }
-        client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: addTimeout,
-                    callback: responder(index: index, bookie: bookie, client: client))
+        lock.lock()
+        let callback = responder(index: index, bookie: bookie, client: client)
+        lock.unlock()
+        client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: addTimeout, callback: callback)
+    }
+
+    /// Under the lock.
+    private func rebuildTargets() {
+        let bookies = metadata.ensembles.last!.bookies
+        targets = bookies.indices.map { index in
+            let client = clients[index]
+            return Target(bookie: bookies[index], client: client,
+                          callback: client.map { responder(index: index, bookie: bookies[index], client: $0) })
+        }
     }
 
     /// The callback for one ensemble member's add responses: one closure serves all of its
-    /// adds (a response names its entry), so a send allocates none.
+    /// adds (a response names its entry), so a send allocates none. Under the lock.
     private func responder(index: Int, bookie: String, client: BookieClient) -> BookieClient.Callback {
-        // lock()/unlock() rather than withLock: a closure returned through a generic function
-        // is re-wrapped (allocated) on the way out, which is what this cache avoids.
-        lock.lock()
-        defer { lock.unlock() }
         if let existing = responders[index], existing.bookie == bookie, existing.client === client { return existing.callback }
         let callback: BookieClient.Callback = { [weak self] result in
             self?.added(result, index: index, bookie: bookie, client: client)

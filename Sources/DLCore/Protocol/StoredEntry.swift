@@ -40,12 +40,10 @@ public struct StoredEntry: Hashable, Sendable {
     public var encodedLength: Int { Self.headerLength + payload.count }
 
     public func write(to buffer: inout ByteBuffer) {
-        buffer.writeInteger(ledgerId)
-        buffer.writeInteger(entryId)
-        buffer.writeInteger(lastAddConfirmed)
-        buffer.writeInteger(length)
-        buffer.writeInteger(digest)
-        buffer.writeInteger(UInt32(payload.count))
+        // The 40 header bytes in one write: a tuple of these types has no padding.
+        let header = (ledgerId.bigEndian, entryId.bigEndian, lastAddConfirmed.bigEndian, length.bigEndian,
+                      digest.bigEndian, UInt32(payload.count).bigEndian)
+        withUnsafeBytes(of: header) { _ = buffer.writeBytes($0) }
         buffer.writeBytes(payload)
     }
 

@@ -23,6 +23,15 @@ public enum WireCodec {
     // MARK: Encoding
 
     public static func encode(_ frame: BookieFrame<BookieRequest>, into out: inout ByteBuffer) {
+        if case let .add(key, entry, recovery) = frame.message {
+            // The hot path: fixed fields in one write, the length known up front.
+            let length = UInt32(headerLength + 2 + key.count + StoredEntry.headerLength + entry.payload.count)
+            writePrefix(&out, length: length, kind: .request, opcode: .add, flags: recovery ? Flag.recovery : 0,
+                        requestId: frame.requestId)
+            writeShortBytes(&out, key)
+            entry.write(to: &out)
+            return
+        }
         let start = out.writerIndex
         out.writeInteger(UInt32(0))
         var flags: UInt8 = 0
@@ -54,6 +63,13 @@ public enum WireCodec {
     }
 
     public static func encode(_ frame: BookieFrame<BookieResponse>, into out: inout ByteBuffer) {
+        if case let .add(status, ledgerId, entryId) = frame.message {
+            writePrefix(&out, length: UInt32(headerLength + MemoryLayout<BookieStatus.RawValue>.size + 16), kind: .response, opcode: .add, flags: 0,
+                        requestId: frame.requestId)
+            out.writeInteger(status.rawValue)
+            withUnsafeBytes(of: (ledgerId.bigEndian, entryId.bigEndian)) { _ = out.writeBytes($0) }
+            return
+        }
         let start = out.writerIndex
         out.writeInteger(UInt32(0))
         writeHeader(&out, kind: .response, opcode: frame.message.opcode, flags: 0, requestId: frame.requestId)
@@ -77,6 +93,13 @@ public enum WireCodec {
             break
         }
         out.setInteger(UInt32(out.writerIndex - start - 4), at: start)
+    }
+
+    /// The length prefix and the header in one write (a packed 16-byte tuple, big-endian).
+    private static func writePrefix(_ out: inout ByteBuffer, length: UInt32, kind: Kind, opcode: BookieOpcode, flags: UInt8,
+                                    requestId: UInt64) {
+        let prefix = (length.bigEndian, version, kind.rawValue, opcode.rawValue, flags, requestId.bigEndian)
+        withUnsafeBytes(of: prefix) { _ = out.writeBytes($0) }
     }
 
     private static func writeHeader(_ out: inout ByteBuffer, kind: Kind, opcode: BookieOpcode, flags: UInt8, requestId: UInt64) {
@@ -108,13 +131,15 @@ public enum WireCodec {
         body.getInteger(at: body.readerIndex + 4, as: UInt64.self)
     }
 
-    public static func decodeRequest(_ body: ByteBuffer) throws(ModelError) -> BookieFrame<BookieRequest> {
+    /// Decodes a request. `knownKey` is a ledger key the caller already holds (the previous
+    /// add's): an add with the same key shares it instead of allocating its own.
+    public static func decodeRequest(_ body: ByteBuffer, knownKey: [UInt8]? = nil) throws(ModelError) -> BookieFrame<BookieRequest> {
         var body = body
         let (opcode, flags, requestId) = try readHeader(&body, expecting: .request)
         let request: BookieRequest
         switch opcode {
         case .add:
-            let key = try readShortBytes(&body, limit: maxKeyLength, "ledger key")
+            let key = try readShortBytes(&body, limit: maxKeyLength, "ledger key", knownKey: knownKey)
             let entry = try StoredEntry.read(from: &body)
             request = .add(ledgerKey: key, entry: entry, recovery: flags & Flag.recovery != 0)
         case .read:
@@ -186,9 +211,15 @@ public enum WireCodec {
         return (opcode, flags, requestId)
     }
 
-    private static func readShortBytes(_ body: inout ByteBuffer, limit: Int, _ what: String) throws(ModelError) -> [UInt8] {
+    private static func readShortBytes(_ body: inout ByteBuffer, limit: Int, _ what: String,
+                                       knownKey: [UInt8]? = nil) throws(ModelError) -> [UInt8] {
         let length = Int(try body.readChecked(UInt16.self, what + " length"))
         guard length <= limit else { throw .tooLarge(what: what, size: length, limit: limit) }
+        if let knownKey, knownKey.count == length,
+           body.withUnsafeReadableBytes({ $0.count >= length && $0.prefix(length).elementsEqual(knownKey) }) {
+            body.moveReaderIndex(forwardBy: length)
+            return knownKey
+        }
         return try body.readBytesChecked(length, what)
     }
 

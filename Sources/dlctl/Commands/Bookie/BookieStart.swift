@@ -23,12 +23,19 @@ struct BookieStart: AsyncParsableCommand {
     var diskLowerThreshold = 0.90
     @Option(name: .customLong("gc-interval"), help: "Seconds between garbage collections.") var gcInterval = 60.0
     @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints.") var checkpointInterval = 5.0
+    @Option(name: .customLong("write-cache-mb"),
+            help: "MiB of added entries held in memory before a checkpoint starts early (adds wait above twice this).")
+    var writeCacheMiB = 256
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
         guard diskLowerThreshold < diskThreshold, diskThreshold <= 1, diskLowerThreshold > 0 else {
             throw ValidationError("thresholds must keep 0 < --disk-lower-threshold < --disk-threshold <= 1")
+        }
+        guard (1...65536).contains(writeCacheMiB) else { throw ValidationError("--write-cache-mb must be within 1...65536") }
+        guard checkpointInterval > 0, gcInterval > 0 else {
+            throw ValidationError("--checkpoint-interval and --gc-interval must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
@@ -55,6 +62,7 @@ struct BookieStart: AsyncParsableCommand {
         configuration.diskUsageLowerThreshold = diskLowerThreshold
         configuration.garbageCollectionInterval = .milliseconds(Int64(gcInterval * 1000))
         configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
+        configuration.writeCacheBytes = writeCacheMiB * 1024 * 1024
         configuration.metadataOptions = cluster.storeOptions
         let node: BookieNode
         do {
