@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bookie and ledger benchmarks beside their peers, in one run: fio (the disk's fdatasync
 # limits), Redis streams with appendfsync always (XADD of 100 bytes, -c 50 -P 16), then
-# `dlctl bench bookie` and `dlctl bench ledger` (3/3/2, with a bookie killed mid-run) on a
+# `dlctl bench bookie` and `dlctl bench ledger` (3/3/2 steady, then a run with a bookie killed) on a
 # release-build sandbox of 4 bookies; then journal replay speed after kill -9, RSS and
 # sandbox start-up.
 # Usage: scripts/bench-bookie.sh      (needs fio, redis-server, redis-tools: apt-get install -y ...)
@@ -44,11 +44,11 @@ start_replay_bookie() {
 start_replay_bookie
 "$DLCTL" bench bookie --uri "$WORK/replay.db" --bookie "127.0.0.1:$RPORT" --latency-adds 1 --pipelined-adds 1 \
   --large-adds 4000 -o json >/dev/null
-kill -9 "$BOOKIE_PID"; wait "$BOOKIE_PID" 2>/dev/null || true
+{ kill -9 "$BOOKIE_PID"; wait "$BOOKIE_PID"; } 2>/dev/null || true
 : > "$WORK/replay.log"
 start_replay_bookie
 REPLAY=$(grep "journal replayed" "$WORK/replay.log" | sed -E 's/.*bytes=([0-9]+).*mibPerSecond=([0-9.]+).*/\1 \2/')
-kill -9 "$BOOKIE_PID"; BOOKIE_PID=
+{ kill -9 "$BOOKIE_PID"; wait "$BOOKIE_PID"; } 2>/dev/null || true; BOOKIE_PID=
 
 python3 - "$WORK/bookie.json" "$FIO_4K_P50" "$FIO_1M_MIBS" "$REDIS_RPS" "$START" "$IDLE_RSS" "$LOADED_RSS" $REPLAY <<'PY'
 import json, sys

@@ -314,12 +314,16 @@ public enum Durability {
 
     /// Writes `data` to `path` atomically: a temporary file, fsync, rename, directory fsync.
     public static func writeAtomically(_ data: [UInt8], to path: String) throws {
+        try data.withUnsafeBytes { try writeAtomically($0, to: path) }
+    }
+
+    public static func writeAtomically(_ data: UnsafeRawBufferPointer, to path: String) throws {
         let temporary = path + ".tmp"
         let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw JournalError.io("cannot create \(temporary): \(String(cString: strerror(errno)))") }
         var done = 0
         while done < data.count {
-            let n = data.withUnsafeBytes { write(fd, $0.baseAddress! + done, data.count - done) }
+            let n = write(fd, data.baseAddress! + done, data.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 close(fd)

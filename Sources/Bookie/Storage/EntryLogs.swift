@@ -45,21 +45,25 @@ public final class EntryLogs: Sendable {
 
     /// Writes `entries` (already in the order to store them) as entry log `id`, durably.
     public func write(id: UInt64, entries: [StoredEntry]) throws -> [IndexItem] {
+        // One buffer sized up front; each record written in place, its CRC over the bytes written.
         var log = ByteBuffer()
+        log.reserveCapacity(entries.reduce(0) { $0 + 8 + $1.encodedLength })
         var items: [IndexItem] = []
         items.reserveCapacity(entries.count)
         for entry in entries {
-            var body = ByteBuffer()
-            body.reserveCapacity(entry.encodedLength)
-            entry.write(to: &body)
-            let offset = Int64(log.writerIndex)
-            log.writeInteger(UInt32(body.readableBytes))
-            log.writeInteger(body.withUnsafeReadableBytes { CRC32C.checksum($0) })
-            log.writeBuffer(&body)
-            items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: offset,
-                                   length: UInt32(Int64(log.writerIndex) - offset)))
+            let offset = log.writerIndex
+            log.writeInteger(UInt64(0))
+            entry.write(to: &log)
+            let bodyLength = log.writerIndex - offset - 8
+            let crc = log.withVeryUnsafeBytes { all in
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: all[(offset + 8)..<(offset + 8 + bodyLength)]))
+            }
+            log.setInteger(UInt32(bodyLength), at: offset)
+            log.setInteger(crc, at: offset + 4)
+            items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: Int64(offset - log.readerIndex),
+                                   length: UInt32(bodyLength + 8)))
         }
-        try Durability.writeAtomically(Array(log.readableBytesView), to: logPath(id))
+        try log.withUnsafeReadableBytes { try Durability.writeAtomically($0, to: logPath(id)) }
         try Durability.writeAtomically(Self.encodeIndex(items), to: indexPath(id))
         return items
     }

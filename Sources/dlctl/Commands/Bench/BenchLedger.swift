@@ -7,9 +7,10 @@ struct BenchLedger: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "Replicated ledger writes: one-in-flight latency, pipelined entries/s, recovery time, ensemble-change stall.",
         discussion: """
-            Uses the cluster's bookies with E/Qw/Qa (default 3/3/2). With --kill-a-bookie it kills (SIGKILL) one \
-            ensemble member during the pipelined run and reports the longest pause between acknowledgements \
-            (needs more bookies than the ensemble; a sandbox restarts the killed one).
+            Uses the cluster's bookies with E/Qw/Qa (default 3/3/2). With --kill-a-bookie it then runs the pipelined \
+            workload again on a new ledger, kills (SIGKILL) one ensemble member a third of the way in and reports the \
+            longest pause between acknowledgements (needs more bookies than the ensemble; a sandbox restarts the \
+            killed one).
             """
     )
 
@@ -58,9 +59,18 @@ struct BenchLedger: AsyncParsableCommand {
 
                 options.progress("pipelined: \(options.pipelinedEntries) entries, \(options.window) in flight")
                 let second = try await writer()
-                let victim = options.killABookie ? second.ensemble.first : nil
-                let (pipelined, stall) = try await options.pipelined(second, payload: payload, killAt: victim, store: store)
+                let (pipelined, _) = try await options.pipelined(second, payload: payload, killAt: nil, store: store)
                 try await second.close()
+                var stall: Double?
+                var ledgers = [first.ledgerId, second.ledgerId]
+                if options.killABookie {
+                    options.progress("ensemble change: the pipelined run again, one bookie killed a third of the way in")
+                    let changing = try await writer()
+                    (_, stall) = try await options.pipelined(changing, payload: payload, killAt: changing.ensemble.first,
+                                                             store: store)
+                    try await changing.close()
+                    ledgers.append(changing.ledgerId)
+                }
 
                 options.progress("recovery: \(options.recoveryEntries) entries, writer abandoned")
                 let third = try await writer()
@@ -72,7 +82,7 @@ struct BenchLedger: AsyncParsableCommand {
                 let recoveryStart = MonotonicClock.nanos()
                 let outcome = try await LedgerRecovery.recover(store: store, connections: BookieConnections(), ledgerId: third.ledgerId)
                 let recoverySeconds = Double(MonotonicClock.nanos() - recoveryStart) / 1e9
-                for id in [first.ledgerId, second.ledgerId, third.ledgerId] {
+                for id in ledgers + [third.ledgerId] {
                     try? await store.delete(ClusterLayout.ledgerPath(id), expectedVersion: nil)
                 }
                 return Result(quorum: "\(options.quorum.ensemble)/\(options.quorum.writeQuorum)/\(options.quorum.ackQuorum)",
