@@ -30,14 +30,6 @@ public final class BookieClient: Sendable {
     public let address: String
     private let channel: any Channel
     private let handler: BookieClientHandler
-    /// Requests sent from other threads, waiting for the event loop.
-    private let inbox = Mutex<[QueuedRequest]>([])
-    /// A struct, not a tuple: a closure in a tuple in an array is stored re-wrapped (allocated).
-    private struct QueuedRequest {
-        var request: BookieRequest
-        var timeout: Duration?
-        var callback: Callback
-    }
 
     /// Connects (and authenticates, when a token is given) within `timeout`.
     public static func connect(_ address: String, group: any EventLoopGroup, authToken: [UInt8]? = nil,
@@ -82,29 +74,9 @@ public final class BookieClient: Sendable {
 
     public var isActive: Bool { channel.isActive }
 
-    /// Sends a request; `callback` runs once, on the connection's event loop.
+    /// Sends a request from any thread; `callback` runs once, on the connection's event loop.
     public func send(_ request: BookieRequest, timeout: Duration? = nil, callback: @escaping Callback) {
-        let handler = self.handler
-        let channel = self.channel
-        if channel.eventLoop.inEventLoop {
-            handler.send(request, on: channel, timeout: timeout, callback: callback)
-            return
-        }
-        // From another thread: queue it; the first of a burst schedules one task for all.
-        let first = inbox.withLock { queued in
-            queued.append(QueuedRequest(request: request, timeout: timeout, callback: callback))
-            return queued.count == 1
-        }
-        guard first else { return }
-        channel.eventLoop.execute { [self] in
-            let burst = inbox.withLock { queued in
-                defer { queued.removeAll(keepingCapacity: true) }
-                return queued
-            }
-            for queued in burst {
-                handler.send(queued.request, on: channel, timeout: queued.timeout, callback: queued.callback)
-            }
-        }
+        handler.send(request, on: channel, timeout: timeout, callback: callback)
     }
 
     public func send(_ request: BookieRequest, timeout: Duration? = nil) async throws(BookieClientError) -> BookieResponse {
@@ -119,7 +91,9 @@ public final class BookieClient: Sendable {
     }
 }
 
-/// The connection's pipeline end: owns the pending requests (confined to the event loop).
+/// The connection's pipeline end. Senders on any thread encode their requests straight into
+/// the next write under one lock (no hop to the event loop per request, no copy of it); the
+/// event loop writes what gathered once per tick and matches responses to their callbacks.
 final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -130,65 +104,98 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
         var timeout: Duration?
     }
 
+    private struct State {
+        var pending = PendingRequests<Pending>()
+        /// Requests encoded since the last flush: one write per tick carries them all.
+        var outgoing: ByteBuffer?
+        /// When `outgoing` was started: requests of one write share this clock reading
+        /// (timeouts are swept every 50 ms, so its age does not matter).
+        var tickStart = NIODeadline.uptimeNanoseconds(0)
+        var flushScheduled = false
+        var closed = false
+        /// One periodic sweep fails requests past their deadline (rather than a timer each).
+        var sweepScheduled = false
+    }
+
     private let address: String
-    private var pending = PendingRequests<Pending>()
-    /// Requests encoded since the last flush: one write per event-loop tick carries them all.
-    private var outgoing: ByteBuffer?
-    /// When `outgoing` was started.
-    private var tickStart = NIODeadline.uptimeNanoseconds(0)
-    private var flushScheduled = false
-    private var closed = false
-    /// One periodic sweep fails requests past their deadline (rather than a timer each).
-    private var sweepScheduled = false
+    /// A plain (not priority-inheriting) mutex: senders and the event loop contend for it all
+    /// the time, and a priority-inheritance futex makes every contended hand-off a kernel trip.
+    private let state = Locked(State())
     private static let sweepInterval = TimeAmount.milliseconds(50)
 
     init(address: String) { self.address = address }
 
     func send(_ request: BookieRequest, on channel: any Channel, timeout: Duration?, callback: @escaping BookieClient.Callback) {
-        guard !closed, channel.isActive else { return callback(.failure(.connectionClosed(address))) }
-        // One clock reading per flush: requests of one tick share it (timeouts are swept
-        // every 50 ms, so a tick's age does not matter).
-        if outgoing == nil {
-            outgoing = channel.allocator.buffer(capacity: 16 * 1024)
-            tickStart = .now()
-        }
-        let deadline = timeout.map { tickStart + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000
-            + $0.components.attoseconds / 1_000_000_000) }
-        let id = pending.add(Pending(callback: callback, deadline: deadline, timeout: timeout))
-        WireCodec.encode(BookieFrame(requestId: id, message: request), into: &outgoing!)
-        if !flushScheduled {
-            flushScheduled = true
-            channel.eventLoop.execute { [self] in
-                flushScheduled = false
-                if let buffer = outgoing {
-                    outgoing = nil
-                    channel.writeAndFlush(buffer, promise: nil)
-                }
+        enum Next { case closed, flush, sweep, flushAndSweep, nothing }
+        let next = state.withLock { state -> Next in
+            guard !state.closed, channel.isActive else { return .closed }
+            if state.outgoing == nil {
+                state.outgoing = channel.allocator.buffer(capacity: 16 * 1024)
+                state.tickStart = .now()
+            }
+            let deadline = timeout.map { state.tickStart + .nanoseconds(Int64($0.components.seconds) * 1_000_000_000
+                + $0.components.attoseconds / 1_000_000_000) }
+            let id = state.pending.add(Pending(callback: callback, deadline: deadline, timeout: timeout))
+            WireCodec.encode(BookieFrame(requestId: id, message: request), into: &state.outgoing!)
+            let flush = !state.flushScheduled
+            let sweep = deadline != nil && !state.sweepScheduled
+            state.flushScheduled = true
+            if sweep { state.sweepScheduled = true }
+            switch (flush, sweep) {
+            case (true, true): return .flushAndSweep
+            case (true, false): return .flush
+            case (false, true): return .sweep
+            case (false, false): return .nothing
             }
         }
-        if deadline != nil && !sweepScheduled {
-            sweepScheduled = true
+        switch next {
+        case .closed:
+            let address = self.address
+            if channel.eventLoop.inEventLoop {
+                callback(.failure(.connectionClosed(address)))
+            } else {
+                channel.eventLoop.execute { callback(.failure(.connectionClosed(address))) }
+            }
+        case .flush:
+            channel.eventLoop.execute { [self] in flush(channel) }
+        case .sweep:
             channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) }
+        case .flushAndSweep:
+            channel.eventLoop.execute { [self] in flush(channel) }
+            channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) }
+        case .nothing:
+            break
         }
     }
 
-    private func sweep(on channel: any Channel) {
-        sweepScheduled = false
-        let now = NIODeadline.now()
-        let expired = pending.removeAll { $0.deadline.map { $0 <= now } ?? false }
-        let waiting = pending.contains { $0.deadline != nil }
-        for request in expired { request.callback(.failure(.timedOut(address, after: request.timeout ?? .zero))) }
-        if waiting && !closed {
-            sweepScheduled = true
-            channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) }
+    private func flush(_ channel: any Channel) {
+        let buffer = state.withLock { state -> ByteBuffer? in
+            state.flushScheduled = false
+            defer { state.outgoing = nil }
+            return state.outgoing
         }
+        if let buffer { channel.writeAndFlush(buffer, promise: nil) }
+    }
+
+    private func sweep(on channel: any Channel) {
+        let now = NIODeadline.now()
+        let (expired, again) = state.withLock { state -> ([Pending], Bool) in
+            let expired = state.pending.removeAll { $0.deadline.map { $0 <= now } ?? false }
+            state.sweepScheduled = !state.closed && state.pending.contains { $0.deadline != nil }
+            return (expired, state.sweepScheduled)
+        }
+        for request in expired { request.callback(.failure(.timedOut(address, after: request.timeout ?? .zero))) }
+        if again { channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) } }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let body = unwrapInboundIn(data)
         do {
             let frame = try WireCodec.decodeResponse(body)
-            pending.remove(frame.requestId)?.callback(.success(frame.message))
+            // The struct, not its closure, comes out of the lock: a closure returned through a
+            // generic function is re-wrapped (allocated).
+            let request = state.withLock { $0.pending.remove(frame.requestId) }
+            request?.callback(.success(frame.message))
         } catch {
             failAll(.malformedResponse(address, reason: "\(error)"))
             context.close(promise: nil)
@@ -206,8 +213,11 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func failAll(_ error: BookieClientError) {
-        closed = true
-        outgoing = nil
-        for request in pending.removeAll(where: { _ in true }) { request.callback(.failure(error)) }
+        let requests = state.withLock { state -> [Pending] in
+            state.closed = true
+            state.outgoing = nil
+            return state.pending.removeAll(where: { _ in true })
+        }
+        for request in requests { request.callback(.failure(error)) }
     }
 }

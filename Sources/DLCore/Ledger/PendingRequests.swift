@@ -13,7 +13,7 @@ struct PendingRequests<Value> {
     private(set) var count = 0
     private let ringLimit: Int
 
-    init(firstId: UInt64 = 1, ringLimit: Int = 65536) {
+    init(firstId: UInt64 = 1, ringLimit: Int = 4096) {
         self.firstId = firstId
         self.ringLimit = ringLimit
     }

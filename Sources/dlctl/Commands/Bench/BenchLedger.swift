@@ -43,7 +43,7 @@ struct BenchLedger: AsyncParsableCommand {
                 func writer() async throws -> LedgerWriter {
                     try await LedgerWriter.create(store: store, connections: connections, ensembleSize: options.quorum.ensemble,
                                                   writeQuorum: options.quorum.writeQuorum, ackQuorum: options.quorum.ackQuorum,
-                                                  customMetadata: ["purpose": "bench"])
+                                                  customMetadata: ["purpose": "bench"], maxOutstanding: options.window)
                 }
                 options.progress("latency: \(options.latencyEntries) entries, one in flight")
                 let first = try await writer()
