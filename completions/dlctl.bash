@@ -1089,7 +1089,7 @@ _dlctl_bookie_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --log-level)
+    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --log-level)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1125,6 +1125,9 @@ _dlctl_bookie_start() {
         return
         ;;
     '--checkpoint-interval')
+        return
+        ;;
+    '--write-cache-mb')
         return
         ;;
     '--log-level')

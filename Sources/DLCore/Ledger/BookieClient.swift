@@ -94,6 +94,12 @@ public final class BookieClient: Sendable {
 /// The connection's pipeline end. Senders on any thread encode their requests straight into
 /// the next write under one lock (no hop to the event loop per request, no copy of it); the
 /// event loop writes what gathered once per tick and matches responses to their callbacks.
+///
+/// Flushes are consolidated under load (as BookKeeper does with Netty's flush consolidation):
+/// while many requests are in flight, answers are sure to come, so what is sent meanwhile goes
+/// out when the current burst of answers has been read, in one write, instead of a wake-up of
+/// the event loop and a write for every few requests. With few in flight a send is flushed at
+/// once (no added latency); the timeout sweep flushes too, as a safety net.
 final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -112,6 +118,10 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
         /// (timeouts are swept every 50 ms, so its age does not matter).
         var tickStart = NIODeadline.uptimeNanoseconds(0)
         var flushScheduled = false
+        /// Requests in `outgoing`, not yet written.
+        var unwritten = 0
+        /// Set while the next flush waits for the end of a read burst.
+        var flushAfterRead = false
         var closed = false
         /// One periodic sweep fails requests past their deadline (rather than a timer each).
         var sweepScheduled = false
@@ -121,7 +131,11 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     /// A plain (not priority-inheriting) mutex: senders and the event loop contend for it all
     /// the time, and a priority-inheritance futex makes every contended hand-off a kernel trip.
     private let state = Locked(State())
+    /// Answers of the current read burst (event loop only).
+    private var answers: [BookieFrame<BookieResponse>] = []
     private static let sweepInterval = TimeAmount.milliseconds(50)
+    /// In flight (written, unanswered) above which flushes wait for the end of a read burst.
+    private static let consolidateAbove = 64
 
     init(address: String) { self.address = address }
 
@@ -137,9 +151,17 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
                 + $0.components.attoseconds / 1_000_000_000) }
             let id = state.pending.add(Pending(callback: callback, deadline: deadline, timeout: timeout))
             WireCodec.encode(BookieFrame(requestId: id, message: request), into: &state.outgoing!)
-            let flush = !state.flushScheduled
+            state.unwritten += 1
+            var flush = false
+            if !state.flushScheduled {
+                if state.pending.count - state.unwritten > Self.consolidateAbove {
+                    state.flushAfterRead = true
+                } else {
+                    flush = true
+                    state.flushScheduled = true
+                }
+            }
             let sweep = deadline != nil && !state.sweepScheduled
-            state.flushScheduled = true
             if sweep { state.sweepScheduled = true }
             switch (flush, sweep) {
             case (true, true): return .flushAndSweep
@@ -171,10 +193,29 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     private func flush(_ channel: any Channel) {
         let buffer = state.withLock { state -> ByteBuffer? in
             state.flushScheduled = false
+            state.flushAfterRead = false
+            state.unwritten = 0
             defer { state.outgoing = nil }
             return state.outgoing
         }
         if let buffer { channel.writeAndFlush(buffer, promise: nil) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        answerBurst()
+        if state.withLock({ $0.flushAfterRead }) { flush(context.channel) }
+        context.fireChannelReadComplete()
+    }
+
+    /// Matches the answers read so far to their requests and runs the callbacks.
+    private func answerBurst() {
+        guard !answers.isEmpty else { return }
+        let frames = answers
+        answers.removeAll(keepingCapacity: true)
+        // Structs, not closures, come out of the lock: a closure returned through a generic
+        // function is re-wrapped (allocated).
+        let requests = state.withLock { state in frames.map { state.pending.remove($0.requestId) } }
+        for (request, frame) in zip(requests, frames) { request?.callback(.success(frame.message)) }
     }
 
     private func sweep(on channel: any Channel) {
@@ -185,24 +226,24 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
             return (expired, state.sweepScheduled)
         }
         for request in expired { request.callback(.failure(.timedOut(address, after: request.timeout ?? .zero))) }
+        if state.withLock({ $0.flushAfterRead }) { flush(channel) }
         if again { channel.eventLoop.scheduleTask(in: Self.sweepInterval) { [self] in sweep(on: channel) } }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let body = unwrapInboundIn(data)
         do {
-            let frame = try WireCodec.decodeResponse(body)
-            // The struct, not its closure, comes out of the lock: a closure returned through a
-            // generic function is re-wrapped (allocated).
-            let request = state.withLock { $0.pending.remove(frame.requestId) }
-            request?.callback(.success(frame.message))
+            // Answered at the end of the read burst, all under one lock.
+            answers.append(try WireCodec.decodeResponse(body))
         } catch {
+            answerBurst()
             failAll(.malformedResponse(address, reason: "\(error)"))
             context.close(promise: nil)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        answerBurst()
         failAll(.connectionClosed(address))
         context.fireChannelInactive()
     }

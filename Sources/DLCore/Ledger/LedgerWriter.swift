@@ -264,12 +264,13 @@ public final class LedgerWriter: @unchecked Sendable {
     private func acknowledged(entryId: Int64, index: Int, bookie: String) {
         let deliver = lock.withLock { () -> Bool in
             // A late answer from a bookie that has since been replaced does not count.
-            guard metadata.ensembles.last?.bookies[index] == bookie, !replacing.contains(index) else { return false }
+            if targets.isEmpty { rebuildTargets() }
+            guard targets[index].bookie == bookie, replacing.isEmpty || !replacing.contains(index) else { return false }
             let completed = quorum.acknowledge(entryId: entryId, bookieIndex: index)
-            while let first = outstanding.first, completed.contains(first.entry.entryId) {
-                outstanding.removeFirst()
-                confirmedLength = first.entry.length
-                ready.append(first)
+            while !outstanding.isEmpty, completed.contains(outstanding[outstanding.startIndex].entry.entryId) {
+                let add = outstanding.removeFirst()
+                confirmedLength = add.entry.length
+                ready.append(add)
                 completing += 1
             }
             guard !ready.isEmpty, !delivering else { return false }
