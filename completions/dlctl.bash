@@ -1621,7 +1621,7 @@ _dlctl_bench_meta() {
 
 _dlctl_bench_bookie() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--wait-idle --no-wait-idle --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --bookie --latency-adds --pipelined-adds --window --large-adds --large-window --output -o)
     __dlctl_offer_flags_options 0
@@ -1661,7 +1661,7 @@ _dlctl_bench_bookie() {
 
 _dlctl_bench_ledger() {
     repeating_flags=()
-    non_repeating_flags=(--kill-a-bookie --version -h --help)
+    non_repeating_flags=(--kill-a-bookie --wait-idle --no-wait-idle --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --latency-entries --pipelined-entries --window --recovery-entries --entry-size --output -o)
     __dlctl_offer_flags_options 0

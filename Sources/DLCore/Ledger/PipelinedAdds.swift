@@ -4,6 +4,9 @@ import Synchronization
 /// Adds a run of entries to one bookie with up to `window` in flight: the raw bookie write
 /// path, for `dlctl bench bookie`, `dlctl bookie sanity` and tests.
 public enum PipelinedAdds {
+    /// How often one add is sent again to a bookie answering "too many requests".
+    static let maxBusyRetries = 120
+
     public struct Outcome: Sendable {
         /// Entry ids acknowledged ok, in acknowledgement order.
         public var acknowledged: [Int64]
@@ -69,27 +72,36 @@ public enum PipelinedAdds {
                     return s.outcome
                 }
                 if let done { continuation.resume(returning: done) }
-                for entry in toSend {
-                    let sent = DispatchTime.now().uptimeNanoseconds
-                    client.send(.add(ledgerKey: ledgerKey, entry: entry, recovery: false), timeout: timeout) { result in
-                        let latency = DispatchTime.now().uptimeNanoseconds - sent
-                        let count: Int? = state.withLock { s in
-                            s.inFlight -= 1
-                            switch result {
-                            case let .success(response) where response.status == .ok:
-                                s.outcome.acknowledged.append(entry.entryId)
-                                s.outcome.latencies.append(latency)
-                                return s.outcome.acknowledged.count
-                            case let .success(response):
-                                s.outcome.failures.append((entry.entryId, "\(response.status)"))
-                            case let .failure(error):
-                                s.outcome.failures.append((entry.entryId, "\(error)"))
-                            }
-                            return nil
+                for entry in toSend { send(entry, attempt: 0, sent: DispatchTime.now().uptimeNanoseconds) }
+            }
+            /// A bookie shedding load ("too many requests") gets the add again after a pause,
+            /// doubling from 2 ms to 256 ms, as a ledger writer does.
+            @Sendable func send(_ entry: StoredEntry, attempt: Int, sent: UInt64) {
+                client.send(.add(ledgerKey: ledgerKey, entry: entry, recovery: false), timeout: timeout) { result in
+                    if case let .success(response) = result, response.status == .tooManyRequests, attempt < maxBusyRetries {
+                        Task { @Sendable in
+                            try? await Task.sleep(for: .milliseconds(2 << min(attempt, 7)))
+                            send(entry, attempt: attempt + 1, sent: sent)
                         }
-                        if let count { onAcknowledged(count) }
-                        pump()
+                        return
                     }
+                    let latency = DispatchTime.now().uptimeNanoseconds - sent
+                    let count: Int? = state.withLock { s in
+                        s.inFlight -= 1
+                        switch result {
+                        case let .success(response) where response.status == .ok:
+                            s.outcome.acknowledged.append(entry.entryId)
+                            s.outcome.latencies.append(latency)
+                            return s.outcome.acknowledged.count
+                        case let .success(response):
+                            s.outcome.failures.append((entry.entryId, "\(response.status)"))
+                        case let .failure(error):
+                            s.outcome.failures.append((entry.entryId, "\(error)"))
+                        }
+                        return nil
+                    }
+                    if let count { onAcknowledged(count) }
+                    pump()
                 }
             }
             pump()

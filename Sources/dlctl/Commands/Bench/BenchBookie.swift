@@ -9,7 +9,9 @@ struct BenchBookie: AsyncParsableCommand {
         abstract: "One bookie's add path: single-add latency, pipelined 100-byte adds/s, 64 KiB MiB/s.",
         discussion: """
             Targets --bookie (default: the first registered). Writes to a ledger created for the \
-            run (its metadata is deleted afterwards, so the bookie garbage-collects the data).
+            run (its metadata is deleted afterwards, so the bookie garbage-collects the data). Each workload \
+            starts once the bookie's write cache is checkpointed (unless --no-wait-idle), so one workload's \
+            entry-log writes do not slow the next.
             """
     )
 
@@ -20,6 +22,8 @@ struct BenchBookie: AsyncParsableCommand {
     @Option(help: "Adds in flight in the pipelined run.") var window = 5000
     @Option(name: .customLong("large-adds"), help: "64 KiB adds for the bandwidth run.") var largeAdds = 4000
     @Option(name: .customLong("large-window"), help: "64 KiB adds in flight.") var largeWindow = 64
+    @Flag(inversion: .prefixedNo, help: "Wait for the bookie's write cache to be checkpointed before each workload.")
+    var waitIdle = true
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     struct Result: Encodable {
@@ -52,6 +56,7 @@ struct BenchBookie: AsyncParsableCommand {
                     }
                 }
                 func measure(_ label: String, _ batch: [StoredEntry], window: Int) async throws -> LatencySummary {
+                    if options.waitIdle { try await IdleBookies.wait(for: [id], cluster: options.cluster) }
                     if options.output == .table { FileHandle.standardError.write(Data("running \(label)...\n".utf8)) }
                     let outcome = await PipelinedAdds.run(client, ledgerKey: key, entries: batch, window: window)
                     if let (entry, reason) = outcome.failures.first {

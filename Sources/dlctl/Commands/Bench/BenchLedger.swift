@@ -7,7 +7,8 @@ struct BenchLedger: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "Replicated ledger writes: one-in-flight latency, pipelined entries/s, recovery time, ensemble-change stall.",
         discussion: """
-            Uses the cluster's bookies with E/Qw/Qa (default 3/3/2). With --kill-a-bookie it then runs the pipelined \
+            Uses the cluster's bookies with E/Qw/Qa (default 3/3/2); each workload starts once every bookie's \
+            write cache is checkpointed (unless --no-wait-idle). With --kill-a-bookie it then runs the pipelined \
             workload again on a new ledger, kills (SIGKILL) one ensemble member a third of the way in and reports the \
             longest pause between acknowledgements (needs more bookies than the ensemble; a sandbox restarts the \
             killed one).
@@ -22,6 +23,8 @@ struct BenchLedger: AsyncParsableCommand {
     @Option(name: .customLong("recovery-entries"), help: "Entries in the ledger whose writer dies before recovery.") var recoveryEntries = 10_000
     @Option(name: .customLong("entry-size"), help: "Payload bytes.") var entrySize = 100
     @Flag(name: .customLong("kill-a-bookie"), help: "Kill an ensemble bookie during the pipelined run.") var killABookie = false
+    @Flag(inversion: .prefixedNo, help: "Wait for every bookie's write cache to be checkpointed before each workload.")
+    var waitIdle = true
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     struct Result: Encodable {
@@ -45,7 +48,7 @@ struct BenchLedger: AsyncParsableCommand {
                                                   writeQuorum: options.quorum.writeQuorum, ackQuorum: options.quorum.ackQuorum,
                                                   customMetadata: ["purpose": "bench"], maxOutstanding: options.window)
                 }
-                options.progress("latency: \(options.latencyEntries) entries, one in flight")
+                try await options.start("latency: \(options.latencyEntries) entries, one in flight", store: store)
                 let first = try await writer()
                 var samples: [UInt64] = []
                 let latencyStart = MonotonicClock.nanos()
@@ -57,14 +60,15 @@ struct BenchLedger: AsyncParsableCommand {
                 let latency = LatencySummary(nanos: samples, elapsedNanos: MonotonicClock.nanos() - latencyStart)
                 try await first.close()
 
-                options.progress("pipelined: \(options.pipelinedEntries) entries, \(options.window) in flight")
+                try await options.start("pipelined: \(options.pipelinedEntries) entries, \(options.window) in flight", store: store)
                 let second = try await writer()
                 let (pipelined, _) = try await options.pipelined(second, payload: payload, killAt: nil, store: store)
                 try await second.close()
                 var stall: Double?
                 var ledgers = [first.ledgerId, second.ledgerId]
                 if options.killABookie {
-                    options.progress("ensemble change: the pipelined run again, one bookie killed a third of the way in")
+                    try await options.start("ensemble change: the pipelined run again, one bookie killed a third of the way in",
+                                            store: store)
                     let changing = try await writer()
                     (_, stall) = try await options.pipelined(changing, payload: payload, killAt: changing.ensemble.first,
                                                              store: store)
@@ -106,6 +110,15 @@ struct BenchLedger: AsyncParsableCommand {
 
     private func progress(_ text: String) {
         if output == .table { FileHandle.standardError.write(Data("running \(text)...\n".utf8)) }
+    }
+
+    /// Starts a workload: once every available bookie is idle (unless --no-wait-idle).
+    private func start(_ text: String, store: any MetadataStore) async throws {
+        if waitIdle {
+            let ids = try await BookieList.registrations(store).filter { $0.state == "available" }.map(\.id)
+            try await IdleBookies.wait(for: ids, cluster: cluster)
+        }
+        progress(text)
     }
 
     /// Appends with a window; records each add's latency and the longest gap between
