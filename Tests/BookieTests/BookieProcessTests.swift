@@ -159,6 +159,58 @@ import TestSupport
         try await cluster.start("b")
     }
 
+    /// Several tasks share one connection (senders on different threads encode into the same
+    /// writes; the bookie admits a burst of adds of several ledgers together): every add is
+    /// answered once and stored as sent, and an add with the wrong key is refused alone.
+    @Test func concurrentSendersOnOneConnectionAreEachAnsweredOnce() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await LocalBookies()
+        try await cluster.start("b")
+        let client = try await cluster.client("b")
+        var ledgers: [(id: Int64, key: [UInt8])] = []
+        for sender in 0..<4 {
+            let key = Array("sender-\(sender)".utf8)
+            ledgers.append((try await cluster.createLedgerMetadata(ensemble: [cluster.address("b")], key: key), key))
+        }
+        let count = 5000
+        let outcomes = await withTaskGroup(of: (Int64, PipelinedAdds.Outcome).self) { group in
+            for (id, key) in ledgers {
+                group.addTask {
+                    (id, await PipelinedAdds.run(client, ledgerKey: key, entries: TestEntries.make(ledgerId: id, count: count),
+                                                 window: 300))
+                }
+            }
+            return await group.reduce(into: [(Int64, PipelinedAdds.Outcome)]()) { $0.append($1) }
+        }
+        for (id, outcome) in outcomes {
+            #expect(outcome.failures.isEmpty, "ledger \(id): \(outcome.failures.prefix(3))")
+            #expect(outcome.acknowledged.sorted() == Array(0..<Int64(count)))
+        }
+        for (id, key) in ledgers {
+            let expected = TestEntries.make(ledgerId: id, count: count)
+            for entryId in [0, count / 2, count - 1] {
+                let response = try await client.send(.read(ledgerId: id, entryId: Int64(entryId), fence: false, ledgerKey: key))
+                guard case let .read(.ok, _, _, entry?) = response else {
+                    Issue.record("ledger \(id) entry \(entryId): \(response.status)")
+                    continue
+                }
+                #expect(entry == expected[entryId])
+            }
+        }
+        // One burst: a good add, an add under another ledger's key, another good add.
+        let (a, b) = (ledgers[0], ledgers[1])
+        let next = Int64(count)
+        async let first = client.send(.add(ledgerKey: a.key, entry: TestEntries.make(ledgerId: a.id, count: 1, startingAt: next)[0],
+                                           recovery: false))
+        async let wrong = client.send(.add(ledgerKey: b.key, entry: TestEntries.make(ledgerId: a.id, count: 1, startingAt: next + 1)[0],
+                                           recovery: false))
+        async let last = client.send(.add(ledgerKey: b.key, entry: TestEntries.make(ledgerId: b.id, count: 1, startingAt: next)[0],
+                                          recovery: false))
+        let statuses = try await [first.status, wrong.status, last.status]
+        #expect(statuses == [.ok, .badKey, .ok])
+        await client.close()
+    }
+
     @Test func aMalformedFrameClosesOnlyItsConnection() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()

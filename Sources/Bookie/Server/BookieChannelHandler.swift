@@ -1,7 +1,6 @@
 import DLCore
 import Logging
 import NIOCore
-import Synchronization
 
 /// One client connection: decodes request frames, passes them to the service, writes the
 /// responses (flushes coalesced per event-loop tick). Adds are gathered over one read burst
@@ -16,8 +15,9 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     private var authenticated: Bool
     private var flushScheduled = false
     /// Responses completed on other threads (journal, read pool), drained on the event loop in
-    /// one task per burst instead of one task each.
-    private let outbox = Mutex<[BookieFrame<BookieResponse>]>([])
+    /// one task per burst instead of one task each. A plain mutex: the journal's sync thread
+    /// and the event loop contend for it (Swift's `Mutex` would make each hand-off a kernel trip).
+    private let outbox = Locked<[BookieFrame<BookieResponse>]>([])
     /// Adds of the current read burst, not yet handed to the service.
     private var adds: [BookieService.AddRequest] = []
     /// The last add's ledger key: the next add of the same ledger shares its bytes.
