@@ -52,7 +52,18 @@ for start in range(1, 200001, 500):
 ' 2>/dev/null | "$DLCTL" write "$log" --session-timeout 2 >/dev/null 2>"$WORK/writer.err" &
   writer=$!
   wait_for_records "$log" $((RANDOM % 20000 + 1000))
-  victim=$("$DLCTL" bookie list -o json | python3 -c 'import json,random,sys; print(random.choice(json.load(sys.stdin))["pid"])')
+  # A bookie killed in an earlier round may still be listed under its old pid until its
+  # session expires: pick among the processes that are alive.
+  victim=$("$DLCTL" bookie list -o json | python3 -c '
+import json, os, random, sys
+alive = []
+for b in json.load(sys.stdin):
+    try:
+        os.kill(b["pid"], 0)
+        alive.append(b["pid"])
+    except OSError:
+        pass
+print(random.choice(alive))')
   kill -9 "$victim"
   next=$(( $(records "$log") + RANDOM % 20000 + 1000 ))
   wait_for_records "$log" $(( next < 190000 ? next : 190000 ))

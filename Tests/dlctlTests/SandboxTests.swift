@@ -76,6 +76,37 @@ import TestSupport
         #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
     }
 
+    /// Seconds since process `pid` started (from /proc).
+    func age(_ pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let uptime = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 19, let ticks = Double(fields[19]), let now = Double(uptime.split(separator: " ")[0]) else { return nil }
+        return now - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The restart delay doubles only for a crash loop: a bookie that ran a while before it was
+    /// killed comes back after the base delay, however often it is killed.
+    @Test func aBookieKilledAfterRunningAWhileRestartsWithoutBackoff() async throws {
+        try #require(Binaries.dlctlExists)
+        let home = TemporaryDirectory("dlctl-home")
+        #expect(try await dlctl(home, ["sandbox", "--detach", "--bookies", "1"]).status == 0)
+        for _ in 0..<3 {
+            let pid = try #require(try await bookies(home).first?.pid)
+            // Past the crash-loop window (3 s) before it is killed.
+            #expect(await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100)) { (age(pid) ?? 0) >= 3.5 })
+            kill(pid, SIGKILL)
+            #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(100)) {
+                try await bookies(home).first.map { $0.pid != pid } ?? false
+            })
+        }
+        let log = try String(contentsOfFile: home.path + "/sandbox/sandbox.log", encoding: .utf8)
+        let delays = log.split(separator: "\n").filter { $0.contains("exited with status") }.map { $0.split(separator: " ").dropLast().last }
+        #expect(delays == ["0.5", "0.5", "0.5"], "\(log)")
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+    }
+
     @Test func twoHomesNeverMeet() async throws {
         try #require(Binaries.dlctlExists)
         let first = TemporaryDirectory("dlctl-home")

@@ -249,6 +249,7 @@ final class BookieClientHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        answerBurst()
         failAll(.connectionClosed(address))
         context.close(promise: nil)
     }

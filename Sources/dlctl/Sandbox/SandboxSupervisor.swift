@@ -27,6 +27,11 @@ final class SandboxSupervisor: @unchecked Sendable {
     private var zooKeeperProcess: SupervisedProcess?
     private var stopping = false
     private var restartDelays: [Int: Double] = [:]
+    /// When each bookie process was started: one that ran a while before it exited is not in
+    /// a crash loop, so its restart delay starts over.
+    private var startedAt: [Int: ContinuousClock.Instant] = [:]
+    /// Runs shorter than this count as a crash loop (the restart delay doubles, up to 30 s).
+    private static let stableRun = Duration.seconds(3)
     private let events: AsyncStream<Event>
     private let emit: AsyncStream<Event>.Continuation
     private var lockFd: Int32 = -1
@@ -74,6 +79,9 @@ final class SandboxSupervisor: @unchecked Sendable {
                 return
             case let .exited(index, status):
                 guard !stopping, options.restart else { continue }
+                if let started = startedAt[index], ContinuousClock.now - started >= Self.stableRun {
+                    restartDelays[index] = nil
+                }
                 let delay = restartDelays[index, default: 0.5]
                 restartDelays[index] = min(delay * 2, 30)
                 log("bookie-\(index) exited with status \(status); restarting in \(delay) s")
@@ -155,6 +163,7 @@ final class SandboxSupervisor: @unchecked Sendable {
              "--uri", state.metadataURI],
             logFile: home.bookieLog(index)) { status in emit.yield(.exited(index: index, status: status)) }
         processes[index] = process
+        startedAt[index] = .now
         state.bookies[position].pid = process.pid
     }
 
