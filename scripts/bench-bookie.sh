@@ -30,6 +30,7 @@ IDLE_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
 "$DLCTL" bench bookie --bookie "$BOOKIE" -o json > "$WORK/bookie.json"
 LOADED_RSS=$(ps -o rss= -p "$BOOKIE_PID" | tr -d ' ')
 "$DLCTL" bench ledger --kill-a-bookie -o json > "$WORK/ledger.json"
+for _ in $(seq 300); do "$DLCTL" sandbox status >/dev/null 2>&1 && break; sleep 0.2; done   # the bookie killed above is back (60 s at most)
 # Sustained 64 KiB adds: 1,000 MiB, four times the write cache, so checkpoints write entry logs
 # to the same disk as the journal during the run.
 "$DLCTL" bench bookie --bookie "$BOOKIE" --latency-adds 1 --pipelined-adds 1 --large-adds 16000 -o json > "$WORK/sustained.json"

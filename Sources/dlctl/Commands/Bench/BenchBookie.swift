@@ -38,6 +38,8 @@ struct BenchBookie: AsyncParsableCommand {
         let options = self
         try await reportingErrors(timeout: nil) {
             let (id, address) = try await options.target()
+            // A bookie restarting after a kill may still be registered: wait until it answers (and is idle).
+            if options.waitIdle { try await IdleBookies.wait(for: [id], cluster: options.cluster) }
             let result = try await options.cluster.withStore { store -> Result in
                 let key = Array("dlctl-bench".utf8)
                 let ledgerId = try await LedgerIds.next(store)

@@ -136,15 +136,29 @@ struct SandboxStatus: AsyncParsableCommand {
         let cluster = try ClusterOptions.parse(["--uri", state.metadataURI, "--timeout", "\(timeout)"])
         let output = self.output
         try await reportingErrors(timeout: cluster.commandTimeout) {
-            let registered = try await cluster.withStore { store in
-                (available: Set(try await store.children(ClusterLayout.availableBookies)),
-                 readonly: Set(try await store.children(ClusterLayout.readOnlyBookies)))
+            // Each registration with the pid that made it: a killed bookie's registration lingers
+            // until its session expires, and must not pass for its restarted process.
+            let registered = try await cluster.withStore { store -> [String: (state: BookieRegistration.State, pid: Int32?)] in
+                var found: [String: (state: BookieRegistration.State, pid: Int32?)] = [:]
+                for (parent, state) in [(ClusterLayout.readOnlyBookies, BookieRegistration.State.readonly),
+                                        (ClusterLayout.availableBookies, .available)] {
+                    for id in try await store.children(parent) {
+                        let node = try await store.getIfExists(BookieRegistration.path(id, state))
+                        found[id] = (state, node.flatMap { try? BookieRegistration(decoding: $0.data).pid })
+                    }
+                }
+                return found
             }
             let rows = state.bookies.map { spec in
-                Row(index: spec.index, id: spec.id, pid: spec.pid,
-                    process: spec.pid.map(ProcessLiveness.isAlive) == true ? "running" : "down",
-                    registration: registered.available.contains(spec.id) ? "available"
-                        : registered.readonly.contains(spec.id) ? "readonly" : "missing")
+                let registration: String
+                switch registered[spec.id] {
+                case let (state, pid)? where pid == spec.pid: registration = state.rawValue
+                case let (_, pid)?: registration = "stale (pid \(pid.map(String.init) ?? "?"))"
+                case nil: registration = "missing"
+                }
+                return Row(index: spec.index, id: spec.id, pid: spec.pid,
+                           process: spec.pid.map(ProcessLiveness.isAlive) == true ? "running" : "down",
+                           registration: registration)
             }
             switch output {
             case .json: try JSONOutput.print(rows)
@@ -153,7 +167,7 @@ struct SandboxStatus: AsyncParsableCommand {
                 Table.print(["BOOKIE", "ID", "PID", "PROCESS", "REGISTRATION"],
                             rows.map { ["bookie-\($0.index)", $0.id, $0.pid.map(String.init) ?? "-", $0.process, $0.registration] })
             }
-            let down = rows.filter { $0.process != "running" || $0.registration == "missing" }
+            let down = rows.filter { $0.process != "running" || !["available", "readonly"].contains($0.registration) }
             if !down.isEmpty {
                 throw CommandFailure(.unavailable, "\(down.count) of \(rows.count) bookies are not up: "
                                      + down.map { "bookie-\($0.index)" }.joined(separator: ", "))
