@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bookie and ledger benchmarks beside their peers, in one run: fio (the disk's fdatasync
-# limits), Redis streams with appendfsync always (XADD of 100 bytes, -c 50 -P 16), then
-# `dlctl bench bookie` and `dlctl bench ledger` (3/3/2 steady, then a run with a bookie killed) on a
-# release-build sandbox of 4 bookies; then journal replay speed after kill -9, RSS and
+# limits) and Redis streams with appendfsync always (XADD of 100 bytes, -c 50 -P 16), each the
+# median of three runs (scripts/lib/peers.sh), then `dlctl bench bookie` and `dlctl bench ledger`
+# (3/3/2 steady, then a run with a bookie killed) on a release-build sandbox of 4 bookies, a
+# sustained 1,000 MiB run of 64 KiB adds; then journal replay speed after kill -9, RSS and
 # sandbox start-up.
 # Usage: scripts/bench-bookie.sh      (needs fio, redis-server, redis-tools: apt-get install -y ...)
 set -euo pipefail
