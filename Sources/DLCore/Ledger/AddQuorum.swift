@@ -35,7 +35,12 @@ public struct AddQuorum: Sendable, Equatable {
 
     /// Ensemble indexes that store `entryId`.
     public func writeSet(_ entryId: Int64) -> [Int] {
-        (0..<writeQuorum).map { Int((entryId + Int64($0)) % Int64(ensembleSize)) }
+        (0..<writeQuorum).map { Self.member(of: entryId, at: $0, ensembleSize: ensembleSize) }
+    }
+
+    /// The ensemble index at `position` (< Qw) of the write set of `entryId`.
+    public static func member(of entryId: Int64, at position: Int, ensembleSize: Int) -> Int {
+        Int((entryId + Int64(position)) % Int64(ensembleSize))
     }
 
     /// The position of ensemble index `index` in the write set of `entryId`, if it is in it.

@@ -30,13 +30,6 @@ public final class LedgerWriter: @unchecked Sendable {
         var entry: StoredEntry
         var completion: Completion
     }
-    /// Per ensemble index, the callback for its bookie's add responses.
-    private var responders: [Int: Responder] = [:]
-    private struct Responder {
-        var bookie: String
-        var client: BookieClient
-        var callback: BookieClient.Callback
-    }
     /// Adds a bookie answered "too many requests", with how often.
     private struct BusyAdd: Hashable {
         var entryId: Int64
@@ -165,10 +158,10 @@ public final class LedgerWriter: @unchecked Sendable {
         outstanding.append(PendingAdd(entry: entry, completion: completion))
         if targets.isEmpty { rebuildTargets() }
         let members = targets
-        let writeQuorum = quorum.writeQuorum
+        let (writeQuorum, ensembleSize) = (quorum.writeQuorum, quorum.ensembleSize)
         lock.unlock()
         for position in 0..<writeQuorum {
-            let index = Int((entryId + Int64(position)) % Int64(members.count))
+            let index = AddQuorum.member(of: entryId, at: position, ensembleSize: ensembleSize)
             let target = members[index]
             guard let client = target.client, let callback = target.callback else {
                 bookieFailed(index: index, bookie: target.bookie, reason: "not connected")
@@ -196,19 +189,23 @@ public final class LedgerWriter: @unchecked Sendable {
         targets = bookies.indices.map { index in
             let client = clients[index]
             return Target(bookie: bookies[index], client: client,
-                          callback: client.map { responder(index: index, bookie: bookies[index], client: $0) })
+                          callback: client.map { makeResponder(index: index, bookie: bookies[index], client: $0) })
         }
     }
 
-    /// The callback for one ensemble member's add responses: one closure serves all of its
-    /// adds (a response names its entry), so a send allocates none. Under the lock.
+    /// The callback for a member's add responses: the current target's when it is that
+    /// bookie on that connection, else a new one. Under the lock.
     private func responder(index: Int, bookie: String, client: BookieClient) -> BookieClient.Callback {
-        if let existing = responders[index], existing.bookie == bookie, existing.client === client { return existing.callback }
-        let callback: BookieClient.Callback = { [weak self] result in
-            self?.added(result, index: index, bookie: bookie, client: client)
-        }
-        responders[index] = Responder(bookie: bookie, client: client, callback: callback)
-        return callback
+        if targets.isEmpty { rebuildTargets() }
+        let target = targets[index]
+        if target.bookie == bookie, target.client === client, let callback = target.callback { return callback }
+        return makeResponder(index: index, bookie: bookie, client: client)
+    }
+
+    /// One closure serves all of a member's adds (a response names its entry), so a send
+    /// allocates none.
+    private func makeResponder(index: Int, bookie: String, client: BookieClient) -> BookieClient.Callback {
+        { [weak self] result in self?.added(result, index: index, bookie: bookie, client: client) }
     }
 
     private func added(_ result: Result<BookieResponse, BookieClientError>, index: Int, bookie: String, client: BookieClient) {

@@ -138,22 +138,13 @@ struct SandboxStatus: AsyncParsableCommand {
         try await reportingErrors(timeout: cluster.commandTimeout) {
             // Each registration with the pid that made it: a killed bookie's registration lingers
             // until its session expires, and must not pass for its restarted process.
-            let registered = try await cluster.withStore { store -> [String: (state: BookieRegistration.State, pid: Int32?)] in
-                var found: [String: (state: BookieRegistration.State, pid: Int32?)] = [:]
-                for (parent, state) in [(ClusterLayout.readOnlyBookies, BookieRegistration.State.readonly),
-                                        (ClusterLayout.availableBookies, .available)] {
-                    for id in try await store.children(parent) {
-                        let node = try await store.getIfExists(BookieRegistration.path(id, state))
-                        found[id] = (state, node.flatMap { try? BookieRegistration(decoding: $0.data).pid })
-                    }
-                }
-                return found
-            }
+            let registered = Dictionary(try await cluster.withStore { try await BookieList.registrations($0) }.map { ($0.id, $0) },
+                                        uniquingKeysWith: { $0.state == "available" ? $0 : $1 })
             let rows = state.bookies.map { spec in
                 let registration: String
                 switch registered[spec.id] {
-                case let (state, pid)? where pid == spec.pid: registration = state.rawValue
-                case let (_, pid)?: registration = "stale (pid \(pid.map(String.init) ?? "?"))"
+                case let row? where row.pid == spec.pid: registration = row.state
+                case let row?: registration = "stale (pid \(row.pid))"
                 case nil: registration = "missing"
                 }
                 return Row(index: spec.index, id: spec.id, pid: spec.pid,
