@@ -56,6 +56,7 @@ let package = Package(
             ]),
         .target(name: "TestSupport", dependencies: [
             "DLCore", .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "DLCoreTests", dependencies: ["DLCore", "TestSupport"]),
         .testTarget(name: "BookieTests", dependencies: [

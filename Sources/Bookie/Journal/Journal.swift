@@ -49,6 +49,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     public let directory: String
+    public let files: any FileLayer
     private let options: Options
     private let logger: Logger
     /// Gets each durable group as its appended batches, in order, with the mark after it.
@@ -78,14 +79,15 @@ public final class Journal: @unchecked Sendable {
     public var syncCount: UInt64 { syncs.load(ordering: .relaxed) }
 
     /// Opens a new journal file with id `firstFileId` and starts the threads.
-    public init(directory: String, firstFileId: UInt64, options: Options = .init(), logger: Logger,
-                onDurable: @escaping @Sendable ([[JournalRecord]], JournalMark) -> Void) throws {
+    public init(directory: String, firstFileId: UInt64, files: any FileLayer = PosixFiles(), options: Options = .init(),
+                logger: Logger, onDurable: @escaping @Sendable ([[JournalRecord]], JournalMark) -> Void) throws {
         self.directory = directory
+        self.files = files
         self.options = options
         self.logger = logger
         self.onDurable = onDurable
         self.fileId = firstFileId
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try files.createDirectories(directory)
         fd = try openFile(firstFileId)
         let writer = Thread { [unowned self] in self.runWriter() }
         writer.name = "journal-writer"
@@ -138,7 +140,7 @@ public final class Journal: @unchecked Sendable {
         syncCondition.lock()
         while !syncerDone { syncCondition.wait() }
         syncCondition.unlock()
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { files.close(fd) }
         fd = -1
     }
 
@@ -205,22 +207,12 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func writeGroup(_ group: ByteBuffer) throws {
-        let result = group.withUnsafeReadableBytes { bytes -> Int in
-            var done = 0
-            while done < bytes.count {
-                let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return -Int(errno)
-                }
-                done += n
-            }
-            return done
+        do {
+            try group.withUnsafeReadableBytes { try files.write(fd, $0, at: offset) }
+        } catch let error as FileError {
+            throw JournalError.io("write to \(JournalFiles.name(currentFileId)) failed: \(String(cString: strerror(error.code)))")
         }
-        if result < 0 {
-            throw JournalError.io("write to \(JournalFiles.name(currentFileId)) failed: \(String(cString: strerror(Int32(-result))))")
-        }
-        offset += Int64(result)
+        offset += Int64(group.readableBytes)
     }
 
     private func runSyncer() {
@@ -243,8 +235,8 @@ public final class Journal: @unchecked Sendable {
             for group in groups where group.failure == nil && !synced.contains(group.fd) {
                 synced.insert(group.fd)
                 let start = DispatchTime.now().uptimeNanoseconds
-                if fdatasync(group.fd) != 0 {
-                    syncFailure = "fdatasync of the journal failed: \(String(cString: strerror(errno)))"
+                do { try files.syncData(group.fd) } catch {
+                    syncFailure = "fdatasync of the journal failed: \((error as? FileError).map { String(cString: strerror($0.code)) } ?? "\(error)")"
                     fail(syncFailure!)
                     break
                 }
@@ -256,7 +248,7 @@ public final class Journal: @unchecked Sendable {
                 if failure == nil { onDurable(group.pending.map(\.records), group.mark) }
                 let outcome: Outcome = failure.map { .failed($0) } ?? .durable
                 for pending in group.pending { pending.completion(outcome) }
-                if let old = group.closesFd { close(old) }
+                if let old = group.closesFd { files.close(old) }
             }
         }
     }
@@ -275,20 +267,18 @@ public final class Journal: @unchecked Sendable {
         return old
     }
 
+    /// Creates journal file `id`, preallocated and synced, its name durable in the directory.
     private func openFile(_ id: UInt64) throws -> Int32 {
         let path = directory + "/" + JournalFiles.name(id)
-        let fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw JournalError.io("cannot create \(path): \(String(cString: strerror(errno)))") }
-        let rc = posix_fallocate(fd, 0, off_t(options.fileSize))
-        if rc != 0 && rc != EOPNOTSUPP {
-            close(fd)
-            throw JournalError.io("cannot preallocate \(path): \(String(cString: strerror(rc)))")
+        let fd = try files.open(path, flags: O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode: 0o644)
+        do {
+            try files.preallocate(fd, length: options.fileSize)
+            try files.sync(fd)
+            try files.syncDirectory(directory)
+        } catch {
+            files.close(fd)
+            throw error
         }
-        guard fsync(fd) == 0 else {
-            close(fd)
-            throw JournalError.io("cannot sync \(path): \(String(cString: strerror(errno)))")
-        }
-        try Durability.syncDirectory(directory)
         return fd
     }
 }
@@ -299,44 +289,5 @@ public enum JournalError: Error, CustomStringConvertible {
         switch self {
         case let .io(reason): return reason
         }
-    }
-}
-
-/// fsync helpers for directories and files.
-public enum Durability {
-    /// Makes a directory's entries (created, renamed, removed files) durable.
-    public static func syncDirectory(_ path: String) throws {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw JournalError.io("cannot open directory \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw JournalError.io("cannot sync directory \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    /// Writes `data` to `path` atomically: a temporary file, fsync, rename, directory fsync.
-    public static func writeAtomically(_ data: [UInt8], to path: String) throws {
-        try data.withUnsafeBytes { try writeAtomically($0, to: path) }
-    }
-
-    public static func writeAtomically(_ data: UnsafeRawBufferPointer, to path: String) throws {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw JournalError.io("cannot create \(temporary): \(String(cString: strerror(errno)))") }
-        var done = 0
-        while done < data.count {
-            let n = write(fd, data.baseAddress! + done, data.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                close(fd)
-                throw JournalError.io("cannot write \(temporary): \(String(cString: strerror(errno)))")
-            }
-            done += n
-        }
-        guard fsync(fd) == 0 else {
-            close(fd)
-            throw JournalError.io("cannot sync \(temporary): \(String(cString: strerror(errno)))")
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw JournalError.io("cannot rename \(temporary): \(String(cString: strerror(errno)))") }
-        try syncDirectory((path as NSString).deletingLastPathComponent)
     }
 }

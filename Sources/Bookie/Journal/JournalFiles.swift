@@ -1,4 +1,4 @@
-import Foundation
+import DLCore
 
 /// Naming and listing of journal files: `journal/<16 hex digits>.jnl`, in id order.
 public enum JournalFiles {
@@ -15,8 +15,14 @@ public enum JournalFiles {
     }
 
     /// Ids of the journal files in `directory`, ascending.
-    public static func list(_ directory: String) -> [UInt64] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.compactMap(id(ofName:)).sorted()
+    public static func list(_ directory: String, files: any FileLayer = PosixFiles()) -> [UInt64] {
+        files.list(directory).compactMap(id(ofName:)).sorted()
+    }
+
+    /// Removes the journal files of `directory` below `fileId` (a checkpoint covers them). Not
+    /// synced: a file that comes back after a power loss lies before the checkpoint's mark, so
+    /// replay skips it and the next checkpoint removes it again.
+    public static func remove(below fileId: UInt64, in directory: String, files: any FileLayer) {
+        for id in list(directory, files: files) where id < fileId { files.remove(directory + "/" + name(id)) }
     }
 }

@@ -26,13 +26,13 @@ public enum JournalReader {
     /// Calls `visit` with every valid record from `mark` on, in order, across the journal files
     /// of `directory`. A file is read up to its first invalid record; what follows is reported
     /// as a cut (a torn or corrupt tail), never returned.
-    public static func replay(directory: String, from mark: JournalMark,
+    public static func replay(directory: String, from mark: JournalMark, files: any FileLayer = PosixFiles(),
                               _ visit: (JournalRecord, JournalMark) throws -> Void) throws -> Summary {
         var summary = Summary()
         summary.end = mark
-        for fileId in JournalFiles.list(directory) where fileId >= mark.fileId {
+        for fileId in JournalFiles.list(directory, files: files) where fileId >= mark.fileId {
             let path = directory + "/" + JournalFiles.name(fileId)
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = try files.contents(path) else {
                 throw JournalError.io("cannot read journal file \(path)")
             }
             var buffer = ByteBuffer(bytes: data)

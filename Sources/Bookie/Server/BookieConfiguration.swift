@@ -25,6 +25,8 @@ public struct BookieConfiguration: Sendable {
     public var compactionThreshold = 0.5
     public var metadataOptions = MetadataStoreOptions()
     public var journal = Journal.Options()
+    /// Every file the bookie keeps goes through this layer (a power-loss recorder in tests).
+    public var files: any FileLayer = PosixFiles()
 
     public init(dataDirectory: String, port: Int, metadataURI: MetadataURI) {
         self.dataDirectory = dataDirectory

@@ -38,7 +38,7 @@ public final class BookieNode: Sendable {
 
     public static func start(_ configuration: BookieConfiguration, logger: Logger) async throws -> BookieNode {
         let directory = (configuration.dataDirectory as NSString).standardizingPath
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try configuration.files.createDirectories(directory)
         let lockFd = open(directory + "/LOCK", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard lockFd >= 0, flock(lockFd, LOCK_EX | LOCK_NB) == 0 else {
             if lockFd >= 0 { close(lockFd) }
@@ -59,17 +59,19 @@ public final class BookieNode: Sendable {
         let bookieId = configuration.bookieId
         do {
             let cluster = try await ClusterLayout.info(store)
-            _ = try await CookieCheck.verify(bookieId: bookieId, directory: directory, instanceId: cluster.instanceId, store: store)
+            _ = try await CookieCheck.verify(bookieId: bookieId, directory: directory, instanceId: cluster.instanceId, store: store,
+                                             files: configuration.files)
         } catch {
             await store.close()
             throw error
         }
 
         // Recover: checkpoint, then the journal from its mark.
-        let storage = try LedgerStorage(directory: directory, logger: logger)
+        let files = configuration.files
+        let storage = try LedgerStorage(directory: directory, files: files, logger: logger)
         let journalDirectory = directory + "/journal"
         let started = DispatchTime.now().uptimeNanoseconds
-        let summary = try JournalReader.replay(directory: journalDirectory, from: storage.checkpointMark) { record, mark in
+        let summary = try JournalReader.replay(directory: journalDirectory, from: storage.checkpointMark, files: files) { record, mark in
             storage.apply([record], mark: mark)
         }
         let replaySeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -80,16 +82,16 @@ public final class BookieNode: Sendable {
             "records": "\(summary.records)", "bytes": "\(summary.bytes)", "seconds": "\(String(format: "%.3f", replaySeconds))",
             "mibPerSecond": "\(String(format: "%.1f", replaySeconds > 0 ? Double(summary.bytes) / 1_048_576 / replaySeconds : 0))",
         ])
-        let firstFileId = (JournalFiles.list(journalDirectory).last ?? 0) + 1
+        // Never an id used before: a removed journal file can come back after a power loss (its
+        // removal is not synced), and its old records must not follow the new ones.
+        let firstFileId = max(JournalFiles.list(journalDirectory, files: files).last ?? 0, storage.checkpointMark.fileId) + 1
         storage.setJournalMark(JournalMark(fileId: firstFileId, offset: 0))
         try storage.checkpoint()
-        for id in JournalFiles.list(journalDirectory) where id < firstFileId {
-            unlink(journalDirectory + "/" + JournalFiles.name(id))
-        }
+        JournalFiles.remove(below: firstFileId, in: journalDirectory, files: files)
 
         let serviceBox = ServiceBox()
-        let journal = try Journal(directory: journalDirectory, firstFileId: firstFileId, options: configuration.journal,
-                                  logger: logger) { batches, mark in
+        let journal = try Journal(directory: journalDirectory, firstFileId: firstFileId, files: files,
+                                  options: configuration.journal, logger: logger) { batches, mark in
             storage.apply(batches, mark: mark)
             if storage.writeCacheBytes > configuration.writeCacheBytes { serviceBox.maintenance?.requestCheckpoint() }
         }

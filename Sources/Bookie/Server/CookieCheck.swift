@@ -1,5 +1,4 @@
 import DLCore
-import Foundation
 
 /// The start-up identity check: a bookie's data directory and the cluster's metadata must
 /// agree on who this bookie is, so a wiped or swapped disk never rejoins under the same name.
@@ -30,8 +29,8 @@ public enum CookieCheck {
 
     /// Verifies (or, on a first start, writes) the cookie in `directory` and in metadata.
     public static func verify(bookieId: String, directory: String, instanceId: String,
-                              store: any MetadataStore) async throws -> Cookie {
-        let local = try readLocal(directory)
+                              store: any MetadataStore, files: any FileLayer = PosixFiles()) async throws -> Cookie {
+        let local = try readLocal(directory, files: files)
         let stored = try await store.getIfExists(ClusterLayout.cookiePath(bookieId)).map { try Cookie(decoding: $0.data) }
         switch (local, stored) {
         case let (local?, stored?):
@@ -44,20 +43,22 @@ public enum CookieCheck {
             throw Failure.unknownDisk("its cookie names bookie \(local.bookieId) of cluster \(local.instanceId), "
                                       + "which this cluster has no record of", directory: directory)
         case (nil, nil):
-            let contents = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0 != "LOCK" }
+            let contents = files.list(directory).filter { $0 != "LOCK" }
             if !contents.isEmpty { throw Failure.foreignContents(directory: directory) }
             let cookie = Cookie(bookieId: bookieId, instanceId: instanceId, dataDirectory: directory)
-            try Durability.writeAtomically(cookie.encoded(), to: directory + "/" + fileName)
+            // On disk first: a power loss between the two leaves a cookie the metadata lacks, which
+            // refuses to start with a clear reason, never a metadata cookie with no local copy.
+            try files.writeAtomically(cookie.encoded(), to: directory + "/" + fileName)
             if try await !store.createUnlessExists(ClusterLayout.cookiePath(bookieId), data: cookie.encoded(), mode: .persistent) {
-                try? FileManager.default.removeItem(atPath: directory + "/" + fileName)
+                files.remove(directory + "/" + fileName)
                 throw Failure.mismatch("another bookie registered the identity \(bookieId) at the same time")
             }
             return cookie
         }
     }
 
-    static func readLocal(_ directory: String) throws -> Cookie? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName) else { return nil }
-        return try Cookie(decoding: Array(data))
+    static func readLocal(_ directory: String, files: any FileLayer = PosixFiles()) throws -> Cookie? {
+        guard let data = try files.contents(directory + "/" + fileName) else { return nil }
+        return try Cookie(decoding: data)
     }
 }

@@ -85,9 +85,7 @@ final class Maintenance: @unchecked Sendable {
         do {
             let mark = try storage.checkpoint()
             let current = journal.currentFileId
-            for id in JournalFiles.list(journal.directory) where id < mark.fileId && id < current {
-                unlink(journal.directory + "/" + JournalFiles.name(id))
-            }
+            JournalFiles.remove(below: min(mark.fileId, current), in: journal.directory, files: journal.files)
         } catch {
             logger.error("checkpoint failed; the journal keeps everything until one succeeds", metadata: ["error": "\(error)"])
         }

@@ -18,14 +18,16 @@ public final class EntryLogs: Sendable {
     }
 
     public let directory: String
+    private let files: any FileLayer
     private let readers = Mutex<[UInt64: Int32]>([:])
 
-    public init(directory: String) throws {
+    public init(directory: String, files: any FileLayer = PosixFiles()) throws {
         self.directory = directory
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.files = files
+        try files.createDirectories(directory)
     }
 
-    deinit { readers.withLock { for fd in $0.values { close(fd) } } }
+    deinit { readers.withLock { for fd in $0.values { files.close(fd) } } }
 
     static func name(_ id: UInt64, _ ext: String) -> String {
         let hex = String(id, radix: 16)
@@ -37,8 +39,7 @@ public final class EntryLogs: Sendable {
 
     /// Ids of the entry logs present on disk.
     public func listOnDisk() -> [UInt64] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.compactMap { name in
+        files.list(directory).compactMap { name in
             name.hasSuffix(".log") && name.count == 20 ? UInt64(name.prefix(16), radix: 16) : nil
         }.sorted()
     }
@@ -63,8 +64,8 @@ public final class EntryLogs: Sendable {
             items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: Int64(offset - log.readerIndex),
                                    length: UInt32(bodyLength + 8)))
         }
-        try log.withUnsafeReadableBytes { try Durability.writeAtomically($0, to: logPath(id)) }
-        try Durability.writeAtomically(Self.encodeIndex(items), to: indexPath(id))
+        try log.withUnsafeReadableBytes { try files.writeAtomically($0, to: logPath(id)) }
+        try files.writeAtomically(Self.encodeIndex(items), to: indexPath(id))
         return items
     }
 
@@ -85,7 +86,7 @@ public final class EntryLogs: Sendable {
 
     /// The index of entry log `id`; rebuilt by scanning the log when the index is missing or corrupt.
     public func loadIndex(_ id: UInt64) throws -> [IndexItem] {
-        if let data = FileManager.default.contents(atPath: indexPath(id)), let items = Self.decodeIndex(Array(data)) {
+        if let data = try files.contents(indexPath(id)), let items = Self.decodeIndex(data) {
             return items
         }
         return try scan(id).map(\.item)
@@ -110,7 +111,7 @@ public final class EntryLogs: Sendable {
 
     /// Every valid record of entry log `id`, in file order; stops at the first invalid one.
     public func scan(_ id: UInt64) throws -> [(item: IndexItem, entry: StoredEntry)] {
-        guard let data = FileManager.default.contents(atPath: logPath(id)) else {
+        guard let data = try files.contents(logPath(id)) else {
             throw JournalError.io("cannot read entry log \(logPath(id))")
         }
         var buffer = ByteBuffer(bytes: data)
@@ -142,13 +143,7 @@ public final class EntryLogs: Sendable {
     public func read(_ id: UInt64, offset: Int64, length: UInt32) throws -> StoredEntry {
         let fd = try reader(id)
         var bytes = [UInt8](repeating: 0, count: Int(length))
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(offset) + off_t(done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw JournalError.io("short read of \(logPath(id)) at \(offset)") }
-            done += n
-        }
+        try bytes.withUnsafeMutableBytes { try files.readFully(fd, into: $0, at: offset, path: logPath(id)) }
         var buffer = ByteBuffer(bytes: bytes)
         do {
             return try Self.decodeRecord(&buffer)
@@ -159,24 +154,21 @@ public final class EntryLogs: Sendable {
 
     private func reader(_ id: UInt64) throws -> Int32 {
         if let fd = readers.withLock({ $0[id] }) { return fd }
-        let fd = open(logPath(id), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw JournalError.io("cannot open \(logPath(id)): \(String(cString: strerror(errno)))") }
+        let fd = try files.open(logPath(id), flags: O_RDONLY | O_CLOEXEC, mode: 0)
         let kept = readers.withLock { readers -> Int32 in
             if let existing = readers[id] { return existing }
             readers[id] = fd
             return fd
         }
-        if kept != fd { close(fd) }
+        if kept != fd { files.close(fd) }
         return kept
     }
 
     public func delete(_ id: UInt64) {
-        if let fd = readers.withLock({ $0.removeValue(forKey: id) }) { close(fd) }
-        unlink(logPath(id))
-        unlink(indexPath(id))
+        if let fd = readers.withLock({ $0.removeValue(forKey: id) }) { files.close(fd) }
+        files.remove(logPath(id))
+        files.remove(indexPath(id))
     }
 
-    public func size(_ id: UInt64) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: logPath(id)))?[.size] as? NSNumber)?.int64Value ?? 0
-    }
+    public func size(_ id: UInt64) -> Int64 { files.size(logPath(id)) ?? 0 }
 }

@@ -53,6 +53,7 @@ public final class LedgerStorage: @unchecked Sendable {
 
     public let directory: String
     public let entryLogs: EntryLogs
+    private let files: any FileLayer
     private let logger: Logger
     private let lock = NSLock()
     private var ledgers: [Int64: Ledger] = [:]
@@ -77,13 +78,14 @@ public final class LedgerStorage: @unchecked Sendable {
     public var writeCacheBytes: Int { lock.withLock { cachedBytes } }
 
     /// Loads the last checkpoint and its entry logs' indexes (no journal replay yet).
-    public init(directory: String, logger: Logger) throws {
+    public init(directory: String, files: any FileLayer = PosixFiles(), logger: Logger) throws {
         self.directory = directory
+        self.files = files
         self.logger = logger
-        entryLogs = try EntryLogs(directory: directory + "/entrylogs")
+        entryLogs = try EntryLogs(directory: directory + "/entrylogs", files: files)
         let state: CheckpointState
-        if let data = FileManager.default.contents(atPath: checkpointPath) {
-            state = try CheckpointState(decoding: Array(data))
+        if let data = try files.contents(directory + "/" + CheckpointState.fileName) {
+            state = try CheckpointState(decoding: data)
         } else {
             state = .empty
         }
@@ -358,7 +360,7 @@ public final class LedgerStorage: @unchecked Sendable {
             return (CheckpointState(journalMark: mark, entryLogs: logIds, nextEntryLogId: nextEntryLogId, ledgers: states),
                     retiredLogs)
         }
-        try Durability.writeAtomically(state.encoded(), to: checkpointPath)
+        try files.writeAtomically(state.encoded(), to: checkpointPath)
         for id in retired { entryLogs.delete(id) }
     }
 

@@ -63,12 +63,15 @@ public struct MetadataStoreOptions: Sendable {
     public var operationTimeout: Duration
     /// How often the embedded store polls its change table for watches.
     public var watchPollInterval: Duration
+    /// The embedded store's directory syncs go through this layer (a power-loss recorder in tests).
+    public var files: any FileLayer
 
     public init(sessionTimeout: Duration = .seconds(10), operationTimeout: Duration = .seconds(10),
-                watchPollInterval: Duration = .milliseconds(10)) {
+                watchPollInterval: Duration = .milliseconds(10), files: any FileLayer = PosixFiles()) {
         self.sessionTimeout = sessionTimeout
         self.operationTimeout = operationTimeout
         self.watchPollInterval = watchPollInterval
+        self.files = files
     }
 }
 

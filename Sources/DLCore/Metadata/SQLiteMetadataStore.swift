@@ -44,12 +44,16 @@ public final class SQLiteMetadataStore: MetadataStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(options.operationTimeout.components.seconds) + 1)
         configuration.label = "dlctl-metadata"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
+        let created = options.files.size(path) == nil
         let pool: DatabasePool
         do {
-            pool = try SQLiteConnections.shared.acquire(path) { try DatabasePool(path: path, configuration: configuration) }
+            pool = try SQLiteConnections.shared.acquire(path) {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try Self.requireDurableCommits(pool, path: path)
+                return pool
+            }
+        } catch let error as MetadataError {
+            throw error
         } catch {
             throw .connectionLoss("cannot open SQLite database \(path): \(Self.describe(error))")
         }
@@ -61,9 +65,32 @@ public final class SQLiteMetadataStore: MetadataStore {
             SQLiteConnections.shared.release(path)
             throw error
         }
+        if created {
+            // SQLite syncs the directory after creating a WAL, never after creating the database
+            // file itself: without this a power loss could take the new file's name away.
+            do { try options.files.syncDirectory(directory.isEmpty ? "." : directory) } catch {
+                SQLiteConnections.shared.release(path)
+                throw .backend("\(error)")
+            }
+        }
         let store = SQLiteMetadataStore(location: path, sessionId: sessionId, pool: pool, options: options)
         store.startRenewing()
         return store
+    }
+
+    /// Puts the pool's writer connection in `synchronous=FULL` and checks that it took: in WAL
+    /// mode FULL syncs the WAL at every commit, so a commit is on disk before it is reported.
+    /// It must come after the pool's own set-up, which sets NORMAL (no sync at commit) on the
+    /// writer after any `prepareDatabase` hook ran. A store that cannot get it does not open.
+    private static func requireDurableCommits(_ pool: DatabasePool, path: String) throws {
+        let (journalMode, level) = try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        guard journalMode == "wal", level == 2 else {
+            throw MetadataError.backend("SQLite would not commit durably to \(path) (journal_mode \(journalMode ?? "?"), "
+                                        + "synchronous \(level.map(String.init) ?? "?"), need wal and 2 = FULL); refusing to open it")
+        }
     }
 
     private static func startSession(_ pool: DatabasePool, timeoutMillis: Int64) async throws(MetadataError) -> Int64 {
