@@ -36,6 +36,34 @@ public struct LedgerReader: Sendable {
                             connections: connections, speculativeDelay: speculativeDelay, timeout: timeout)
     }
 
+    /// What each replica of `entryId` says it holds (a plain read, not fencing): found (with a
+    /// valid digest), explicitly missing, or unknown (an error or no answer in time); and the
+    /// entry, when a replica had it.
+    public func probe(_ entryId: Int64) async -> (replies: [RecoveryRules.EntryReply], entry: StoredEntry?) {
+        await withTaskGroup(of: (RecoveryRules.EntryReply, StoredEntry?).self) { group in
+            for bookie in replicas(of: entryId) {
+                group.addTask { [connections, ledgerId, key, timeout] in
+                    guard let client = try? await connections.client(bookie),
+                          let response = try? await client.send(.read(ledgerId: ledgerId, entryId: entryId, fence: false,
+                                                                      ledgerKey: key), timeout: timeout)
+                    else { return (.unknown, nil) }
+                    switch response {
+                    case let .read(.ok, _, _, entry?) where entry.entryId == entryId && entry.hasValidDigest: return (.found, entry)
+                    case .read(.noSuchEntry, _, _, _), .read(.noSuchLedger, _, _, _): return (.missing, nil)
+                    default: return (.unknown, nil)
+                    }
+                }
+            }
+            var replies: [RecoveryRules.EntryReply] = []
+            var found: StoredEntry?
+            for await (reply, entry) in group {
+                replies.append(reply)
+                found = found ?? entry
+            }
+            return (replies, found)
+        }
+    }
+
     /// Entries `first...last`, in order.
     public func read(from first: Int64, through last: Int64) async throws -> [StoredEntry] {
         guard first <= last else { return [] }

@@ -31,6 +31,8 @@ public final class LogReader: @unchecked Sendable {
     private var current: (segment: SegmentMetadata, reader: LedgerReader, lac: Int64)?
     /// The longest one wait for new records lasts before the segments are checked again.
     private let waitInterval: Duration
+    /// The last record returned, for messages.
+    private var lastReturned: DLSN?
     /// Entries read per batch.
     private let batchEntries: Int64 = 64
 
@@ -120,12 +122,16 @@ public final class LogReader: @unchecked Sendable {
             pendingIndex = 0
             if finished { return nil }
             if try await !fill() {
-                if !follow { return nil }
+                if !follow {
+                    if try await checkEnd() { continue }
+                    return nil
+                }
                 try await waitForMore()
             }
         }
         let record = pending[pendingIndex]
         pendingIndex += 1
+        lastReturned = record.dlsn
         if record.record.isEndOfStream {
             finished = true
             pending.removeAll()
@@ -133,6 +139,47 @@ public final class LogReader: @unchecked Sendable {
             return nil
         }
         return record
+    }
+
+    /// Before a read that does not follow ends: nothing that may have been acknowledged lies
+    /// past the readable end (LogEndRules), or the read fails saying what is wrong. True when
+    /// a live writer's LAC moved on meanwhile: there is more to read.
+    private func checkEnd() async throws -> Bool {
+        guard let (segment, reader, last) = current, position.segmentSequenceNumber == segment.sequenceNumber else { return false }
+        let ledger = reader.metadata
+        switch segment.state {
+        case .inProgress:
+            // Past the LAC: control records (a writer's idle marker) hide nothing; settled at the
+            // first entry known missing.
+            var next = last + 1
+            while true {
+                let (replies, entry) = await reader.probe(next)
+                if LogEndRules.inProgressWithoutWriter(next: replies, writeQuorum: ledger.writeQuorum,
+                                                       ackQuorum: ledger.ackQuorum) == .settled { return false }
+                guard let entry, let records = try? RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber,
+                                                                         entryId: next),
+                      records.allSatisfy({ $0.record.isControl && !$0.record.isEndOfStream }) else { break }
+                next += 1
+            }
+            // A data entry past the LAC: a live writer covers it with its next add or control record.
+            if try await LogLock.holder(of: name, store: store) != nil {
+                let lac = await reader.waitForLastAddConfirmed(after: last, wait: .seconds(1))
+                if lac > last {
+                    current = (segment, reader, lac)
+                    return true
+                }
+            }
+            throw LogError.unrecoveredSegment(log: name.description, segment: segment.sequenceNumber,
+                                              readableThrough: lastReturned)
+        case .completed:
+            guard ledger.state == .closed else { return false }
+            let (replies, _) = await reader.probe(ledger.lastEntryId + 1)
+            if LogEndRules.closed(next: replies, ackQuorum: ledger.ackQuorum) == .contradicted {
+                throw LogError.metadataBehindBookies(log: name.description, segment: segment.sequenceNumber,
+                                                     ledgerId: reader.ledgerId, lastEntryId: ledger.lastEntryId)
+            }
+            return false
+        }
     }
 
     /// The segment holding `position` (moving `position` to the next segment's start when

@@ -57,6 +57,8 @@ enum ExitStatus: Int32, CaseIterable {
             case .txidOutOfOrder, .recordTooLarge: self = .usage
             case .positionTruncated: self = .notFound
             case .segmentFailed: self = .unavailable
+            case .unrecoveredSegment: self = .failed
+            case .metadataBehindBookies: self = .invalidData
             }
         case is LogName.Invalid: self = .usage
         case is CookieCheck.Failure: self = .invalidData

@@ -1,0 +1,75 @@
+import DLCore
+import Foundation
+import Testing
+import TestSupport
+
+/// A reader that does not follow never ends quietly before a record that may have been
+/// acknowledged: LogEndRules, and the reader on a real cluster.
+@Suite("Log end")
+struct LogEndTests {
+    typealias Reply = RecoveryRules.EntryReply
+
+    @Test func anInProgressSegmentWithoutWriterIsSettledOnlyByExplicitNegatives() {
+        let rule = { (replies: [Reply]) in LogEndRules.inProgressWithoutWriter(next: replies, writeQuorum: 3, ackQuorum: 2) }
+        #expect(rule([.missing, .missing, .missing]) == .settled)
+        #expect(rule([.missing, .missing, .unknown]) == .settled)
+        #expect(rule([.missing, .unknown, .unknown]) == .unrecovered, "a hung bookie is not a negative")
+        #expect(rule([.found, .missing, .missing]) == .unrecovered, "one copy may be an acknowledged add")
+    }
+
+    @Test func aClosedLedgerIsContradictedOnlyByAnAckQuorum() {
+        #expect(LogEndRules.closed(next: [.found, .missing, .missing], ackQuorum: 2) == .settled,
+                "one copy is an add recovery rightly left out")
+        #expect(LogEndRules.closed(next: [.found, .found, .unknown], ackQuorum: 2) == .contradicted)
+        #expect(LogEndRules.closed(next: [.unknown, .unknown, .unknown], ackQuorum: 2) == .settled)
+    }
+
+    @Test func aDeadWritersTailNeedsRecoveryBeforeAReaderMayEnd() async throws {
+        let fixture = try await LogFixture()
+        defer { Task { await fixture.shutdown() } }
+        // A writer that never sends an idle control record: its last entry stays past the LAC.
+        var options = LogWriter.Options()
+        options.idleControlDelay = .seconds(3600)
+        let writerStore = try await fixture.openSession()
+        let writerConnections = BookieConnections()
+        let name = try LogName(parsing: "end/dead")
+        try await LogCatalog(store: fixture.store).createLog(name)
+        let writer = try await LogWriter.open(name, store: writerStore, connections: writerConnections, options: options)
+        var acknowledged: [DLSN] = []
+        for index in 0..<5 { acknowledged.append(try await writer.write(Array("r\(index)".utf8))) }
+        // The writer's process dies: its session ends, the segment stays in progress.
+        await writerConnections.closeAll()
+        await writerStore.close()
+
+        let reader = try await fixture.reader(name)
+        var read: [PositionedRecord] = []
+        let error = await failure { while let record = try await reader.next() { read.append(record) } }
+        #expect(error as? LogError == .unrecoveredSegment(log: "end/dead", segment: 1, readableThrough: read.last?.dlsn),
+                "\(String(describing: error))")
+        #expect(read.count < acknowledged.count)
+        #expect("\(error.map { "\($0)" } ?? "")".contains("dlctl recover end/dead"))
+
+        _ = try await LogRecovery.recover(name, store: fixture.store, connections: fixture.connections, lockTimeout: .seconds(30))
+        #expect(try await fixture.readAll(name).map(\.dlsn) == acknowledged)
+    }
+
+    @Test func metadataThatLostACommitIsReportedNotReadAsTheEnd() async throws {
+        let fixture = try await LogFixture()
+        defer { Task { await fixture.shutdown() } }
+        let (name, writer) = try await fixture.log("end/behind")
+        _ = try await fixture.write((0..<50).map { "r\($0)" }, to: writer)
+        _ = try await writer.close()
+        // The metadata goes back to an older state of the ledger: closed two entries earlier
+        // (as a store that lost its last commits after a power loss would have it).
+        let segment = try #require(try await fixture.segments(name).first)
+        let path = ClusterLayout.ledgerPath(segment.ledgerId)
+        var ledger = try LedgerMetadata(decoding: try await fixture.store.get(path).data)
+        ledger.lastEntryId -= 2
+        _ = try await fixture.store.set(path, data: ledger.encoded(), expectedVersion: nil)
+
+        let reader = try await fixture.reader(name)
+        let error = await failure { while try await reader.next() != nil {} }
+        #expect(error as? LogError == .metadataBehindBookies(log: "end/behind", segment: 1, ledgerId: segment.ledgerId,
+                                                             lastEntryId: ledger.lastEntryId), "\(String(describing: error))")
+    }
+}
