@@ -27,10 +27,11 @@ let package = Package(
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4",
                        providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CCRC32C", path: "Sources/CCRC32C"),
+        .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
         .target(
             name: "DLCore",
             dependencies: [
-                "CZooKeeper", "CLZ4", "CCRC32C",
+                "CZooKeeper", "CLZ4", "CCRC32C", "CSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

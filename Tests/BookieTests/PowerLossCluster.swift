@@ -12,14 +12,16 @@ final class PowerLossCluster: @unchecked Sendable {
     let metadata: PowerLossDisk
     let bookieDisks: [PowerLossDisk]
     private let ports: [Int]
+    /// Its own loopback address (127.0.0.0/8 is all loopback): a bookie restarted in place keeps
+    /// its host:port identity, and no other test process can take that address meanwhile.
+    let host = "127.\(Int.random(in: 1...254)).\(Int.random(in: 1...254)).\(Int.random(in: 2...254))"
     private(set) var nodes: [BookieNode?]
     private let logger = Logger(label: "power-loss") { _ in SwiftLogNoOpLogHandler() }
 
     var metadataPath: String { metadata.root + "/meta.db" }
 
-    /// Short sessions, so a dead writer's lock is free again soon after a restart.
     var storeOptions: MetadataStoreOptions {
-        MetadataStoreOptions(sessionTimeout: .seconds(1), operationTimeout: .seconds(5), watchPollInterval: .milliseconds(10),
+        MetadataStoreOptions(sessionTimeout: .seconds(10), operationTimeout: .seconds(10), watchPollInterval: .milliseconds(10),
                              files: metadata)
     }
 
@@ -46,12 +48,28 @@ final class PowerLossCluster: @unchecked Sendable {
     func startBookie(_ index: Int) async throws {
         var configuration = BookieConfiguration(dataDirectory: bookieDisks[index].root, port: ports[index],
                                                 metadataURI: .embedded(path: metadataPath))
+        configuration.host = host
         configuration.files = bookieDisks[index]
         configuration.metadataOptions = storeOptions
-        configuration.checkpointInterval = .milliseconds(25)
+        configuration.checkpointInterval = .milliseconds(50)
         configuration.journal.fileSize = 256 * 1024
         configuration.garbageCollectionInterval = .seconds(3600)
-        nodes[index] = try await BookieNode.start(configuration, logger: logger)
+        // The previous node's sockets close asynchronously: its address is free again within moments.
+        var failure: (any Error)?
+        let logger = self.logger
+        let started = try await waitUntil(timeout: .seconds(20), pollEvery: .milliseconds(50)) {
+            do {
+                nodes[index] = try await BookieNode.start(configuration, logger: logger)
+                return true
+            } catch let error as BookieNode.StartFailure {
+                guard case .cannotBind = error else { throw error }
+                failure = error
+                return false
+            }
+        }
+        if !started {
+            throw failure ?? BookieNode.StartFailure.storage("bookie \(index) did not start")
+        }
     }
 
     func stopBookie(_ index: Int) async {
@@ -59,5 +77,5 @@ final class PowerLossCluster: @unchecked Sendable {
         nodes[index] = nil
     }
 
-    func bookieId(_ index: Int) -> String { "127.0.0.1:\(ports[index])" }
+    func bookieId(_ index: Int) -> String { "\(host):\(ports[index])" }
 }

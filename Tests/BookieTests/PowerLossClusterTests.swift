@@ -130,7 +130,7 @@ struct PowerLossClusterTests {
                 // The writer lives on: every record it acknowledged is readable while it writes.
                 let maxAcknowledged = session.acknowledged.withLock { $0.keys.max() } ?? 0
                 let records = try await Self.readLive(name, session, through: maxAcknowledged)
-                Self.verify(records, generations, round: round, victim: victim)
+                Self.verify(records, generations, round: round, victim: victim, phase: "tail while the writer lives on")
                 next = written.upperBound
             case .metadata, .everything:
                 if case .metadata = victim { tally.metadata += 1 } else { tally.everything += 1 }
@@ -139,13 +139,16 @@ struct PowerLossClusterTests {
                 let ended = await waitUntil(timeout: .seconds(60)) { workload.isFinished }
                 #expect(ended, "round \(round): the writer did not give up after \(victim) lost power")
                 try Self.recover(disks, using: &random)
+                // The machine stays off longer than a session timeout: the dead writer's lock and
+                // the bookies' registrations are gone when everything comes back.
+                try SQLiteDowntime.expireEverySession(cluster.metadataPath)
                 for index in 0..<3 { try await cluster.startBookie(index) }
                 // Before anyone recovers the dead writer's segment, a reader gets every acknowledged
                 // record or an error saying the segment needs recovery; never a quiet early end.
                 let reader = try await WriterSession.reader(cluster)
                 do {
                     Self.verify(try await Self.readAll(name, store: reader.store, connections: reader.connections), generations,
-                                round: round, victim: victim)
+                                round: round, victim: victim, phase: "read before recovery")
                 } catch LogError.unrecoveredSegment {
                     tally.unrecoveredReported += 1
                 }
@@ -157,7 +160,7 @@ struct PowerLossClusterTests {
                 }
                 generations.append(session.acknowledged)
                 let records = try await Self.readAll(name, session)
-                let last = Self.verify(records, generations, round: round, victim: victim)
+                let last = Self.verify(records, generations, round: round, victim: victim, phase: "read after a new writer recovered")
                 next = last + 1
                 let findings = try await LogCheck.check(name, store: session.store, connections: session.connections, repair: false)
                 #expect(findings.isEmpty, "round \(round) after \(victim): \(findings)")
@@ -167,7 +170,7 @@ struct PowerLossClusterTests {
         // The end: a clean close completes the last segment; everything reads back; check is clean.
         _ = try await session.writer.close()
         let records = try await Self.readAll(name, session)
-        Self.verify(records, generations, round: rounds, victim: .everything)
+        Self.verify(records, generations, round: rounds, victim: .everything, phase: "read after the last writer closed")
         let findings = try await LogCheck.check(name, store: session.store, connections: session.connections, repair: false)
         #expect(findings.isEmpty, "at the end: \(findings)")
         tally.acknowledged += generations.reduce(0) { $0 + $1.withLock { $0.count } }
@@ -255,10 +258,11 @@ struct PowerLossClusterTests {
     /// Records 1...M in order with nothing missing, and every acknowledged record at its DLSN.
     /// Returns M.
     @discardableResult
-    static func verify(_ records: [PositionedRecord], _ generations: [Locked<[Int: DLSN]>], round: Int, victim: Victim) -> Int {
+    static func verify(_ records: [PositionedRecord], _ generations: [Locked<[Int: DLSN]>], round: Int, victim: Victim,
+                       phase: String) -> Int {
         let sequence = records.map { Int(String(decoding: $0.record.payload.prefix { $0 != UInt8(ascii: ":") }, as: UTF8.self)) ?? -1 }
         let inOrder = sequence.enumerated().first { $0.element != $0.offset + 1 }
-        #expect(inOrder == nil, "round \(round) after \(victim): record \(inOrder.map { $0.offset + 1 } ?? 0) is \(inOrder?.element ?? 0)")
+        #expect(inOrder == nil, "round \(round) after \(victim), \(phase): record \(inOrder.map { $0.offset + 1 } ?? 0) is \(inOrder?.element ?? 0)")
         var lost = 0
         var moved = 0
         for generation in generations {
@@ -266,8 +270,8 @@ struct PowerLossClusterTests {
                 if seq > records.count { lost += 1 } else if records[seq - 1].dlsn != dlsn { moved += 1 }
             }
         }
-        #expect(lost == 0, "round \(round) after \(victim): \(lost) acknowledged records missing (log ends at \(records.count))")
-        #expect(moved == 0, "round \(round) after \(victim): \(moved) acknowledged records at another DLSN")
+        #expect(lost == 0, "round \(round) after \(victim), \(phase): \(lost) acknowledged records missing (log ends at \(records.count))")
+        #expect(moved == 0, "round \(round) after \(victim), \(phase): \(moved) acknowledged records at another DLSN")
         return records.count
     }
 }

@@ -21,14 +21,20 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     private let real = PosixFiles()
     private let lock = NSLock()
 
-    private enum Change {
+    fileprivate enum Change {
         case write(offset: Int, bytes: [UInt8])
         case resize(Int)
     }
 
-    private struct Inode {
+    fileprivate struct Inode {
         var durable: [UInt8]
         var pending: [Change] = []
+
+        /// Applies the pending changes to the durable image, in place.
+        mutating func sync() {
+            for change in pending { PowerLossDisk.apply(change, to: &durable) }
+            pending = []
+        }
     }
 
     private enum Entry: Equatable {
@@ -41,6 +47,8 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     /// What the file system shows now, and what would survive a power loss, by path.
     private var live: [String: Entry] = [:]
     private var durable: [String: Entry] = [:]
+    /// Names changed in `live` since their directory was last synced, by directory.
+    private var unsyncedNames: [String: Set<String>] = [:]
     /// Open handles (descriptors, or `PowerLossVFS` tokens) and their inodes.
     private var handles: [Int: Int] = [:]
 
@@ -116,7 +124,8 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         guard tracks(source) || tracks(destination) else { return try real.rename(source, to: destination) }
         try locked(mutating: true, source) {
             try real.rename(source, to: destination)
-            live[destination] = live.removeValue(forKey: source)
+            setLive(destination, live[source])
+            setLive(source, nil)
         }
     }
 
@@ -138,7 +147,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         guard tracks(path) else { return try real.makeDirectory(path) }
         try locked(mutating: true, path) {
             try real.makeDirectory(path)
-            if live[path] == nil { live[path] = .directory }
+            if live[path] == nil { setLive(path, .directory) }
         }
     }
 
@@ -169,7 +178,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
             inode = nextInode
             nextInode += 1
             inodes[inode] = Inode(durable: [])
-            live[path] = .file(inode)
+            setLive(path, .file(inode))
         }
         if truncate { record(inode, .resize(0)) }
         return inode
@@ -189,22 +198,22 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
 
     func makeDurable(_ inode: Int) {
         counters.fileSyncs += 1
-        guard var node = inodes[inode] else { return }
-        for change in node.pending { Self.apply(change, to: &node.durable) }
-        node.pending = []
-        inodes[inode] = node
+        inodes[inode]?.sync()
     }
 
-    func removed(_ path: String) { live.removeValue(forKey: path) }
+    func removed(_ path: String) { setLive(path, nil) }
+
+    private func setLive(_ path: String, _ entry: Entry?) {
+        live[path] = entry
+        unsyncedNames[PosixFiles.parent(of: path), default: []].insert(path)
+    }
 
     func directorySynced(_ directory: String) {
         counters.directorySyncs += 1
-        let prefix = directory + "/"
-        let names = Set(live.keys).union(durable.keys).filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }
-        for name in names { durable[name] = live[name] }
+        for name in unsyncedNames.removeValue(forKey: directory) ?? [] { durable[name] = live[name] }
     }
 
-    private static func apply(_ change: Change, to bytes: inout [UInt8]) {
+    fileprivate static func apply(_ change: Change, to bytes: inout [UInt8]) {
         switch change {
         case let .resize(size):
             if size < bytes.count { bytes.removeSubrange(size...) } else { bytes += [UInt8](repeating: 0, count: size - bytes.count) }
@@ -255,6 +264,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
             inodes = [:]
             live = [:]
             durable = [:]
+            unsyncedNames = [:]
             handles = [:]
             try importTreeLocked()
         }

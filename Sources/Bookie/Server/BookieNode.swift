@@ -66,34 +66,30 @@ public final class BookieNode: Sendable {
             throw error
         }
 
-        // Recover: checkpoint, then the journal from its mark.
         let files = configuration.files
-        let storage = try LedgerStorage(directory: directory, files: files, logger: logger)
         let journalDirectory = directory + "/journal"
-        let started = DispatchTime.now().uptimeNanoseconds
-        let summary = try JournalReader.replay(directory: journalDirectory, from: storage.checkpointMark, files: files) { record, mark in
-            storage.apply([record], mark: mark)
+        let storage: LedgerStorage
+        let firstFileId: UInt64
+        do {
+            (storage, firstFileId) = try recoverStorage(directory: directory, journalDirectory: journalDirectory, files: files,
+                                                        logger: logger)
+        } catch {
+            await store.close()
+            throw error
         }
-        let replaySeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        for cut in summary.cuts {
-            logger.warning("journal tail cut at replay", metadata: ["cut": "\(cut)"])
-        }
-        logger.info("journal replayed", metadata: [
-            "records": "\(summary.records)", "bytes": "\(summary.bytes)", "seconds": "\(String(format: "%.3f", replaySeconds))",
-            "mibPerSecond": "\(String(format: "%.1f", replaySeconds > 0 ? Double(summary.bytes) / 1_048_576 / replaySeconds : 0))",
-        ])
-        // Never an id used before: a removed journal file can come back after a power loss (its
-        // removal is not synced), and its old records must not follow the new ones.
-        let firstFileId = max(JournalFiles.list(journalDirectory, files: files).last ?? 0, storage.checkpointMark.fileId) + 1
-        storage.setJournalMark(JournalMark(fileId: firstFileId, offset: 0))
-        try storage.checkpoint()
-        JournalFiles.remove(below: firstFileId, in: journalDirectory, files: files)
 
         let serviceBox = ServiceBox()
-        let journal = try Journal(directory: journalDirectory, firstFileId: firstFileId, files: files,
+        let journal: Journal
+        do {
+            journal = try Journal(directory: journalDirectory, firstFileId: firstFileId, files: files,
                                   options: configuration.journal, logger: logger) { batches, mark in
-            storage.apply(batches, mark: mark)
-            if storage.writeCacheBytes > configuration.writeCacheBytes { serviceBox.maintenance?.requestCheckpoint() }
+                storage.apply(batches, mark: mark)
+                if storage.writeCacheBytes > configuration.writeCacheBytes { serviceBox.maintenance?.requestCheckpoint() }
+            }
+        } catch {
+            storage.entryLogs.closeReaders()
+            await store.close()
+            throw error
         }
         let readPool = NIOThreadPool(numberOfThreads: 2)
         readPool.start()
@@ -106,6 +102,17 @@ public final class BookieNode: Sendable {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var channels: [any Channel] = []
+        /// Undoes a start that failed after the journal started: nothing stays open or listening.
+        func abandon() async {
+            for channel in channels { try? await channel.close() }
+            journal.stop()
+            maintenance.stop()
+            storage.entryLogs.closeReaders()
+            storage.onLastAddConfirmed = nil
+            try? await readPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            await store.close()
+        }
         do {
             let server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
@@ -131,17 +138,15 @@ public final class BookieNode: Sendable {
                 channels.append(http)
             }
         } catch {
-            for channel in channels { try? await channel.close() }
-            journal.stop()
-            maintenance.stop()
-            try? await readPool.shutdownGracefully()
-            try? await group.shutdownGracefully()
-            await store.close()
+            await abandon()
             throw StartFailure.cannotBind("\(configuration.host):\(configuration.port)", "\(error)")
         }
 
         let registrar = BookieRegistrar(configuration: configuration, service: service, store: store, logger: logger)
-        try await registrar.register()
+        do { try await registrar.register() } catch {
+            await abandon()
+            throw error
+        }
         let node = BookieNode(configuration: configuration, service: service, group: group, readPool: readPool,
                               channels: channels, maintenance: maintenance, registration: registrar, lockFd: lockFd,
                               logger: logger)
@@ -149,6 +154,33 @@ public final class BookieNode: Sendable {
         logger.info("bookie serving", metadata: ["id": "\(bookieId)", "dataDirectory": "\(directory)",
                                                  "ledgers": "\(storage.ledgerIds.count)"])
         return node
+    }
+
+    /// Recovers storage: the last checkpoint, then the journal from its mark; checkpoints the
+    /// result. Returns the storage and the id of the journal file to write next.
+    private static func recoverStorage(directory: String, journalDirectory: String, files: any FileLayer, logger: Logger)
+        throws -> (LedgerStorage, UInt64)
+    {
+        let storage = try LedgerStorage(directory: directory, files: files, logger: logger)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let summary = try JournalReader.replay(directory: journalDirectory, from: storage.checkpointMark, files: files) { record, mark in
+            storage.apply([record], mark: mark)
+        }
+        let replaySeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        for cut in summary.cuts {
+            logger.warning("journal tail cut at replay", metadata: ["cut": "\(cut)"])
+        }
+        logger.info("journal replayed", metadata: [
+            "records": "\(summary.records)", "bytes": "\(summary.bytes)", "seconds": "\(String(format: "%.3f", replaySeconds))",
+            "mibPerSecond": "\(String(format: "%.1f", replaySeconds > 0 ? Double(summary.bytes) / 1_048_576 / replaySeconds : 0))",
+        ])
+        // Never an id used before: a removed journal file can come back after a power loss (its
+        // removal is not synced), and its old records must not follow the new ones.
+        let firstFileId = max(JournalFiles.list(journalDirectory, files: files).last ?? 0, storage.checkpointMark.fileId) + 1
+        storage.setJournalMark(JournalMark(fileId: firstFileId, offset: 0))
+        try storage.checkpoint()
+        JournalFiles.remove(below: firstFileId, in: journalDirectory, files: files)
+        return (storage, firstFileId)
     }
 
     private init(configuration: BookieConfiguration, service: BookieService, group: MultiThreadedEventLoopGroup,
@@ -210,6 +242,9 @@ public final class BookieNode: Sendable {
         for channel in channels { try? await channel.close() }
         service.journal.stop()
         maintenance.stop()
+        service.storage.entryLogs.closeReaders()
+        // The LAC callback refers to the service, which holds the storage: let go of the cycle.
+        service.storage.onLastAddConfirmed = nil
         await registration.deregister()
         try? await readPool.shutdownGracefully()
         try? await group.shutdownGracefully()

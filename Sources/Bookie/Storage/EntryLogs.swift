@@ -17,9 +17,25 @@ public final class EntryLogs: Sendable {
         public var length: UInt32
     }
 
+    /// An open entry log for reading; closed when the last reader and the cache let go of it,
+    /// so evicting it from the cache never closes a descriptor a read is using.
+    private final class OpenLog: Sendable {
+        let fd: Int32
+        let files: any FileLayer
+        init(fd: Int32, files: any FileLayer) {
+            self.fd = fd
+            self.files = files
+        }
+        deinit { files.close(fd) }
+    }
+
+    /// Descriptors kept open for reads: a bookie makes an entry log per checkpoint, and one
+    /// descriptor per log for ever would run out of them.
+    static let maxOpenLogs = 64
+
     public let directory: String
     private let files: any FileLayer
-    private let readers = Mutex<[UInt64: Int32]>([:])
+    private let readers = Mutex<[UInt64: OpenLog]>([:])
 
     public init(directory: String, files: any FileLayer = PosixFiles()) throws {
         self.directory = directory
@@ -27,7 +43,8 @@ public final class EntryLogs: Sendable {
         try files.createDirectories(directory)
     }
 
-    deinit { readers.withLock { for fd in $0.values { files.close(fd) } } }
+    /// Closes the descriptors kept for reads (reads in flight finish first).
+    public func closeReaders() { readers.withLock { $0.removeAll() } }
 
     static func name(_ id: UInt64, _ ext: String) -> String {
         let hex = String(id, radix: 16)
@@ -141,9 +158,9 @@ public final class EntryLogs: Sendable {
 
     /// Reads one entry. A short read or a checksum failure is an I/O error, never "not found".
     public func read(_ id: UInt64, offset: Int64, length: UInt32) throws -> StoredEntry {
-        let fd = try reader(id)
+        let log = try reader(id)
         var bytes = [UInt8](repeating: 0, count: Int(length))
-        try bytes.withUnsafeMutableBytes { try files.readFully(fd, into: $0, at: offset, path: logPath(id)) }
+        try bytes.withUnsafeMutableBytes { try files.readFully(log.fd, into: $0, at: offset, path: logPath(id)) }
         var buffer = ByteBuffer(bytes: bytes)
         do {
             return try Self.decodeRecord(&buffer)
@@ -152,20 +169,19 @@ public final class EntryLogs: Sendable {
         }
     }
 
-    private func reader(_ id: UInt64) throws -> Int32 {
-        if let fd = readers.withLock({ $0[id] }) { return fd }
-        let fd = try files.open(logPath(id), flags: O_RDONLY | O_CLOEXEC, mode: 0)
-        let kept = readers.withLock { readers -> Int32 in
+    private func reader(_ id: UInt64) throws -> OpenLog {
+        if let log = readers.withLock({ $0[id] }) { return log }
+        let opened = OpenLog(fd: try files.open(logPath(id), flags: O_RDONLY | O_CLOEXEC, mode: 0), files: files)
+        return readers.withLock { readers -> OpenLog in
             if let existing = readers[id] { return existing }
-            readers[id] = fd
-            return fd
+            if readers.count >= Self.maxOpenLogs, let oldest = readers.keys.min() { readers.removeValue(forKey: oldest) }
+            readers[id] = opened
+            return opened
         }
-        if kept != fd { files.close(fd) }
-        return kept
     }
 
     public func delete(_ id: UInt64) {
-        if let fd = readers.withLock({ $0.removeValue(forKey: id) }) { files.close(fd) }
+        _ = readers.withLock { $0.removeValue(forKey: id) }
         files.remove(logPath(id))
         files.remove(indexPath(id))
     }

@@ -14,7 +14,7 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case segmentFailed(log: String, segment: Int64, cause: String)
     /// The last segment is in progress, nobody writes it, and bookies may hold acknowledged
     /// records past what is readable.
-    case unrecoveredSegment(log: String, segment: Int64, readableThrough: DLSN?)
+    case unrecoveredSegment(log: String, segment: Int64, readableThrough: DLSN?, writer: String?)
     /// The metadata ends a segment where an ack quorum of bookies holds more.
     case metadataBehindBookies(log: String, segment: Int64, ledgerId: Int64, lastEntryId: Int64)
 
@@ -32,10 +32,15 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .writerClosed(log): return "the writer of \(log) is closed"
         case let .positionTruncated(log, position, first): return "position \(position) of \(log) was truncated; the log starts at \(first)"
         case let .segmentFailed(log, segment, cause): return "log \(log), segment \(segment): \(cause); open a new writer to continue"
-        case let .unrecoveredSegment(log, segment, readable):
-            return "log \(log): segment \(segment) is in progress and no writer holds the log; records after "
-                + "\(readable.map { "DLSN \($0)" } ?? "its start") may have been acknowledged but cannot be read until the "
-                + "segment is recovered (run 'dlctl recover \(log)')"
+        case let .unrecoveredSegment(log, segment, readable, writer):
+            let after = readable.map { "DLSN \($0)" } ?? "its start"
+            guard let writer else {
+                return "log \(log): segment \(segment) is in progress and no writer holds the log; records after \(after) "
+                    + "may have been acknowledged but cannot be read until the segment is recovered (run 'dlctl recover \(log)')"
+            }
+            return "log \(log): segment \(segment) is in progress and its writer (\(writer)) has not made the records after "
+                + "\(after) readable; they may have been acknowledged. A writer that died keeps the lock until its session "
+                + "expires: then run 'dlctl recover \(log)'"
         case let .metadataBehindBookies(log, segment, ledger, last):
             return "log \(log): the metadata ends segment \(segment) (ledger \(ledger)) at entry \(last), but an ack quorum "
                 + "of its bookies holds entry \(last + 1): the metadata lost commits the bookies kept (restored from an "

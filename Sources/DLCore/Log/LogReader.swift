@@ -155,22 +155,31 @@ public final class LogReader: @unchecked Sendable {
             while true {
                 let (replies, entry) = await reader.probe(next)
                 if LogEndRules.inProgressWithoutWriter(next: replies, writeQuorum: ledger.writeQuorum,
-                                                       ackQuorum: ledger.ackQuorum) == .settled { return false }
+                                                       ackQuorum: ledger.ackQuorum) == .settled {
+                    // Left in progress below a newer segment (its writer died mid-roll, before
+                    // completing it): nothing more is in it, and the read goes on with the next.
+                    let segments = try await LogCatalog(store: store).segments(name).map(\.metadata)
+                    guard let later = segments.first(where: { $0.sequenceNumber > segment.sequenceNumber }) else { return false }
+                    position = DLSN(later.sequenceNumber, 0, 0)
+                    return true
+                }
                 guard let entry, let records = try? RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber,
                                                                          entryId: next),
                       records.allSatisfy({ $0.record.isControl && !$0.record.isEndOfStream }) else { break }
                 next += 1
             }
             // A data entry past the LAC: a live writer covers it with its next add or control record.
-            if try await LogLock.holder(of: name, store: store) != nil {
-                let lac = await reader.waitForLastAddConfirmed(after: last, wait: .seconds(1))
+            let writer = try await LogLock.holder(of: name, store: store)
+            if writer != nil {
+                // The long poll asks one bookie; a bookie the writer left out lags: ask all too.
+                let lac = max(await reader.waitForLastAddConfirmed(after: last, wait: .seconds(1)), await reader.lastAddConfirmed())
                 if lac > last {
                     current = (segment, reader, lac)
                     return true
                 }
             }
             throw LogError.unrecoveredSegment(log: name.description, segment: segment.sequenceNumber,
-                                              readableThrough: lastReturned)
+                                              readableThrough: lastReturned, writer: writer)
         case .completed:
             guard ledger.state == .closed else { return false }
             let (replies, _) = await reader.probe(ledger.lastEntryId + 1)

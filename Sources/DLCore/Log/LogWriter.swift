@@ -300,6 +300,9 @@ public actor LogWriter {
         rollWaiters.removeAll()
         waiters.forEach { $0.resume() }
         flush()
+        // An entry acknowledged while the roll ran skipped its idle control record: send it now,
+        // or readers would not see that entry before the next write (after a failed roll, never).
+        if outstandingBytes == 0 { await advanceLACWhenIdle(after: idleMarker) }
     }
 
     private func waitForRoll() async {

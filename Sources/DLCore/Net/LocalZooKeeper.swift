@@ -23,12 +23,14 @@ public struct LocalZooKeeper: Sendable {
 
     /// Creates the data directory and writes zoo.cfg (loopback only, no admin server).
     public func writeConfiguration() throws {
-        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        let files = PosixFiles()
+        try files.createDirectories(directory + "/data")
         let lines = [
             "tickTime=\(tickTimeMillis)", "dataDir=\(directory)/data", "clientPort=\(port)", "clientPortAddress=127.0.0.1",
             "maxClientCnxns=0", "admin.enableServer=false", "4lw.commands.whitelist=ruok,srvr",
         ] + extraSettings
-        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/zoo.cfg", atomically: true, encoding: .utf8)
+        // ZooKeeper syncs its own transaction log (forceSync, on by default); its configuration too must survive a power loss.
+        try files.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8), to: directory + "/zoo.cfg")
     }
 
     /// The java executable and arguments that run the server.

@@ -1,3 +1,4 @@
+import CSpawn
 import Foundation
 
 /// A child process started with posix_spawn.
@@ -28,6 +29,9 @@ public struct SpawnedProcess: Sendable {
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
             }
         }
+        // Nothing else of ours: a descriptor without close-on-exec (a listening socket, say)
+        // would otherwise live on in the child, and keep its port taken after we close it.
+        dlctl_spawn_close_from(&actions, 3)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let variables = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }

@@ -26,11 +26,15 @@ struct SandboxHome {
         return try? SandboxState(decoding: Array(data))
     }
 
-    func save(_ state: SandboxState) throws {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        let temporary = stateFile + ".tmp"
-        try Data(state.encoded()).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, stateFile) == 0 else { throw CommandFailure(.failed, "cannot write \(stateFile)") }
+    /// Written durably (synced, renamed, directory synced): after a power loss `sandbox --detach`
+    /// finds the same ports, and so the same bookie identities, or the old state whole.
+    func save(_ state: SandboxState, files: any FileLayer = PosixFiles()) throws {
+        do {
+            try files.createDirectories(root)
+            try files.writeAtomically(state.encoded(), to: stateFile)
+        } catch {
+            throw CommandFailure(.failed, "cannot write \(stateFile): \(error)")
+        }
     }
 
     /// The running sandbox's state, if its supervisor is alive.

@@ -48,7 +48,8 @@ final class SandboxSupervisor: @unchecked Sendable {
 
     /// Brings the cluster up, reports it with `ready`, and supervises until told to stop.
     func run(ready: (SandboxState) -> Void) async throws {
-        try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+        // Durably: the metadata database and the bookies' data live under it.
+        try PosixFiles().createDirectories(home.root)
         try FileManager.default.createDirectory(atPath: home.requestsDirectory, withIntermediateDirectories: true)
         lockFd = open(home.lockFile, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard lockFd >= 0, flock(lockFd, LOCK_EX | LOCK_NB) == 0 else {

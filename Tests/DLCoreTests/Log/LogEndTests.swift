@@ -44,7 +44,7 @@ struct LogEndTests {
         let reader = try await fixture.reader(name)
         var read: [PositionedRecord] = []
         let error = await failure { while let record = try await reader.next() { read.append(record) } }
-        #expect(error as? LogError == .unrecoveredSegment(log: "end/dead", segment: 1, readableThrough: read.last?.dlsn),
+        #expect(error as? LogError == .unrecoveredSegment(log: "end/dead", segment: 1, readableThrough: read.last?.dlsn, writer: nil),
                 "\(String(describing: error))")
         #expect(read.count < acknowledged.count)
         #expect("\(error.map { "\($0)" } ?? "")".contains("dlctl recover end/dead"))
@@ -57,13 +57,15 @@ struct LogEndTests {
         let fixture = try await LogFixture()
         defer { Task { await fixture.shutdown() } }
         let (name, writer) = try await fixture.log("end/behind")
-        _ = try await fixture.write((0..<50).map { "r\($0)" }, to: writer)
+        // One entry per record (each awaited), so the ledger surely has entries to lose.
+        for index in 0..<20 { _ = try await writer.write(Array("r\(index)".utf8)) }
         _ = try await writer.close()
         // The metadata goes back to an older state of the ledger: closed two entries earlier
         // (as a store that lost its last commits after a power loss would have it).
         let segment = try #require(try await fixture.segments(name).first)
         let path = ClusterLayout.ledgerPath(segment.ledgerId)
         var ledger = try LedgerMetadata(decoding: try await fixture.store.get(path).data)
+        try #require(ledger.lastEntryId >= 19)
         ledger.lastEntryId -= 2
         _ = try await fixture.store.set(path, data: ledger.encoded(), expectedVersion: nil)
 
@@ -71,5 +73,24 @@ struct LogEndTests {
         let error = await failure { while try await reader.next() != nil {} }
         #expect(error as? LogError == .metadataBehindBookies(log: "end/behind", segment: 1, ledgerId: segment.ledgerId,
                                                              lastEntryId: ledger.lastEntryId), "\(String(describing: error))")
+    }
+
+    @Test func aSegmentLeftInProgressBelowANewerOneDoesNotEndTheRead() async throws {
+        let fixture = try await LogFixture()
+        defer { Task { await fixture.shutdown() } }
+        var options = LogWriter.Options()
+        options.rollBytes = 512
+        let (name, writer) = try await fixture.log("end/midroll", options: options)
+        var written: [DLSN] = []
+        for index in 0..<40 { written.append(try await writer.write(Array("record-\(index)-".utf8) + [UInt8](repeating: 1, count: 64))) }
+        _ = try await writer.close()
+        // The writer died mid-roll: segment 2 exists, segment 1 was never marked completed.
+        let first = try #require(try await fixture.segments(name).first)
+        try #require(try await fixture.segments(name).count >= 2)
+        var inProgress = SegmentMetadata(sequenceNumber: first.sequenceNumber, ledgerId: first.ledgerId, firstTxId: first.firstTxId,
+                                         startSequenceId: first.startSequenceId, createdAtMillis: first.createdAtMillis)
+        inProgress.state = .inProgress
+        _ = try await fixture.store.set(name.segmentPath(first.sequenceNumber), data: inProgress.encoded(), expectedVersion: nil)
+        #expect(try await fixture.readAll(name).map(\.dlsn) == written, "the read goes on past the stale segment")
     }
 }

@@ -119,6 +119,10 @@ import TestSupport
         let during = try await fixture.write((0..<4000).map { "during-\($0)" }, to: writer)
         #expect(Set(during.map(\.segmentSequenceNumber)).count == 1, "no new segment while rolls fail")
         #expect(try await fixture.segments(name).count == rolledAtFailure)
+        // The idle writer still makes its last acknowledged record readable (a failed roll once
+        // swallowed the control record that moves the LAC past it).
+        let seen = try await fixture.readAll(name).last.map { String(decoding: $0.record.payload, as: UTF8.self) }
+        #expect(seen == "during-3999")
         // Back: the next roll succeeds (retried a second after the failure).
         try await fixture.bookies.start("b2")
         let recovered = await waitUntil(timeout: .seconds(30)) {

@@ -51,7 +51,7 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     private func runDetached(_ home: SandboxHome) async throws {
-        try FileManager.default.createDirectory(atPath: home.root, withIntermediateDirectories: true)
+        try PosixFiles().createDirectories(home.root)
         var arguments = [ProcessLiveness.executable, "sandbox", "--bookies", "\(bookies)"]
         if zooKeeper { arguments.append("--zookeeper") }
         if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
