@@ -277,7 +277,8 @@ public final class Journal: @unchecked Sendable {
             try files.syncDirectory(directory)
         } catch {
             files.close(fd)
-            throw error
+            let reason = (error as? FileError).map { String(cString: strerror($0.code)) } ?? "\(error)"
+            throw JournalError.io("cannot prepare journal file \(path): \(reason)")
         }
         return fd
     }

@@ -30,7 +30,8 @@ extension FileLayer {
             try sync(fd)
         } catch {
             close(fd)
-            throw error
+            // Name the file, not the descriptor.
+            throw FileError("write", temporary, code: (error as? FileError)?.code ?? EIO)
         }
         close(fd)
         try rename(temporary, to: path)
