@@ -9,7 +9,10 @@ struct TailCommand: AsyncParsableCommand {
         discussion: """
             --from start|end|DLSN|txid:N (a DLSN is 'seq,entry,slot' or base64; txid:N is the first record with \
             txid >= N). Never shows an unacknowledged record. With --subscriber ID the read starts after ID's \
-            committed position (or at --from when it has none) and commits each record printed. A read that             does not follow never ends quietly before a record that may have been acknowledged: at a segment             whose writer died with records past the LAC it fails with status 1 (run 'dlctl recover'), and where             the metadata ends a ledger before what its bookies hold, with status 5.
+            committed position (or at --from when it has none) and commits each record printed. A read that \
+            does not follow never ends quietly before a record that may have been acknowledged: at a \
+            segment whose writer died with records past the LAC it fails with status 1 (run 'dlctl recover'), \
+            and where the metadata ends a ledger before what its bookies hold, with status 5.
             """
     )
 
