@@ -273,4 +273,31 @@ import TestSupport
         await connections.closeAll()
         await store.close()
     }
+
+    @Test func tailOfADeadWritersSegmentFailsWithOneLineUntilRecovered() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Cluster()
+        let uri = try MetadataURI(parsing: cluster.bookies.metadataURI)
+        let store = try await uri.open()
+        let connections = BookieConnections()
+        let log = try LogName(parsing: "t/dead")
+        try await LogCatalog(store: store).createLog(log)
+        // A writer that never adds its idle control record dies: its last records lie past the LAC.
+        var options = LogWriter.Options()
+        options.idleControlDelay = .seconds(3600)
+        let writer = try await LogWriter.open(log, store: store, connections: connections, options: options)
+        for index in 1...5 { _ = try await writer.write(Array("d\(index)".utf8)) }
+        await connections.closeAll()
+        await store.close()
+
+        let read = try await cluster.dlctl(["tail", "t/dead", "--from", "start", "-e"])
+        #expect(read.status == 1, "\(read.stderr)")
+        #expect(read.stderr.split(separator: "\n").count == 1 && read.stderr.hasPrefix("dlctl: error: "), "\(read.stderr)")
+        #expect(read.stderr.contains("dlctl recover t/dead"), "\(read.stderr)")
+        #expect(read.stdout.split(separator: "\n").count < 5, "only what the LAC covers is printed")
+        #expect(try await cluster.dlctl(["recover", "t/dead"]).status == 0)
+        let recovered = try await cluster.dlctl(["tail", "t/dead", "--from", "start", "-e"])
+        #expect(recovered.status == 0, "\(recovered.stderr)")
+        #expect(recovered.stdout == "d1\nd2\nd3\nd4\nd5\n")
+    }
 }
