@@ -40,27 +40,35 @@ public struct LedgerReader: Sendable {
     /// valid digest), explicitly missing, or unknown (an error or no answer in time); and the
     /// entry, when a replica had it.
     public func probe(_ entryId: Int64) async -> (replies: [RecoveryRules.EntryReply], entry: StoredEntry?) {
-        await withTaskGroup(of: (RecoveryRules.EntryReply, StoredEntry?).self) { group in
-            for bookie in replicas(of: entryId) {
-                group.addTask { [connections, ledgerId, key, timeout] in
-                    guard let client = try? await connections.client(bookie),
-                          let response = try? await client.send(.read(ledgerId: ledgerId, entryId: entryId, fence: false,
+        let replicas = replicas(of: entryId)
+        let answers = await Self.ask(entryId: entryId, ledgerId: ledgerId, replicas: replicas, indexes: Array(replicas.indices),
+                                     key: key, fence: false, connections: connections, timeout: timeout)
+        return (answers.map(\.reply), answers.lazy.compactMap(\.entry).first)
+    }
+
+    /// Asks the replicas at `indexes` for entry `entryId` at once (with the fence flag when
+    /// `fence`): each one's answer as found (a valid digest), explicitly missing, or unknown.
+    static func ask(entryId: Int64, ledgerId: Int64, replicas: [String], indexes: [Int], key: [UInt8], fence: Bool,
+                    connections: BookieConnections, timeout: Duration)
+        async -> [(index: Int, reply: RecoveryRules.EntryReply, entry: StoredEntry?)]
+    {
+        await withTaskGroup(of: (index: Int, reply: RecoveryRules.EntryReply, entry: StoredEntry?).self) { group in
+            for index in indexes {
+                group.addTask {
+                    guard let client = try? await connections.client(replicas[index]),
+                          let response = try? await client.send(.read(ledgerId: ledgerId, entryId: entryId, fence: fence,
                                                                       ledgerKey: key), timeout: timeout)
-                    else { return (.unknown, nil) }
+                    else { return (index, .unknown, nil) }
                     switch response {
-                    case let .read(.ok, _, _, entry?) where entry.entryId == entryId && entry.hasValidDigest: return (.found, entry)
-                    case .read(.noSuchEntry, _, _, _), .read(.noSuchLedger, _, _, _): return (.missing, nil)
-                    default: return (.unknown, nil)
+                    case let .read(.ok, _, _, entry?) where entry.hasValidDigest && entry.entryId == entryId: return (index, .found, entry)
+                    case .read(.noSuchEntry, _, _, _), .read(.noSuchLedger, _, _, _): return (index, .missing, nil)
+                    default: return (index, .unknown, nil)
                     }
                 }
             }
-            var replies: [RecoveryRules.EntryReply] = []
-            var found: StoredEntry?
-            for await (reply, entry) in group {
-                replies.append(reply)
-                found = found ?? entry
-            }
-            return (replies, found)
+            var answers: [(index: Int, reply: RecoveryRules.EntryReply, entry: StoredEntry?)] = []
+            for await answer in group { answers.append(answer) }
+            return answers
         }
     }
 

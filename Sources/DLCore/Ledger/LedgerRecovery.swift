@@ -141,27 +141,11 @@ public enum LedgerRecovery {
         var replies = [RecoveryRules.EntryReply](repeating: .unknown, count: replicas.count)
         var found: StoredEntry?
         while true {
-            await withTaskGroup(of: (Int, RecoveryRules.EntryReply, StoredEntry?).self) { group in
-                for (index, bookie) in replicas.enumerated() where replies[index] == .unknown {
-                    group.addTask {
-                        guard let client = try? await connections.client(bookie),
-                              let response = try? await client.send(
-                                .read(ledgerId: ledgerId, entryId: entryId, fence: true, ledgerKey: key), timeout: .seconds(3))
-                        else { return (index, .unknown, nil) }
-                        switch response {
-                        case let .read(.ok, _, _, entry?) where entry.hasValidDigest && entry.entryId == entryId:
-                            return (index, .found, entry)
-                        case .read(.noSuchEntry, _, _, _), .read(.noSuchLedger, _, _, _):
-                            return (index, .missing, nil)
-                        default:
-                            return (index, .unknown, nil)
-                        }
-                    }
-                }
-                for await (index, reply, entry) in group {
-                    replies[index] = reply
-                    if let entry { found = entry }
-                }
+            let unknown = replicas.indices.filter { replies[$0] == .unknown }
+            for answer in await LedgerReader.ask(entryId: entryId, ledgerId: ledgerId, replicas: replicas, indexes: unknown,
+                                                 key: key, fence: true, connections: connections, timeout: .seconds(3)) {
+                replies[answer.index] = answer.reply
+                if let entry = answer.entry { found = entry }
             }
             switch RecoveryRules.verdict(replies, writeQuorum: metadata.writeQuorum, ackQuorum: metadata.ackQuorum) {
             case .found: return .found(found!)
