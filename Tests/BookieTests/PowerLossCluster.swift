@@ -2,6 +2,7 @@ import Bookie
 import DLCore
 import Foundation
 import Logging
+import NIOPosix
 import TestSupport
 
 /// A cluster in the test process whose every disk can lose power: the embedded metadata store
@@ -75,6 +76,25 @@ final class PowerLossCluster: @unchecked Sendable {
     func stopBookie(_ index: Int) async {
         await nodes[index]?.shutdown()
         nodes[index] = nil
+    }
+
+    /// A connection to bookie `index`; a connect that times out on a starved machine is tried
+    /// again until a deadline.
+    func client(_ index: Int) async throws -> BookieClient {
+        var failure: (any Error)?
+        var client: BookieClient?
+        let address = bookieId(index)
+        _ = await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(50)) {
+            do {
+                client = try await BookieClient.connect(address, group: MultiThreadedEventLoopGroup.singleton)
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        guard let client else { throw failure ?? BookieNode.StartFailure.storage("bookie \(index) does not answer") }
+        return client
     }
 
     func bookieId(_ index: Int) -> String { "\(host):\(ports[index])" }
