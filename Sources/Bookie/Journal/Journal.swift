@@ -210,7 +210,7 @@ public final class Journal: @unchecked Sendable {
         do {
             try group.withUnsafeReadableBytes { try files.write(fd, $0, at: offset) }
         } catch let error as FileError {
-            throw JournalError.io("write to \(JournalFiles.name(currentFileId)) failed: \(String(cString: strerror(error.code)))")
+            throw JournalError.io("write to \(JournalFiles.name(currentFileId)) failed: \(error.reason)")
         }
         offset += Int64(group.readableBytes)
     }
@@ -236,7 +236,7 @@ public final class Journal: @unchecked Sendable {
                 synced.insert(group.fd)
                 let start = DispatchTime.now().uptimeNanoseconds
                 do { try files.syncData(group.fd) } catch {
-                    syncFailure = "fdatasync of the journal failed: \((error as? FileError).map { String(cString: strerror($0.code)) } ?? "\(error)")"
+                    syncFailure = "fdatasync of the journal failed: \(FileError.reason(error))"
                     fail(syncFailure!)
                     break
                 }
@@ -277,8 +277,7 @@ public final class Journal: @unchecked Sendable {
             try files.syncDirectory(directory)
         } catch {
             files.close(fd)
-            let reason = (error as? FileError).map { String(cString: strerror($0.code)) } ?? "\(error)"
-            throw JournalError.io("cannot prepare journal file \(path): \(reason)")
+            throw JournalError.io("cannot prepare journal file \(path): \(FileError.reason(error))")
         }
         return fd
     }

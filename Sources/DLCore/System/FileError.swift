@@ -14,5 +14,11 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
         self.code = code
     }
 
-    public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
+    /// The system's reason alone, for callers that name the file themselves.
+    public var reason: String { String(cString: strerror(code)) }
+
+    /// The system's reason when `error` is a `FileError`, else the error itself.
+    public static func reason(_ error: any Error) -> String { (error as? FileError)?.reason ?? "\(error)" }
+
+    public var description: String { "cannot \(operation) \(path): \(reason)" }
 }
