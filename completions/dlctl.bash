@@ -657,7 +657,7 @@ _dlctl_write() {
         return
         ;;
     '--input')
-        __dlctl_add_completions -W 'lines'$'\n''raw'$'\n''length-prefixed'$'\n''json'
+        __dlctl_add_completions -W 'lines'$'\n''raw'$'\n''length-prefixed'$'\n''json'$'\n''json-envelope'
         return
         ;;
     '--txid-field')
@@ -693,7 +693,7 @@ _dlctl_tail() {
     repeating_flags=()
     non_repeating_flags=(--follow -f -e --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --from -n --count --format --subscriber)
+    non_repeating_options=(--uri --timeout --from -n --count --output --format --subscriber)
     __dlctl_offer_flags_options 1
 
     # Offer option value completions
@@ -708,6 +708,10 @@ _dlctl_tail() {
         return
         ;;
     '-n'|'--count')
+        return
+        ;;
+    '--output')
+        __dlctl_add_completions -W 'lines'$'\n''json'$'\n''length-prefixed'$'\n''raw'
         return
         ;;
     '--format')

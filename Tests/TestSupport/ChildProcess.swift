@@ -108,6 +108,26 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     public func closeStdin() { try? stdinHandle.close() }
+
+    /// Writes `data` to the child's standard input on a thread of its own, then (`closing`)
+    /// closes it: a
+    /// large input blocks in the pipe until the child reads it, and must not hold one of the
+    /// test process's few cooperative threads meanwhile (on two cores, two such writes would
+    /// stall every task of the process, and stores could not renew their sessions). A child
+    /// that stops reading (it failed) ends the write quietly.
+    public func feed(_ data: Data, closing: Bool = true) async {
+        let descriptor = stdinHandle.fileDescriptor
+        await Self.offload {
+            data.withUnsafeBytes { bytes in
+                var sent = 0
+                while sent < bytes.count {
+                    let result = write(descriptor, bytes.baseAddress! + sent, bytes.count - sent)
+                    if result > 0 { sent += result } else if result < 0 && errno == EINTR { continue } else { break }
+                }
+            }
+        }
+        if closing { closeStdin() }
+    }
 }
 
 /// The result of running a command to completion.

@@ -14,8 +14,7 @@ import TestSupport
         }
         func dlctl(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) async throws -> CommandResult {
             let child = try ChildProcess(Binaries.dlctl, arguments + ["--uri", bookies.metadataURI])
-            if let stdin { child.stdinHandle.write(Data(stdin.utf8)) }
-            child.closeStdin()
+            await child.feed(Data((stdin ?? "").utf8))
             let status = await child.waitForExit(timeout: timeout)
             return CommandResult(status: status, stdout: child.stdout, stderr: child.stderr)
         }
@@ -55,7 +54,7 @@ import TestSupport
         let cluster = try await Cluster(backend)
         #expect(try await cluster.dlctl(["log", "create", "t/k"]).status == 0)
         let first = try cluster.spawn(["write", "t/k", "--session-timeout", "2"])
-        for index in 1...50_000 { first.stdinHandle.write(Data("a\(index)\n".utf8)) }
+        await first.feed(Data((1...50_000).map { "a\($0)\n" }.joined().utf8), closing: false)
         // Let some of it be acknowledged, then kill the writer mid-stream.
         let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
         let log = try LogName(parsing: "t/k")
@@ -87,7 +86,7 @@ import TestSupport
         try #require(Binaries.dlctlExists)
         let cluster = try await Cluster(backend)
         let zombie = try cluster.spawn(["write", "t/z", "--session-timeout", "2"])
-        for index in 1...1000 { zombie.stdinHandle.write(Data("z\(index)\n".utf8)) }
+        await zombie.feed(Data((1...1000).map { "z\($0)\n" }.joined().utf8), closing: false)
         let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
         let log = try LogName(parsing: "t/z")
         let started = await waitUntil(timeout: .seconds(30)) {
@@ -99,12 +98,13 @@ import TestSupport
         let takeover = try await cluster.dlctl(["write", "t/z", "--lock-timeout", "60"], stdin: "b\n")
         #expect(takeover.status == 0, "\(takeover.stderr)")
         zombie.kill(SIGCONT)
-        for index in 1001...1100 { zombie.stdinHandle.write(Data("z\(index)\n".utf8)) }
+        await zombie.feed(Data((1001...1100).map { "z\($0)\n" }.joined().utf8), closing: false)
         zombie.closeStdin()
         let status = await zombie.waitForExit(timeout: 60)
         #expect(status != 0, "the zombie writer must fail")
         #expect(!zombie.stderr.contains("crashed") && zombie.stderr.split(separator: "\n").count == 1, "one line: \(zombie.stderr)")
-        #expect(zombie.stderr.contains("fenced") || zombie.stderr.contains("session"), "\(zombie.stderr)")
+        // The first cause, fencing, not a symptom of the pause (a bookie that timed out, a session that expired).
+        #expect(zombie.stderr.contains("fenced") && !zombie.stderr.contains("session"), "\(zombie.stderr)")
         let lines = try await cluster.dlctl(["tail", "t/z", "--from", "start", "-e"]).stdout.split(separator: "\n").map(String.init)
         #expect(lines.last == "b")
         #expect(!lines.contains("z1001"), "nothing the zombie sent after resuming is in the log")
@@ -165,7 +165,7 @@ import TestSupport
             let result = try await cluster.dlctl(arguments, stdin: stdin)
             #expect(result.status == status, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
-            #expect(result.stderr.split(separator: "\n").count == 1 || status == 64, "one line: \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
         }
         // Nothing acknowledged was lost to the refusals: the records before each bad one are there.
         let lines = try await cluster.dlctl(["tail", "t/x", "--from", "start", "-e", "--format", "{txid} {payload}"]).stdout
@@ -182,7 +182,7 @@ import TestSupport
         let writer = try cluster.spawn(["write", "t/chaos"])
         let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
         let log = try LogName(parsing: "t/chaos")
-        for index in 1...50_000 { writer.stdinHandle.write(Data("c\(index)\n".utf8)) }
+        await writer.feed(Data((1...50_000).map { "c\($0)\n" }.joined().utf8), closing: false)
         let started = await waitUntil(timeout: .seconds(30)) {
             (try? await LogCatalog(store: store).segments(log).first) != nil
         }
@@ -192,7 +192,7 @@ import TestSupport
         let ledger = try LedgerMetadata(decoding: try await store.get(ClusterLayout.ledgerPath(segment.ledgerId)).data)
         let victim = try #require((0..<bookies).map { "b\($0)" }.first { ledger.ensembles[0].bookies.contains(cluster.bookies.address($0)) })
         await cluster.bookies.kill(victim)
-        for index in 50_001...100_000 { writer.stdinHandle.write(Data("c\(index)\n".utf8)) }
+        await writer.feed(Data((50_001...100_000).map { "c\($0)\n" }.joined().utf8), closing: false)
         writer.closeStdin()
         #expect(await writer.waitForExit(timeout: 120) == 0, "the writer carries on: \(writer.stderr)")
         let read = try await cluster.dlctl(["tail", "t/chaos", "--from", "start", "-e"])
@@ -218,7 +218,7 @@ import TestSupport
         let found = try await cluster.dlctl(["tail", "ops/events", "--from", "txid:12345", "-n", "2", "--format", "{txid}\t{payload}\t{size}"])
         #expect(found.stdout == "12350\tevent-1235\t10\n12360\tevent-1236\t10\n", "\(found.stdout)\(found.stderr)")
         let json = try await cluster.dlctl(["tail", "ops/events", "--from", "start", "-n", "1", "--json"])
-        #expect(json.stdout == "{\"dlsn\":\"1,0,0\",\"payload\":\"event-0\",\"txid\":0}\n")
+        #expect(json.stdout == "{\"dlsn\":\"1,0,0\",\"encoding\":\"utf8\",\"payload\":\"event-0\",\"txid\":0}\n")
         let inspect = try await cluster.dlctl(["inspect", "ops/events", "--segment", "1", "-n", "1"])
         #expect(inspect.stdout.hasPrefix("entry 0: ") && inspect.stdout.contains("1,0,0  txid 0  7 B  event-0"), "\(inspect.stdout)")
         // A subscriber reads in two sittings without overlap or gap.
@@ -250,7 +250,7 @@ import TestSupport
         try #require(Binaries.dlctlExists)
         let cluster = try await Cluster()
         let writer = try cluster.spawn(["write", "t/r", "--session-timeout", "2"])
-        for index in 1...20_000 { writer.stdinHandle.write(Data("r\(index)\n".utf8)) }
+        await writer.feed(Data((1...20_000).map { "r\($0)\n" }.joined().utf8), closing: false)
         let store = try await MetadataURI(parsing: cluster.bookies.metadataURI).open()
         let log = try LogName(parsing: "t/r")
         let connections = BookieConnections()

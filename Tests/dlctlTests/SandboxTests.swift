@@ -76,6 +76,72 @@ import TestSupport
         #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
     }
 
+    /// A bookie whose data directory was wiped refuses to start (its cookie is gone); the
+    /// sandbox starts the others, says so once with the command that releases the identity, and
+    /// `sandbox status` shows the bookie as refused. After that command it joins again.
+    @Test func aWipedBookieIsRefusedAndTheOthersStart() async throws {
+        try #require(Binaries.dlctlExists)
+        let home = TemporaryDirectory("dlctl-home")
+        #expect(try await dlctl(home, ["sandbox", "--detach"]).status == 0)
+        #expect(try await dlctl(home, ["write", "t/a", "one"]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+        let wiped = home.path + "/sandbox/bookie-1"
+        for name in try FileManager.default.contentsOfDirectory(atPath: wiped) { try FileManager.default.removeItem(atPath: wiped + "/" + name) }
+
+        let started = try await dlctl(home, ["sandbox", "--detach"])
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(started.stdout.hasPrefix("sandbox ready: 2 of 3 bookies"), "\(started.stdout)")
+        let warning = started.stderr.split(separator: "\n").map(String.init)
+        #expect(warning.count == 1 && warning[0].hasPrefix("dlctl: warning: bookie-1 (") && !started.stderr.contains("dlctl: error:"),
+                "one line: \(started.stderr)")
+        let release = try #require(warning.first?.range(of: "dlctl bookie format ").map { String(warning[0][$0.lowerBound...]) })
+        #expect(release.hasPrefix("dlctl bookie format --data-dir \(wiped) --bookie-id 127.0.0.1:"), "\(release)")
+        let status = try await dlctl(home, ["sandbox", "status"])
+        #expect(status.status == 4)
+        #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("bookie-1 ") && $0.hasSuffix(" refused") }, "\(status.stdout)")
+        #expect(status.stderr == "dlctl: error: 1 of 3 bookies are not up: bookie-1 (refused)\n", "\(status.stderr)")
+        #expect(try await bookies(home).count == 2, "the intact bookies run")
+
+        // The command the warning gives releases the identity; then the bookie joins again, empty.
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+        let words = release.split(separator: " ").map(String.init)
+        let format = try await dlctl(home, Array(words.dropFirst()) + ["--uri", home.path + "/sandbox/metadata.db"])
+        #expect(format.status == 0, "\(format.stderr)")
+        #expect(try await dlctl(home, ["sandbox", "--detach"]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "status"]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+    }
+
+    struct SavedState: Decodable {
+        struct Bookie: Decodable { var pid: Int32? }
+        var supervisorPid: Int32?
+        var bookies: [Bookie]
+    }
+
+    /// After kill -9 of the supervisor and its bookies (their registrations linger until their
+    /// sessions expire), `sandbox --detach` says ready only when every bookie is registered by
+    /// its new process and answers: status and a read work at once.
+    @Test func readyAfterAnUncleanStopMeansEveryBookieIsUp() async throws {
+        try #require(Binaries.dlctlExists)
+        let home = TemporaryDirectory("dlctl-home")
+        #expect(try await dlctl(home, ["sandbox", "--detach"]).status == 0)
+        #expect(try await dlctl(home, ["write", "t/u", "one"]).status == 0)
+        let saved = try JSONDecoder().decode(SavedState.self, from: Data(contentsOf: URL(fileURLWithPath: home.path + "/sandbox/sandbox.json")))
+        let pids = [saved.supervisorPid].compactMap { $0 } + saved.bookies.compactMap(\.pid)
+        #expect(pids.count == 4)
+        for pid in pids { kill(pid, SIGKILL) }
+        #expect(await waitUntil(timeout: .seconds(30)) { pids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)/cmdline") } })
+
+        let started = try await dlctl(home, ["sandbox", "--detach"])
+        #expect(started.status == 0, "\(started.stderr)")
+        let status = try await dlctl(home, ["sandbox", "status"])
+        #expect(status.status == 0, "ready means up: \(status.stdout) \(status.stderr)")
+        #expect(!status.stdout.contains("stale"), "\(status.stdout)")
+        let read = try await dlctl(home, ["tail", "t/u", "--from", "start", "-e"])
+        #expect(read.status == 0 && read.stdout == "one\n", "\(read.stderr)")
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+    }
+
     /// Seconds since process `pid` started (from /proc).
     func age(_ pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

@@ -44,11 +44,15 @@ import TestSupport
         #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/a", "r1", "r2", "r3", "r4", "r5", "--uri", bookies.metadataURI]).status == 0)
         // A subscriber that has read two of the five records is three behind.
         #expect(try await ChildProcess.run(Binaries.dlctl, ["subscribers", "app/a", "--commit", "audit=1,0,1", "--uri", bookies.metadataURI]).status == 0)
+        // A time zone where it is 17:xx now: the clock must read 17 (or 18, should the hour turn), a 24-hour clock.
+        let utcHour = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour ?? 0
+        let zone = "ZZZ\(utcHour - 17)"
         let frame = try await ChildProcess.run(Binaries.dlctl, ["top", "--once", "--interval", "0.2", "--uri", bookies.metadataURI],
-                                               environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": ""])
+                                               environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": "", "TZ": zone])
         #expect(frame.status == 0, "\(frame.stderr)")
         let lines = frame.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("dlctl top  3 bookies, 1 logs") == true, "\(frame.stdout)")
+        #expect(lines.first?.contains(/\s1[78]:[0-5][0-9]:[0-5][0-9]\s/) == true, "a 24-hour clock in TZ \(zone): \(lines.first ?? "")")
         #expect(lines.filter { $0.contains("available") }.count == 3)
         let row = try #require(lines.first { $0.contains("app/a") }).split(separator: " ").map(String.init)
         let at = try #require(row.firstIndex(of: "app/a"))

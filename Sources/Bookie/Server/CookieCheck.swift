@@ -16,7 +16,7 @@ public enum CookieCheck {
             case let .wipedDisk(id, directory):
                 return "bookie \(id) is registered in the cluster but \(directory) has no cookie (wiped or new disk?); "
                     + "refusing to start so it cannot answer 'no such entry' for data it lost. "
-                    + "To rejoin as a new, empty bookie: dlctl bookie format --data-dir \(directory) --force"
+                    + "To rejoin as a new, empty bookie: dlctl bookie format --data-dir \(directory) --bookie-id \(id)"
             case let .unknownDisk(reason, directory):
                 return "\(directory) belongs to another bookie or cluster (\(reason)); refusing to start"
             case let .mismatch(reason):

@@ -394,11 +394,32 @@ public final class LedgerWriter: @unchecked Sendable {
                     retryReplacement(index: index, bookie: failed, reason: reason)
                 }
             } else {
-                fail(.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "\(reason); no replacement: \(error)"))
+                await failReplacement(index: index, .ensembleChangeFailed(ledgerId: ledgerId, bookie: failed,
+                                                                          reason: "\(reason); no replacement: \(error)"))
             }
         } catch {
-            fail(.ensembleChangeFailed(ledgerId: ledgerId, bookie: failed, reason: "\(reason); no replacement: \(error)"))
+            await failReplacement(index: index, .ensembleChangeFailed(ledgerId: ledgerId, bookie: failed,
+                                                                      reason: "\(reason); no replacement: \(error)"))
         }
+    }
+
+    /// Fails the ledger after a replacement failed, with the first cause: when a recovery has
+    /// fenced the ledger (this writer was paused, another took over), the failed bookie and the
+    /// metadata session that expired meanwhile are symptoms, and the error is the fencing.
+    private func failReplacement(index: Int, _ error: LedgerError) async {
+        fail(await fencedByRecovery(except: index) ? .fenced(ledgerId) : error)
+    }
+
+    /// Whether the ensemble's other members refuse this writer's adds as fenced: the first
+    /// outstanding entry is sent to them again (an add they may already hold, so harmless).
+    private func fencedByRecovery(except failedIndex: Int) async -> Bool {
+        let (entry, members) = lock.withLock { (outstanding.first?.entry, clients.filter { $0.key != failedIndex }.map(\.value)) }
+        guard let entry else { return false }
+        for client in members {
+            let answer = try? await client.send(.add(ledgerKey: key, entry: entry, recovery: false), timeout: .seconds(2))
+            if answer?.status == .fenced { return true }
+        }
+        return false
     }
 
     /// True when the bookies not failed still make an ack quorum of every write set.

@@ -11,7 +11,11 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
     case endOfStream(String)
     case writerClosed(String)
     case positionTruncated(log: String, position: DLSN, firstAvailable: DLSN)
+    /// A start position where no record can ever be (StartPositionRules).
+    case positionPastEnd(log: String, position: DLSN, placement: StartPositionRules.Placement)
     case segmentFailed(log: String, segment: Int64, cause: String)
+    /// The log was deleted (or renamed) while a reader read it.
+    case deletedWhileReading(log: String, readThrough: DLSN?)
     /// The last segment is in progress, nobody writes it, and bookies may hold acknowledged
     /// records past what is readable.
     case unrecoveredSegment(log: String, segment: Int64, readableThrough: DLSN?, writer: String?)
@@ -31,6 +35,21 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .endOfStream(log): return "log \(log) is sealed (end of stream): nothing more can be written"
         case let .writerClosed(log): return "the writer of \(log) is closed"
         case let .positionTruncated(log, position, first): return "position \(position) of \(log) was truncated; the log starts at \(first)"
+        case let .positionPastEnd(log, position, placement):
+            let reason = switch placement {
+            case let .pastSegment(segment, lastEntryId, lastRecord):
+                "segment \(segment) is completed and its last entry is \(lastEntryId)"
+                    + (lastRecord.map { " (its last record is \($0))" } ?? " (it has no records)")
+            case let .pastLog(lastSegment, sealed) where sealed:
+                "the log is sealed and ends with segment \(lastSegment)"
+            case let .pastLog(lastSegment, _):
+                lastSegment == 0 ? "it has no segment yet (a read starts at 1,0,0)"
+                    : "its last segment is \(lastSegment), the next one would be \(lastSegment + 1),0,0"
+            case .within, .sealedEnd: "it is not"
+            }
+            return "position \(position) is past the end of \(log): \(reason)"
+        case let .deletedWhileReading(log, read):
+            return "log \(log) was deleted (or renamed) while it was being read" + (read.map { ", after DLSN \($0)" } ?? "")
         case let .segmentFailed(log, segment, cause): return "log \(log), segment \(segment): \(cause); open a new writer to continue"
         case let .unrecoveredSegment(log, segment, readable, writer):
             let after = readable.map { "DLSN \($0)" } ?? "its start"

@@ -52,6 +52,17 @@ public final class LogReader: @unchecked Sendable {
             guard dlsn >= firstAvailable else {
                 throw LogError.positionTruncated(log: name.description, position: dlsn, firstAvailable: firstAvailable)
             }
+            var lastEntryId: Int64?
+            if let named = segments.first(where: { $0.sequenceNumber == dlsn.segmentSequenceNumber }), named.state == .completed {
+                lastEntryId = try await LedgerReader.open(store: store, connections: connections, ledgerId: named.ledgerId)
+                    .metadata.lastEntryId
+            }
+            let placement = StartPositionRules.place(dlsn, in: segments, lastEntryId: lastEntryId)
+            switch placement {
+            case .within: break
+            case .sealedEnd: finished = true
+            case .pastSegment, .pastLog: throw LogError.positionPastEnd(log: name.description, position: dlsn, placement: placement)
+            }
             position = dlsn
         case let .after(dlsn):
             guard dlsn >= firstAvailable || dlsn.next == firstAvailable else {
@@ -65,6 +76,8 @@ public final class LogReader: @unchecked Sendable {
             position = try await Self.position(ofTxId: txid, segments, firstAvailable: firstAvailable, store: store,
                                                connections: connections)
         }
+        // At the end of a sealed log: nothing will ever follow, so the read (even a follower's) ends.
+        if let last = segments.last, last.endsStream, position >= DLSN(last.sequenceNumber + 1, 0, 0) { finished = true }
     }
 
     /// The DLSN of the first record with txid >= `txid` (the end of the log when none is).
@@ -117,11 +130,33 @@ public final class LogReader: @unchecked Sendable {
 
     /// The next record, or nil at the end (without `follow`) or at the end of stream.
     public func next() async throws -> PositionedRecord? {
+        do { return try await nextRecord() } catch {
+            switch error {
+            case LogError.noSuchLog, MetadataError.noNode:
+                // Something it read is gone: the log itself, or (purged) only a part of it.
+                if try await !LogCatalog(store: store).exists(name) {
+                    throw LogError.deletedWhileReading(log: name.description, readThrough: lastReturned)
+                }
+                throw error
+            default: throw error
+            }
+        }
+    }
+
+    private func nextRecord() async throws -> PositionedRecord? {
         while pendingIndex >= pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
             if finished { return nil }
             if try await !fill() {
+                // Past the end-of-stream entry (a reader that started just after it, while the
+                // sealing segment was still completing): nothing can ever follow.
+                if let (segment, _, last) = current, segment.endsStream,
+                   position.segmentSequenceNumber > segment.sequenceNumber
+                   || (position.segmentSequenceNumber == segment.sequenceNumber && position.entryId > last) {
+                    finished = true
+                    return nil
+                }
                 if !follow {
                     if try await checkEnd() { continue }
                     return nil

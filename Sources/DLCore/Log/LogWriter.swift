@@ -79,7 +79,7 @@ public actor LogWriter {
                     : try await SegmentRecovery.complete(segment, version: version, log: name, store: store, connections: connections))
             }
             let maxTxId = try await catalog.maxTxId(name)
-            if maxTxId == TxId.endOfStream { throw LogError.endOfStream(name.description) }
+            if maxTxId == TxId.endOfStream || segments.last?.endsStream == true { throw LogError.endOfStream(name.description) }
             let lastTxId = max(maxTxId, segments.map(\.lastTxId).max() ?? TxId.invalid)
             let last = segments.last
             let segment = try await startSegment(name, sequence: (last?.sequenceNumber ?? 0) + 1,
@@ -348,7 +348,7 @@ public actor LogWriter {
         defer { Task { [store, lockNode] in try? await store.delete(lockNode, expectedVersion: nil) } }
         for completion in completions { await completion.value }
         let completed: SegmentMetadata
-        do { completed = try await current.complete(log: name, store: store) } catch {
+        do { completed = try await current.complete(log: name, store: store, endOfStream: sealed) } catch {
             throw failure.withLock({ $0 }) ?? error
         }
         if let failure = failure.withLock({ $0 }) { throw failure }

@@ -32,13 +32,15 @@ final class OpenSegment: Sendable {
     }
 
     /// Closes the ledger (after its outstanding adds) and completes the segment in metadata
-    /// with what was acknowledged; raises the log's max txid. Returns the completed metadata.
-    func complete(log: LogName, store: any MetadataStore) async throws -> SegmentMetadata {
+    /// with what was acknowledged (`endOfStream`: its last entry is the end-of-stream record);
+    /// raises the log's max txid. Returns the completed metadata.
+    func complete(log: LogName, store: any MetadataStore, endOfStream: Bool = false) async throws -> SegmentMetadata {
         let (_, length) = try await ledger.close()
         let snapshot = progress.withLock { $0 }
         let completed = metadata.completed(lastTxId: snapshot.records > 0 ? snapshot.lastTxId : TxId.invalid,
                                            lastDLSN: snapshot.lastDLSN, recordCount: snapshot.records, length: length,
-                                           atMillis: Int64(Date().timeIntervalSince1970 * 1000), firstTxId: snapshot.firstTxId)
+                                           atMillis: Int64(Date().timeIntervalSince1970 * 1000), firstTxId: snapshot.firstTxId,
+                                           endOfStream: endOfStream)
         let path = log.segmentPath(metadata.sequenceNumber)
         let node = try await store.get(path)
         try await store.set(path, data: completed.encoded(), expectedVersion: node.version)

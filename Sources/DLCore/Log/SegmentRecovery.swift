@@ -14,9 +14,12 @@ public enum SegmentRecovery {
         let completed = segment.completed(lastTxId: contents.lastTxId, lastDLSN: contents.lastDLSN,
                                           recordCount: contents.recordCount, length: outcome.length,
                                           atMillis: Int64(Date().timeIntervalSince1970 * 1000),
-                                          firstTxId: contents.first?.record.txid)
+                                          firstTxId: contents.first?.record.txid, endOfStream: contents.endOfStream)
         try await store.set(log.segmentPath(segment.sequenceNumber), data: completed.encoded(), expectedVersion: version)
         if let txid = contents.last?.record.txid { try await LogCatalog(store: store).raiseMaxTxId(log, to: txid) }
+        if contents.endOfStream {
+            try await store.set(log.maxTxIdPath, data: Array("\(TxId.endOfStream)".utf8), expectedVersion: nil)
+        }
         return completed
     }
 }

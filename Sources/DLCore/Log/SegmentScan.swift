@@ -1,18 +1,36 @@
 /// Finding records inside one segment's ledger by reading its entries.
-enum SegmentScan {
+public enum SegmentScan {
     /// What entries `0...through` of a segment hold: its first and last user records.
     struct Contents: Sendable {
         var first: PositionedRecord?
         var last: PositionedRecord?
+        /// The last entry is the end-of-stream record (the writer sealed the log, then died).
+        var endOfStream = false
         var recordCount: Int64 { last.map { Int64($0.record.positionWithinSegment) + 1 } ?? 0 }
         var lastDLSN: DLSN? { last?.dlsn }
         var firstTxId: Int64 { first?.record.txid ?? TxId.invalid }
         var lastTxId: Int64 { last?.record.txid ?? TxId.invalid }
     }
 
+    /// The txid of an in-progress segment's first acknowledged record, or nil when it has none
+    /// yet (its metadata holds only a lower bound until it completes).
+    public static func firstTxId(ofInProgress segment: SegmentMetadata, store: any MetadataStore,
+                                 connections: BookieConnections) async throws -> Int64? {
+        let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: segment.ledgerId)
+        let last = await reader.lastAddConfirmed()
+        guard last >= 0 else { return nil }
+        return try await firstRecord(atOrAfter: Int64.min, in: segment, reader: reader, last: last)?.record.txid
+    }
+
     static func contents(of segment: SegmentMetadata, reader: LedgerReader, through last: Int64) async throws -> Contents {
-        guard last >= 0, let lastRecord = try await lastRecord(of: segment, reader: reader, through: last) else { return Contents() }
-        return Contents(first: try await firstRecord(atOrAfter: .min, in: segment, reader: reader, last: last), last: lastRecord)
+        guard last >= 0 else { return Contents() }
+        let final = try RecordSet.positioned(entry: try await reader.read(last).payload, segment: segment.sequenceNumber, entryId: last)
+        let endOfStream = final.contains { $0.record.isEndOfStream }
+        guard let lastRecord = try await lastRecord(of: segment, reader: reader, through: last) else {
+            return Contents(endOfStream: endOfStream)
+        }
+        return Contents(first: try await firstRecord(atOrAfter: .min, in: segment, reader: reader, last: last), last: lastRecord,
+                        endOfStream: endOfStream)
     }
 
     /// The first user record at or after `dlsn`, within `dlsn`'s entry.

@@ -16,6 +16,10 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible {
     case timeout(String)
     case invalidURI(String, reason: String)
     case closed
+    /// The store named does not exist and cannot be created (a missing directory).
+    case missing(String)
+    /// The store holds data that is not dlctl metadata, or is corrupt.
+    case foreign(String)
     /// Anything else the backend reported.
     case backend(String)
 
@@ -32,6 +36,8 @@ public enum MetadataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .timeout(detail): return "metadata store timed out: \(detail)"
         case let .invalidURI(uri, reason): return "invalid metadata URI '\(uri)': \(reason)"
         case .closed: return "metadata store is closed"
+        case let .missing(detail): return "no metadata store: \(detail)"
+        case let .foreign(detail): return "not dlctl metadata: \(detail)"
         case let .backend(detail): return "metadata store error: \(detail)"
         }
     }

@@ -39,7 +39,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-            throw .connectionLoss("directory \(directory) of the metadata database does not exist")
+            throw .missing("the directory \(directory) of \(path) does not exist (create it first)")
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(TimeInterval(options.operationTimeout.components.seconds) + 1)
@@ -55,12 +55,12 @@ public final class SQLiteMetadataStore: MetadataStore {
         } catch let error as MetadataError {
             throw error
         } catch {
-            throw .connectionLoss("cannot open SQLite database \(path): \(Self.describe(error))")
+            throw Self.openFailure(path, error)
         }
         let timeoutMillis = Self.millis(options.sessionTimeout)
         let sessionId: Int64
         do {
-            sessionId = try await Self.startSession(pool, timeoutMillis: timeoutMillis)
+            sessionId = try await Self.startSession(pool, path: path, timeoutMillis: timeoutMillis)
         } catch {
             SQLiteConnections.shared.release(path)
             throw error
@@ -93,8 +93,13 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    private static func startSession(_ pool: DatabasePool, timeoutMillis: Int64) async throws(MetadataError) -> Int64 {
+    private static func startSession(_ pool: DatabasePool, path: String, timeoutMillis: Int64) async throws(MetadataError) -> Int64 {
         try await Self.run(pool) { db in
+            // An SQLite database of something else gets no dlctl tables added: it is refused.
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            if !tables.isEmpty && !tables.contains("nodes") {
+                throw MetadataError.foreign("\(path) is an SQLite database of something else (tables \(tables.prefix(3).joined(separator: ", ")))")
+            }
             try Self.createSchema(db)
             let now = Self.now()
             try db.execute(sql: "INSERT INTO sessions(expires_at, timeout_ms, pid) VALUES (?, ?, ?)",
@@ -478,11 +483,23 @@ public final class SQLiteMetadataStore: MetadataStore {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .timeout("the metadata database stayed locked: \(error.message ?? "busy")")
             case .SQLITE_CANTOPEN: return .connectionLoss("cannot open the metadata database: \(error.message ?? "")")
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .backend("the metadata file is not a valid dlctl database")
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return .foreign("the metadata file is not an SQLite database, or is corrupt (\(error.message ?? "\(error.resultCode)"))")
             default: return .backend(error.message ?? "\(error.resultCode)")
             }
         }
         return .backend(describe(error))
+    }
+
+    /// Why the database at `path` could not be opened, as the first cause.
+    private static func openFailure(_ path: String, _ error: any Error) -> MetadataError {
+        guard let error = error as? DatabaseError else { return .backend("cannot open \(path): \(describe(error))") }
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return .foreign("\(path) is not an SQLite database, or is corrupt (\(error.message ?? "\(error.resultCode)"))")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return map(error)
+        default: return .backend("cannot open \(path): \(error.message ?? "\(error.resultCode)")")
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

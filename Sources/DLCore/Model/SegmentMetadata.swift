@@ -30,6 +30,11 @@ public struct SegmentMetadata: VersionedMetadata, Equatable {
     public var startSequenceId: Int64
     public var createdAtMillis: Int64
     public var completedAtMillis: Int64?
+    /// True when the segment's last entry is the end-of-stream record: the log is sealed and
+    /// nothing follows this segment (absent, not false, in metadata written before it existed).
+    public var endOfStream: Bool?
+
+    public var endsStream: Bool { endOfStream == true }
 
     public init(sequenceNumber: Int64, ledgerId: Int64, firstTxId: Int64, startSequenceId: Int64,
                 createdAtMillis: Int64) {
@@ -59,8 +64,9 @@ public struct SegmentMetadata: VersionedMetadata, Equatable {
     /// The same segment, completed at `lastDLSN` with `lastTxId` and `recordCount` records.
     /// `firstTxId`, when given, replaces the lower bound set at creation with the first record's.
     public func completed(lastTxId: Int64, lastDLSN: DLSN?, recordCount: Int64, length: Int64,
-                          atMillis now: Int64, firstTxId: Int64? = nil) -> SegmentMetadata {
+                          atMillis now: Int64, firstTxId: Int64? = nil, endOfStream: Bool = false) -> SegmentMetadata {
         var copy = self
+        copy.endOfStream = endOfStream ? true : nil
         if let firstTxId { copy.firstTxId = firstTxId }
         copy.state = .completed
         copy.lastTxId = lastTxId
@@ -89,6 +95,7 @@ public struct SegmentMetadata: VersionedMetadata, Equatable {
         case .inProgress:
             if truncation != .none { throw fail("an in-progress segment cannot be truncated") }
             if completedAtMillis != nil { throw fail("an in-progress segment has a completion time") }
+            if endsStream { throw fail("an in-progress segment cannot end the stream") }
         case .completed:
             if recordCount > 0 && lastDLSN == nil { throw fail("a completed segment with records needs a last DLSN") }
             if recordCount > 0 && lastTxId < firstTxId { throw fail("last txid \(lastTxId) < first txid \(firstTxId)") }

@@ -55,6 +55,9 @@ struct SandboxState: VersionedMetadata, Equatable {
         var httpPort: Int
         var dataDirectory: String
         var pid: Int32?
+        /// Why the bookie refused to start (its own error line, e.g. a wiped data directory):
+        /// the sandbox runs without it and does not restart it.
+        var refused: String?
         var id: String { "127.0.0.1:\(port)" }
     }
 

@@ -1,6 +1,7 @@
 import Bookie
 import DLCore
 import Foundation
+import NIOPosix
 
 /// Runs a local cluster: the metadata store (embedded, or a ZooKeeper server it starts or is
 /// given) and bookies as separate `dlctl bookie start` processes on free loopback ports.
@@ -43,7 +44,7 @@ final class SandboxSupervisor: @unchecked Sendable {
     }
 
     private func log(_ text: String) {
-        FileHandle.standardError.write(Data("sandbox: \(text)\n".utf8))
+        StandardError.write("sandbox: \(text)\n")
     }
 
     /// Brings the cluster up, reports it with `ready`, and supervises until told to stop.
@@ -79,7 +80,7 @@ final class SandboxSupervisor: @unchecked Sendable {
                 await stopAll()
                 return
             case let .exited(index, status):
-                guard !stopping, options.restart else { continue }
+                guard !stopping, options.restart, state.bookies.first(where: { $0.index == index })?.refused == nil else { continue }
                 if let started = startedAt[index], ContinuousClock.now - started >= Self.stableRun {
                     restartDelays[index] = nil
                 }
@@ -97,6 +98,8 @@ final class SandboxSupervisor: @unchecked Sendable {
     }
 
     private var pendingRestarts: Set<Int> = []
+    /// Where each bookie's current run starts in its log file.
+    private var logStart: [Int: UInt64] = [:]
 
     private func listen(_ number: Int32) {
         signal(number, SIG_IGN)
@@ -130,7 +133,10 @@ final class SandboxSupervisor: @unchecked Sendable {
         }
         try home.save(state)
         for spec in state.bookies { try spawnBookie(spec.index) }
-        try await waitForRegistration(store, ids: state.bookies.map(\.id))
+        do { try await waitForBookies(store) } catch {
+            await store.close()
+            throw error
+        }
         await store.close()
         state.ready = true
         try home.save(state)
@@ -158,6 +164,7 @@ final class SandboxSupervisor: @unchecked Sendable {
         guard let position = state.bookies.firstIndex(where: { $0.index == index }) else { return }
         let spec = state.bookies[position]
         let emit = self.emit
+        logStart[index] = (try? FileManager.default.attributesOfItem(atPath: home.bookieLog(index))[.size] as? UInt64) ?? 0
         let process = try SupervisedProcess(
             ProcessLiveness.executable,
             ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)", "--http-port", "\(spec.httpPort)",
@@ -165,35 +172,76 @@ final class SandboxSupervisor: @unchecked Sendable {
             logFile: home.bookieLog(index)) { status in emit.yield(.exited(index: index, status: status)) }
         processes[index] = process
         startedAt[index] = .now
+        state.bookies[position].refused = nil
         state.bookies[position].pid = process.pid
     }
 
-    /// Waits (up to a minute) until every bookie in `ids` is registered as available.
-    private func waitForRegistration(_ store: any MetadataStore, ids: [String]) async throws {
+    /// Waits (up to a minute) until every bookie is up: registered as available by the process
+    /// started now (a registration a killed process left lingers until its session expires, and
+    /// proves nothing), and answering on its port. A bookie whose process exits meanwhile has
+    /// refused to start (a wiped data directory, a port in use): it is reported once, left out
+    /// and not restarted, and the others go on. Fails only when no bookie starts.
+    private func waitForBookies(_ store: any MetadataStore) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         let changes = try await store.watchChildren(ClusterLayout.availableBookies)
         var iterator = changes.makeAsyncIterator()
+        var answering: Set<Int> = []
         while true {
-            let registered = Set(try await store.children(ClusterLayout.availableBookies))
-            if Set(ids).isSubset(of: registered) { return }
-            for spec in state.bookies where ids.contains(spec.id) {
-                if let process = processes[spec.index], !process.isRunning {
-                    let tail = (try? String(contentsOfFile: home.bookieLog(spec.index), encoding: .utf8))?
-                        .split(separator: "\n").last.map(String.init) ?? ""
-                    throw CommandFailure(.failed, "bookie-\(spec.index) exited while starting: \(tail)")
+            let registrations = try await BookieList.registrations(store)
+            var waiting: [String] = []
+            for position in state.bookies.indices where state.bookies[position].refused == nil {
+                let spec = state.bookies[position]
+                guard let process = processes[spec.index], !answering.contains(spec.index) else { continue }
+                if !process.isRunning {
+                    // Reported once, by whoever prints the ready state (SandboxCommand.printReady).
+                    state.bookies[position].refused = Self.lastError(inLog: home.bookieLog(spec.index), from: logStart[spec.index] ?? 0)
+                        ?? "it exited with status \(process.exitStatus.map(String.init) ?? "?")"
+                    state.bookies[position].pid = nil
+                    continue
+                }
+                let registered = registrations.contains { $0.id == spec.id && $0.pid == process.pid && $0.state == "available" }
+                if registered, await Self.answers(spec.id) {
+                    answering.insert(spec.index)
+                } else {
+                    waiting.append("bookie-\(spec.index)")
                 }
             }
+            if waiting.isEmpty { break }
             if ContinuousClock.now >= deadline {
-                throw CommandFailure(.unavailable, "bookies did not register within 60 s; see \(home.root)/bookie-*.log")
+                throw CommandFailure(.unavailable, "\(waiting.joined(separator: ", ")) did not come up within 60 s; see \(home.root)/bookie-*.log")
             }
-            // Woken by the next registration; the timer bounds the wait for a bookie that died.
+            // Woken by the next registration; the timer bounds the wait for a bookie that died
+            // or one registered but not answering yet.
             let timer = Task {
-                try? await Task.sleep(for: .milliseconds(500))
+                try? await Task.sleep(for: .milliseconds(200))
                 return MetadataEvent.childrenChanged("")
             }
             _ = await iterator.next()
             timer.cancel()
         }
+        if let first = state.bookies.first, state.bookies.allSatisfy({ $0.refused != nil }) {
+            throw CommandFailure(.failed, "no bookie started; bookie-\(first.index): \(first.refused ?? "")")
+        }
+    }
+
+    /// Whether the bookie at `address` answers a request (its port accepts, and it serves).
+    private static func answers(_ address: String) async -> Bool {
+        guard let client = try? await BookieClient.connect(address, group: MultiThreadedEventLoopGroup.singleton,
+                                                           timeout: .seconds(2)) else { return false }
+        let answer = try? await client.send(.info, timeout: .seconds(2))
+        await client.close()
+        return answer != nil
+    }
+
+    /// The last error line a bookie wrote to its log after `offset` (where this run's output
+    /// starts), without its "dlctl: error: " prefix.
+    static func lastError(inLog path: String, from offset: UInt64) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.readToEnd() else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(separator: "\n").last(where: { $0.hasPrefix("dlctl: error: ") }) else { return nil }
+        return String(line.dropFirst("dlctl: error: ".count))
     }
 
     private func addRequestedBookies() async {

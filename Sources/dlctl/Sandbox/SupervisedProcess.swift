@@ -8,6 +8,7 @@ final class SupervisedProcess: @unchecked Sendable {
     private let child: SpawnedProcess
     private let state = NSLock()
     private var ended = false
+    private var status: Int32?
 
     /// Starts `executable`; standard output and error go to `logFile` (appended), input is
     /// /dev/null. `onExit` runs on the reaping thread with the exit status.
@@ -21,13 +22,15 @@ final class SupervisedProcess: @unchecked Sendable {
         child = try SpawnedProcess.launch(executable, arguments, stdout: log, stderr: log)
         Thread { [self, child] in
             let status = child.waitForExit()
-            state.withLock { ended = true }
+            state.withLock { (ended, self.status) = (true, status) }
             onExit(status)
         }.start()
     }
 
     var pid: Int32 { child.pid }
     var isRunning: Bool { state.withLock { !ended } }
+    /// The exit status, once it has exited.
+    var exitStatus: Int32? { state.withLock { status } }
 
     /// Sends `signal` while the child has not been reaped (its pid cannot be reused yet).
     func signal(_ signal: Int32) {

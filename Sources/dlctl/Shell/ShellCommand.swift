@@ -96,7 +96,7 @@ final class ShellSession: @unchecked Sendable {
     }
 
     private func report(_ message: String, status: Int32) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardError.write(message)
         lastFailure = status
     }
 
@@ -104,9 +104,12 @@ final class ShellSession: @unchecked Sendable {
     private func execute(_ words: [String]) async {
         let command: any ParsableCommand
         do { command = try DLCtl.parseAsRoot(words) } catch {
+            if let lines = ArgumentErrors.lines(for: error, words: words) {
+                return report(lines.joined(separator: "\n"), status: ExitStatus.usage.rawValue)
+            }
             let code = DLCtl.exitCode(for: error).rawValue
             let message = DLCtl.fullMessage(for: error)
-            if code == 0 { print(message) } else { report(message, status: code) }
+            if code == 0 { print(message) } else { report("dlctl: error: \(message)", status: code) }
             return
         }
         if command is ShellCommand { return report("dlctl: error: already in the shell", status: ExitStatus.usage.rawValue) }
@@ -124,15 +127,13 @@ final class ShellSession: @unchecked Sendable {
             } catch is CancellationError {
                 return ExitStatus.interrupted.rawValue
             } catch {
-                let code = DLCtl.exitCode(for: error).rawValue
-                FileHandle.standardError.write(Data((DLCtl.fullMessage(for: error) + "\n").utf8))
-                return code == 0 ? 1 : code
+                return ErrorReporter.report(error).rawValue
             }
         }
         running.withLock { $0 = task }
         let status = await task.value
         running.withLock { $0 = nil }
-        fflush(nil)
+        StandardOutput.flush()
         if status != 0 { lastFailure = status }
     }
 }

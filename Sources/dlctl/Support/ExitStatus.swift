@@ -13,6 +13,7 @@ enum ExitStatus: Int32, CaseIterable {
     case invalidData = 5
     case usage = 64
     case interrupted = 130
+    case readerGone = 141
 
     var meaning: String {
         switch self {
@@ -24,6 +25,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .invalidData: return "stored data is corrupt or belongs to something else"
         case .usage: return "bad arguments or URI"
         case .interrupted: return "stopped by Ctrl-C (in the shell)"
+        case .readerGone: return "standard output's reader went away (| head): as a pipeline stage ended by SIGPIPE"
         }
     }
 
@@ -41,6 +43,8 @@ enum ExitStatus: Int32, CaseIterable {
             case .sessionExpired, .connectionLoss, .timeout, .closed: self = .unavailable
             case .invalidPath, .invalidURI: self = .usage
             case .backend: self = .failed
+            case .missing: self = .notFound
+            case .foreign: self = .invalidData
             }
         case let error as ClusterLayoutError:
             switch error {
@@ -55,8 +59,9 @@ enum ExitStatus: Int32, CaseIterable {
             case .noSuchNamespace, .noSuchLog: self = .notFound
             case .namespaceExists, .logExists, .namespaceNotEmpty, .locked, .endOfStream, .writerClosed: self = .conflict
             case .txidOutOfOrder, .recordTooLarge: self = .usage
-            case .positionTruncated: self = .notFound
+            case .positionTruncated, .positionPastEnd: self = .notFound
             case .segmentFailed: self = .unavailable
+            case .deletedWhileReading: self = .notFound
             case .unrecoveredSegment: self = .failed
             case .metadataBehindBookies: self = .invalidData
             }
@@ -65,6 +70,8 @@ enum ExitStatus: Int32, CaseIterable {
         case let error as BookieNode.StartFailure:
             if case .dataDirectoryInUse = error { self = .conflict } else { self = .failed }
         case let error as CommandFailure: self = error.status
+        case let error as WriteFailure:
+            self = error.cause is RecordInput.Malformed || error.cause is RecordEnvelope.Malformed ? .usage : ExitStatus(for: error.cause)
         default: self = .failed
         }
     }
@@ -85,7 +92,7 @@ enum ErrorReporter {
     static func report(_ error: any Error) -> ExitCode {
         let status = ExitStatus(for: error)
         let text = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("dlctl: error: \(text)\n".utf8))
+        StandardError.write("dlctl: error: \(text)\n")
         return ExitCode(status.rawValue)
     }
 }
@@ -100,7 +107,8 @@ extension AsyncParsableCommand {
                     group.addTask { try await body() }
                     group.addTask {
                         try await Task.sleep(for: timeout)
-                        throw MetadataError.timeout("the command did not finish within \(timeout) (change with --timeout)")
+                        // Not the metadata store's doing: what was slow says so itself when it can.
+                        throw CommandFailure(.unavailable, "the command did not finish within \(timeout) (change with --timeout)")
                     }
                     try await group.next()
                     group.cancelAll()

@@ -21,9 +21,14 @@ enum LogPosition: Equatable {
                 self = .txid(txid)
                 return
             }
-            do { self = .dlsn(try DLSN(parsing: text)) } catch {
+            let dlsn: DLSN
+            do { dlsn = try DLSN(parsing: text) } catch {
                 throw CommandFailure(.usage, "'\(text)' is not start, end, txid:N or a DLSN: \(error)")
             }
+            guard dlsn.segmentSequenceNumber >= 1, dlsn.entryId >= 0, dlsn.slotId >= 0 else {
+                throw CommandFailure(.usage, "'\(text)' is not a DLSN: the segment is 1 or more, the entry and slot 0 or more")
+            }
+            self = .dlsn(dlsn)
         }
     }
 

@@ -11,12 +11,17 @@ enum RecordInputMode: String, ExpressibleByArgument, CaseIterable, Sendable {
     case lengthPrefixed = "length-prefixed"
     /// One JSON object per line; the line is the payload.
     case json
+    /// One `RecordEnvelope` per line (what `tail --output json` prints): the payload is the
+    /// envelope's, decoded as its `encoding` says, and the txid is the envelope's when it has one.
+    case jsonEnvelope = "json-envelope"
 }
 
 /// A record read from input, with the txid it names (if any).
 struct InputRecord: Sendable {
     var payload: [UInt8]
     var txid: Int64?
+    /// Where it was in the input: its line for line-based modes, else its place (from 1).
+    var number = 1
 }
 
 /// Reads records from a file descriptor on a thread of its own and hands them over in
@@ -119,6 +124,7 @@ struct RecordInput: Sendable {
     /// Turns bytes into records for one mode, keeping the incomplete tail between chunks.
     struct Splitter {
         let input: RecordInput
+        private let decoder = JSONDecoder()
         var pending: [UInt8] = []
         var line = 0
         /// Set at the first malformed record: nothing after it is split.
@@ -128,7 +134,7 @@ struct RecordInput: Sendable {
             pending.append(contentsOf: bytes)
             switch input.mode {
             case .raw: return []
-            case .lines, .json:
+            case .lines, .json, .jsonEnvelope:
                 var records: [InputRecord] = []
                 var start = 0
                 while let newline = pending[start...].firstIndex(of: 0x0A) {
@@ -146,7 +152,8 @@ struct RecordInput: Sendable {
                 while pending.count - start >= 4 {
                     let length = pending[start..<start + 4].reduce(0) { $0 << 8 | Int($1) }
                     guard pending.count - start - 4 >= length else { break }
-                    records.append(InputRecord(payload: Array(pending[start + 4..<start + 4 + length])))
+                    line += 1
+                    records.append(InputRecord(payload: Array(pending[start + 4..<start + 4 + length]), number: line))
                     start += 4 + length
                 }
                 pending.removeFirst(start)
@@ -158,7 +165,7 @@ struct RecordInput: Sendable {
             defer { pending = [] }
             switch input.mode {
             case .raw: return [InputRecord(payload: pending)]
-            case .lines, .json:
+            case .lines, .json, .jsonEnvelope:
                 if pending.isEmpty { return [] }
                 do { return [try record(fromLine: pending[...])] } catch {
                     malformed = error
@@ -174,22 +181,31 @@ struct RecordInput: Sendable {
 
         private mutating func record(fromLine bytes: ArraySlice<UInt8>) throws(Malformed) -> InputRecord {
             line += 1
+            if input.mode == .jsonEnvelope {
+                let envelope: RecordEnvelope
+                do { envelope = try decoder.decode(RecordEnvelope.self, from: Data(bytes)) } catch {
+                    throw Malformed(description: "line \(line) is not a record envelope (a JSON object with a string payload)")
+                }
+                do { return InputRecord(payload: try envelope.bytes(), txid: envelope.txid, number: line) } catch {
+                    throw Malformed(description: "line \(line): \(error)")
+                }
+            }
             if input.mode == .json {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
                     throw Malformed(description: "line \(line) is not a JSON object")
                 }
-                guard let field = input.txidField else { return InputRecord(payload: Array(bytes)) }
+                guard let field = input.txidField else { return InputRecord(payload: Array(bytes), number: line) }
                 guard let txid = (object[field] as? NSNumber).flatMap({ Int64(exactly: $0.doubleValue) }) else {
                     throw Malformed(description: "line \(line) has no integer field \"\(field)\" for the txid")
                 }
-                return InputRecord(payload: Array(bytes), txid: txid)
+                return InputRecord(payload: Array(bytes), txid: txid, number: line)
             }
-            guard let delimiter = input.txidDelimiter else { return InputRecord(payload: Array(bytes)) }
+            guard let delimiter = input.txidDelimiter else { return InputRecord(payload: Array(bytes), number: line) }
             guard let split = bytes.firstIndex(of: delimiter),
                   let txid = Int64(String(decoding: bytes[bytes.startIndex..<split], as: UTF8.self)) else {
                 throw Malformed(description: "line \(line) does not start with a txid and the delimiter")
             }
-            return InputRecord(payload: Array(bytes[(split + 1)...]), txid: txid)
+            return InputRecord(payload: Array(bytes[(split + 1)...]), txid: txid, number: line)
         }
     }
 }

@@ -18,6 +18,15 @@ struct DashboardView: Sendable {
 /// One frame of the dashboard as lines of text, each with an emphasis; the same lines go to
 /// ncurses or, with --once, to standard output.
 struct DashboardFrame {
+    /// The local time as a 24-hour clock, HH:MM:SS (no locale's 12-hour form without AM/PM).
+    /// (localtime_r: the C library's reading of TZ, which Foundation's does not match on Linux.)
+    static func clock(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(format: "%02d:%02d:%02d", parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
     enum Emphasis { case normal, bold, selected }
     struct Line {
         var text: String
@@ -46,7 +55,7 @@ struct DashboardFrame {
             self.lines = lines
             return
         }
-        let time = snapshot.takenAt.formatted(.dateTime.hour(.twoDigits(amPM: .omitted)).minute(.twoDigits).second(.twoDigits))
+        let time = DashboardFrame.clock(snapshot.takenAt)
         var status = "dlctl top  \(snapshot.bookies.count) bookies, \(snapshot.logs.count) logs  \(time)  every \(String(format: "%.1f", view.interval)) s  sort: \(view.sort.rawValue)"
         if !view.filter.isEmpty || view.editingFilter { status += "  filter: \(view.filter)\(view.editingFilter ? "_" : "")" }
         if view.paused { status += "  [paused]" }

@@ -59,7 +59,7 @@ struct BenchBookie: AsyncParsableCommand {
                 }
                 func measure(_ label: String, _ batch: [StoredEntry], window: Int) async throws -> LatencySummary {
                     if options.waitIdle { try await IdleBookies.wait(for: [id], cluster: options.cluster) }
-                    if options.output == .table { FileHandle.standardError.write(Data("running \(label)...\n".utf8)) }
+                    if options.output == .table { StandardError.write("running \(label)...\n") }
                     let outcome = await PipelinedAdds.run(client, ledgerKey: key, entries: batch, window: window)
                     if let (entry, reason) = outcome.failures.first {
                         throw CommandFailure(.failed, "\(outcome.failures.count) adds failed, first \(entry): \(reason)")

@@ -109,7 +109,7 @@ struct BenchLedger: AsyncParsableCommand {
     }
 
     private func progress(_ text: String) {
-        if output == .table { FileHandle.standardError.write(Data("running \(text)...\n".utf8)) }
+        if output == .table { StandardError.write("running \(text)...\n") }
     }
 
     /// Starts a workload: once every available bookie is idle (unless --no-wait-idle).

@@ -48,6 +48,6 @@ struct BenchLogOptions: ParsableArguments {
     }
 
     static func progress(_ text: String, when shown: Bool) {
-        if shown { FileHandle.standardError.write(Data("running \(text)...\n".utf8)) }
+        if shown { StandardError.write("running \(text)...\n") }
     }
 }

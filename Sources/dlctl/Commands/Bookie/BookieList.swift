@@ -55,7 +55,7 @@ enum Table {
             let cells = row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }
-            Swift.print(cells.joined(separator: "  "))
+            StandardOutput.write(cells.joined(separator: "  ") + "\n")
         }
     }
 }

@@ -55,7 +55,7 @@ struct BookieReadJournal: AsyncParsableCommand {
                 })
                 print("\(summary.records) records, \(summary.bytes) bytes")
             }
-            for cut in summary.cuts { FileHandle.standardError.write(Data("dlctl: warning: \(cut)\n".utf8)) }
+            for cut in summary.cuts { StandardError.write("dlctl: warning: \(cut)\n") }
         }
     }
 }

@@ -24,7 +24,7 @@ struct LedgerWrite: AsyncParsableCommand {
                                                            password: Array(password.utf8))
                 if printId {
                     print(writer.ledgerId)
-                    fflush(nil)
+                    StandardOutput.flush()
                 }
                 let failure = Locked<LedgerError?>(nil)
                 var written = 0
@@ -43,7 +43,7 @@ struct LedgerWrite: AsyncParsableCommand {
                 }
                 let (last, length) = try await writer.close()
                 if let error = failure.withLock({ $0 }) { throw error }
-                FileHandle.standardError.write(Data("wrote \(written) entries to ledger \(writer.ledgerId) (last entry \(last), \(length) bytes)\n".utf8))
+                StandardError.write("wrote \(written) entries to ledger \(writer.ledgerId) (last entry \(last), \(length) bytes)\n")
                 await connections.closeAll()
             }
         }

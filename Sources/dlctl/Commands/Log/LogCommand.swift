@@ -19,9 +19,10 @@ struct LogCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the logs of a namespace.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the logs of a namespace (by default $DLCTL_NAMESPACE, else 'default').")
         @OptionGroup var cluster: ClusterOptions
-        @Argument(help: "Namespace.", completion: LiveNames.completion(.namespaces)) var namespace: String
+        @Argument(help: "Namespace.", completion: LiveNames.completion(.namespaces)) var namespace = LogArgument.defaultNamespace
         @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
         func run() async throws {
             let (cluster, namespace, output) = (self.cluster, self.namespace, self.output)

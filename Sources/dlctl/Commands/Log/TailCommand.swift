@@ -12,7 +12,10 @@ struct TailCommand: AsyncParsableCommand {
             committed position (or at --from when it has none) and commits each record printed. A read that \
             does not follow never ends quietly before a record that may have been acknowledged: at a \
             segment whose writer died with records past the LAC it fails with status 1 (run 'dlctl recover'), \
-            and where the metadata ends a ledger before what its bookies hold, with status 5.
+            and where the metadata ends a ledger before what its bookies hold, with status 5. Every reader of a \
+            sealed log, followers too, ends at its end with status 0 (at once when started there); a DLSN past \
+            the end of a completed segment or of the log is refused with status 2. When standard output's \
+            reader goes away (| head) the command ends at once with status 141.
             """
     )
 
@@ -22,16 +25,23 @@ struct TailCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Follow: wait for new records.") var follow = false
     @Flag(name: .short, help: "Exit at the end of the log (the default without -f).") var exitAtEnd = false
     @Option(name: [.customShort("n"), .long], help: "Stop after this many records.") var count: Int?
-    @Flag(help: "Print JSON lines with DLSN, txid and payload.") var json = false
+    @Option(help: "lines (payload and newline), json (dlsn, txid, payload, encoding utf8|base64), length-prefixed (4-byte big-endian length, then the bytes) or raw (one record's bytes exactly).")
+    var output: RecordOutputMode = .lines
+    @Flag(help: "The same as --output json.") var json = false
     @Option(help: "Print each record with this template: {txid} {dlsn} {dlsn64} {payload} {size} {timestamp}, \\t.")
     var format: String?
     @Option(help: "Read as this subscriber: start after its committed position and commit as records are printed.")
     var subscriber: String?
 
-    struct Line: Encodable {
-        var dlsn: String
-        var txid: Int64
-        var payload: String
+    var outputMode: RecordOutputMode { json ? .json : output }
+
+    func validate() throws {
+        if json && output != .lines && output != .json { throw ValidationError("--json and --output \(output.rawValue) disagree") }
+        if format != nil && outputMode != .lines { throw ValidationError("--format prints lines: it cannot be combined with --output \(outputMode.rawValue)") }
+        if outputMode == .raw && (count ?? 1) != 1 {
+            throw ValidationError("--output raw prints one record (use --output length-prefixed for more)")
+        }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
     }
 
     func run() async throws {
@@ -45,6 +55,8 @@ struct TailCommand: AsyncParsableCommand {
             try await options.cluster.withStore { store in
                 let following = options.follow && !options.exitAtEnd
                 if following {
+                    // A follower may wait long between records: it ends as soon as its reader goes.
+                    StandardOutput.endWhenReaderGoes()
                     // Following a log that does not exist yet: wait for it to be created.
                     let catalog = LogCatalog(store: store)
                     let created = try await store.watch(options.log.path)
@@ -65,10 +77,11 @@ struct TailCommand: AsyncParsableCommand {
                 // Output is buffered while records are at hand and written out as soon as the
                 // reader has to wait, so a follower sees each record promptly.
                 var output = Data()
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let mode = options.outputMode
+                let limit = mode == .raw ? 1 : options.count
                 func writeOut() async throws {
-                    FileHandle.standardOutput.write(output)
+                    StandardOutput.write(output)
+                    StandardOutput.flush()
                     output.removeAll(keepingCapacity: true)
                     if let subscriber = options.subscriber, let lastPrinted {
                         try await subscriptions.commit(options.log, subscriber: subscriber, dlsn: lastPrinted)
@@ -77,17 +90,12 @@ struct TailCommand: AsyncParsableCommand {
                 while let record = try await reader.next() {
                     if let template {
                         template.render(record, into: &output)
-                    } else if options.json {
-                        output += try encoder.encode(Line(dlsn: record.dlsn.description, txid: record.record.txid,
-                                                          payload: String(decoding: record.record.payload, as: UTF8.self)))
-                        output.append(0x0A)
                     } else {
-                        output += record.record.payload
-                        output.append(0x0A)
+                        try RecordEnvelope.append(record, as: mode, to: &output)
                     }
                     printed += 1
                     lastPrinted = record.dlsn
-                    if let count = options.count, printed >= count { break }
+                    if let limit, printed >= limit { break }
                     if !reader.hasBufferedRecords || output.count >= 64 * 1024 { try await writeOut() }
                 }
                 try await writeOut()

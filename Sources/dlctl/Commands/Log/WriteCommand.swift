@@ -9,7 +9,8 @@ struct WriteCommand: AsyncParsableCommand {
         discussion: """
             Prints the last DLSN; exits 0 only when every record was acknowledged by an ack quorum. Creates the \
             log if needed. Input modes: lines, raw (all of the input is one record), length-prefixed (4-byte \
-            big-endian length, then the bytes), json (one object per line, the line is the payload). Txids are \
+            big-endian length, then the bytes), json (one object per line, the line is the payload), json-envelope (what 'tail --output json' prints: \
+            the payload decoded as its encoding says, the txid taken from it). Txids are \
             assigned (one past the last) unless --txid-field, --txid-delimiter or --txid-clock says otherwise; \
             a txid lower than the last is refused and nothing after it is written.
             """
@@ -75,9 +76,12 @@ struct WriteCommand: AsyncParsableCommand {
     private func pump(into writer: LogWriter) async throws -> DLSN? {
         let failure = Locked<(any Error)?>(nil)
         let last = Locked<DLSN?>(nil)
+        let acknowledged = Locked(0)
         let completion: LogWriter.Completion = { result in
             switch result {
-            case let .success(dlsn): last.withLock { current in if current.map({ $0 < dlsn }) ?? true { current = dlsn } }
+            case let .success(dlsn):
+                acknowledged.withLock { $0 += 1 }
+                last.withLock { current in if current.map({ $0 < dlsn }) ?? true { current = dlsn } }
             case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
             }
         }
@@ -87,29 +91,37 @@ struct WriteCommand: AsyncParsableCommand {
             clock = max(clock, Int64(Date().timeIntervalSince1970 * 1000))
             return clock
         }
+        // The input record being queued: a failure to queue it is that record's.
+        var current: String?
+        let unit = input == .lines || input == .json || input == .jsonEnvelope ? "line" : "record"
         do {
             if records.isEmpty {
                 let input = RecordInput(mode: input, txidField: txidField, txidDelimiter: txidDelimiter?.utf8.first)
                 reading: for try await batch in input.batches() {
                     for record in batch {
                         if failure.withLock({ $0 }) != nil { break reading }
+                        current = "\(unit) \(record.number)"
                         try await writer.enqueue(record.payload, txid: txid(for: record), completion: completion)
+                        current = nil
                     }
                 }
             } else {
-                for record in records {
+                for (index, record) in records.enumerated() {
+                    current = "record \(index + 1)"
                     try await writer.enqueue(Array(record.utf8), txid: txid(for: InputRecord(payload: [])), completion: completion)
+                    current = nil
                 }
             }
         } catch {
-            failure.withLock { if $0 == nil { $0 = error } }
+            // A malformed input names its line itself; an earlier record's failure is not this one's.
+            if error is RecordInput.Malformed { current = nil }
+            failure.withLock { if $0 == nil { $0 = error } else { current = nil } }
         }
         await writer.flush()
         let closing: (any Error)?
         do { _ = try await writer.close(); closing = nil } catch { closing = error }
         if let error = failure.withLock({ $0 }) ?? closing {
-            if let malformed = error as? RecordInput.Malformed { throw CommandFailure(.usage, malformed.description) }
-            throw error
+            throw WriteFailure(cause: error, record: current, acknowledged: acknowledged.withLock { $0 }, last: last.withLock { $0 })
         }
         return last.withLock { $0 }
     }

@@ -47,7 +47,7 @@ struct MetaCreate: AsyncParsableCommand {
                 for _ in 0..<count {
                     let created = try await store.create(path, data: bytes, mode: mode)
                     print(created)
-                    fflush(nil)
+                    StandardOutput.flush()
                 }
             }
         } catch {
@@ -56,7 +56,7 @@ struct MetaCreate: AsyncParsableCommand {
         }
         if hold {
             print("holding session \(store.sessionId); kill or close stdin to release")
-            fflush(nil)
+            StandardOutput.flush()
             await Self.waitForStdinToClose()
         }
         await store.close()

@@ -12,15 +12,16 @@ struct MetaWatch: AsyncParsableCommand {
 
     func run() async throws {
         let (cluster, path, children, count) = (self.cluster, self.path, self.children, self.count)
+        StandardOutput.endWhenReaderGoes()
         try await reportingErrors(timeout: nil) {
             try await cluster.withStore { store in
                 let stream = children ? try await store.watchChildren(path) : try await store.watch(path)
                 print("watching \(path)")
-                fflush(nil)
+                StandardOutput.flush()
                 var seen = 0
                 for await event in stream {
                     print(Self.describe(event))
-                    fflush(nil)
+                    StandardOutput.flush()
                     seen += 1
                     if let count, seen >= count { return }
                 }

@@ -43,7 +43,7 @@ struct SandboxCommand: AsyncParsableCommand {
             try await supervisor.run { state in
                 Self.printReady(state, home: home)
                 print("Ctrl-C stops the sandbox.")
-                fflush(nil)
+                StandardOutput.flush()
             }
         } catch {
             throw ErrorReporter.report(error)
@@ -57,21 +57,24 @@ struct SandboxCommand: AsyncParsableCommand {
         if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
         if noRestart { arguments.append("--no-restart") }
         let started = Date()
+        // A state left by a supervisor that was killed names it (and may still say ready).
+        let previousSupervisor = home.loadState()?.supervisorPid
+        let logStart = (try? FileManager.default.attributesOfItem(atPath: home.logFile)[.size] as? UInt64) ?? 0
         let process: SupervisedProcess
         do { process = try SupervisedProcess("/usr/bin/setsid", arguments, logFile: home.logFile) } catch {
             throw ErrorReporter.report(CommandFailure(.failed, "cannot start the sandbox supervisor: \(error)"))
         }
         // Ready when the supervisor has written a ready state naming itself.
         while Date().timeIntervalSince(started) < 120 {
-            if let state = home.loadState(), state.ready, let pid = state.supervisorPid, ProcessLiveness.isAlive(pid) {
+            if let state = home.loadState(), state.ready, let pid = state.supervisorPid, pid != previousSupervisor,
+               ProcessLiveness.isAlive(pid) {
                 Self.printReady(state, home: home)
                 print(String(format: "started in %.2f s; stop with: dlctl sandbox stop", Date().timeIntervalSince(started)))
                 return
             }
             if !process.isRunning && home.running() == nil {
-                let tail = (try? String(contentsOfFile: home.logFile, encoding: .utf8))?
-                    .split(separator: "\n").last.map(String.init) ?? "no output"
-                throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not start: \(tail)"))
+                let cause = SandboxSupervisor.lastError(inLog: home.logFile, from: logStart) ?? "no error reported (see \(home.logFile))"
+                throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not start: \(cause)"))
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -81,8 +84,14 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 
     static func printReady(_ state: SandboxState, home: SandboxHome) {
-        print("sandbox ready: \(state.bookies.count) bookies, metadata \(state.metadataURI)")
-        for spec in state.bookies { print("  bookie \(spec.id)  http :\(spec.httpPort)  data \(spec.dataDirectory)") }
+        let up = state.bookies.filter { $0.refused == nil }
+        let count = up.count == state.bookies.count ? "\(up.count)" : "\(up.count) of \(state.bookies.count)"
+        print("sandbox ready: \(count) bookies, metadata \(state.metadataURI)")
+        for spec in up { print("  bookie \(spec.id)  http :\(spec.httpPort)  data \(spec.dataDirectory)") }
+        StandardOutput.flush()
+        for spec in state.bookies {
+            if let reason = spec.refused { StandardError.write("dlctl: warning: bookie-\(spec.index) (\(spec.id)) refused to start: \(reason)") }
+        }
         print("dlctl commands use this sandbox by default (DLCTL_HOME=\((home.root as NSString).deletingLastPathComponent)).")
         print("  dlctl bookie list      dlctl sandbox status")
     }
@@ -114,7 +123,7 @@ struct SandboxStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the sandbox's bookies; exit 0 only when every one is up.",
-        discussion: "Exit status 2 when no sandbox runs, 4 when some bookie is down."
+        discussion: "Exit status 2 when no sandbox runs, 4 when some bookie is down (or refused to start: its error line says why)."
     )
 
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
@@ -126,6 +135,7 @@ struct SandboxStatus: AsyncParsableCommand {
         var pid: Int32?
         var process: String
         var registration: String
+        var refused: String?
     }
 
     func run() async throws {
@@ -143,13 +153,14 @@ struct SandboxStatus: AsyncParsableCommand {
             let rows = state.bookies.map { spec in
                 let registration: String
                 switch registered[spec.id] {
+                case _ where spec.refused != nil: registration = "refused"
                 case let row? where row.pid == spec.pid: registration = row.state
                 case let row?: registration = "stale (pid \(row.pid))"
                 case nil: registration = "missing"
                 }
                 return Row(index: spec.index, id: spec.id, pid: spec.pid,
                            process: spec.pid.map(ProcessLiveness.isAlive) == true ? "running" : "down",
-                           registration: registration)
+                           registration: registration, refused: spec.refused)
             }
             switch output {
             case .json: try JSONOutput.print(rows)
@@ -157,11 +168,12 @@ struct SandboxStatus: AsyncParsableCommand {
                 print("metadata \(state.metadataURI), supervisor pid \(state.supervisorPid ?? 0)")
                 Table.print(["BOOKIE", "ID", "PID", "PROCESS", "REGISTRATION"],
                             rows.map { ["bookie-\($0.index)", $0.id, $0.pid.map(String.init) ?? "-", $0.process, $0.registration] })
+                for row in rows { if let reason = row.refused { print("bookie-\(row.index) refused to start: \(reason)") } }
             }
             let down = rows.filter { $0.process != "running" || !["available", "readonly"].contains($0.registration) }
             if !down.isEmpty {
                 throw CommandFailure(.unavailable, "\(down.count) of \(rows.count) bookies are not up: "
-                                     + down.map { "bookie-\($0.index)" }.joined(separator: ", "))
+                                     + down.map { "bookie-\($0.index)" + ($0.refused == nil ? "" : " (refused)") }.joined(separator: ", "))
             }
         }
     }
