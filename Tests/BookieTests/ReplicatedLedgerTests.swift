@@ -139,6 +139,33 @@ import TestSupport
         await connections.closeAll()
         await store.close()
     }
+
+    /// A zombie whose metadata session is gone and whose bookie failed while it was paused is
+    /// still told the first cause: a recovery fenced its ledger (not "could not be replaced:
+    /// session expired").
+    @Test func aZombieWhoseSessionAndBookieFailedIsToldItWasFenced() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Self.startCluster(3)
+        let writerStore = try await Self.store(cluster)
+        let store = try await Self.store(cluster)
+        let connections = BookieConnections()
+        let writer = try await LedgerWriter.create(store: writerStore, connections: connections, ensembleSize: 3, writeQuorum: 3,
+                                                   ackQuorum: 2)
+        for index in 0..<10 { try await writer.append(Array("a-\(index)".utf8)) }
+        _ = try await LedgerRecovery.recover(store: store, connections: BookieConnections(), ledgerId: writer.ledgerId)
+        // While it was paused: its session ended, and one of its bookies died.
+        await writerStore.close()
+        let dead = Self.name(of: writer.ensemble[0], in: cluster, count: 3)
+        await cluster.kill(dead)
+        do {
+            try await writer.append(Array("late".utf8))
+            Issue.record("a fenced writer's add was acknowledged")
+        } catch {
+            #expect(error == .fenced(writer.ledgerId), "\(error)")
+        }
+        await connections.closeAll()
+        await store.close()
+    }
 }
 
 /// Entries written to fewer than Qa bookies, and a zombie writer process.

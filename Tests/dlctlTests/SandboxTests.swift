@@ -112,6 +112,27 @@ import TestSupport
         #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
     }
 
+    /// With every bookie refused, the sandbox fails at once with the first refusal, and leaves
+    /// no supervisor behind (it used to wait out its 120 s and ignore SIGTERM while starting).
+    @Test func everyBookieWipedFailsAtOnce() async throws {
+        try #require(Binaries.dlctlExists)
+        let home = TemporaryDirectory("dlctl-home")
+        #expect(try await dlctl(home, ["sandbox", "--detach", "--bookies", "2"]).status == 0)
+        #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+        for index in 0..<2 {
+            let wiped = home.path + "/sandbox/bookie-\(index)"
+            for name in try FileManager.default.contentsOfDirectory(atPath: wiped) { try FileManager.default.removeItem(atPath: wiped + "/" + name) }
+        }
+        let started = Date()
+        let result = try await dlctl(home, ["sandbox", "--detach", "--bookies", "2"])
+        #expect(Date().timeIntervalSince(started) < 60, "took \(Date().timeIntervalSince(started)) s")
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("dlctl: error: the sandbox did not start: no bookie started; bookie-0: bookie 127.0.0.1:")
+                && result.stderr.split(separator: "\n").count == 1 && result.stderr.components(separatedBy: "dlctl: error:").count == 2,
+                "\(result.stderr)")
+        #expect(try await dlctl(home, ["sandbox", "status"]).status == 2, "no supervisor is left running")
+    }
+
     struct SavedState: Decodable {
         struct Bookie: Decodable { var pid: Int32? }
         var supervisorPid: Int32?

@@ -36,6 +36,8 @@ final class SandboxSupervisor: @unchecked Sendable {
     private let events: AsyncStream<Event>
     private let emit: AsyncStream<Event>.Continuation
     private var lockFd: Int32 = -1
+    /// Set by SIGINT or SIGTERM, also while starting (before the event loop reads signals).
+    private let stopRequested = Locked(false)
 
     init(options: Options) {
         self.options = options
@@ -104,8 +106,11 @@ final class SandboxSupervisor: @unchecked Sendable {
     private func listen(_ number: Int32) {
         signal(number, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        let emit = self.emit
-        source.setEventHandler { emit.yield(.signal(number)) }
+        let (emit, stopRequested) = (self.emit, self.stopRequested)
+        source.setEventHandler {
+            if number == SIGINT || number == SIGTERM { stopRequested.withLock { $0 = true } }
+            emit.yield(.signal(number))
+        }
         source.resume()
         SignalSources.keep([source])
     }
@@ -183,10 +188,16 @@ final class SandboxSupervisor: @unchecked Sendable {
     /// and not restarted, and the others go on. Fails only when no bookie starts.
     private func waitForBookies(_ store: any MetadataStore) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
+        // Woken by each registration, and every 200 ms for what no registration announces (a
+        // bookie that died, one registered but not answering yet, a stop requested).
         let changes = try await store.watchChildren(ClusterLayout.availableBookies)
-        var iterator = changes.makeAsyncIterator()
+        let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let forwarder = Task { for await _ in changes { wake.yield() } }
+        defer { forwarder.cancel() }
+        var wakeup = wakeups.makeAsyncIterator()
         var answering: Set<Int> = []
         while true {
+            if stopRequested.withLock({ $0 }) { throw CommandFailure(.interrupted, "stopped while starting") }
             let registrations = try await BookieList.registrations(store)
             var waiting: [String] = []
             for position in state.bookies.indices where state.bookies[position].refused == nil {
@@ -210,13 +221,11 @@ final class SandboxSupervisor: @unchecked Sendable {
             if ContinuousClock.now >= deadline {
                 throw CommandFailure(.unavailable, "\(waiting.joined(separator: ", ")) did not come up within 60 s; see \(home.root)/bookie-*.log")
             }
-            // Woken by the next registration; the timer bounds the wait for a bookie that died
-            // or one registered but not answering yet.
             let timer = Task {
                 try? await Task.sleep(for: .milliseconds(200))
-                return MetadataEvent.childrenChanged("")
+                wake.yield()
             }
-            _ = await iterator.next()
+            _ = await wakeup.next()
             timer.cancel()
         }
         if let first = state.bookies.first, state.bookies.allSatisfy({ $0.refused != nil }) {
