@@ -196,19 +196,7 @@ public enum WireCodec {
     private static func readHeader(_ body: inout ByteBuffer, expecting kind: Kind) throws(ModelError)
         -> (BookieOpcode, UInt8, UInt64)
     {
-        let frameVersion = try body.readChecked(UInt8.self, "frame version")
-        guard frameVersion == version else { throw .unsupportedVersion(what: "frame", found: Int(frameVersion)) }
-        let rawKind = try body.readChecked(UInt8.self, "frame kind")
-        guard rawKind == kind.rawValue else {
-            throw .invalid(what: "frame", reason: "kind \(rawKind), expected \(kind.rawValue)")
-        }
-        let rawOpcode = try body.readChecked(UInt8.self, "opcode")
-        guard let opcode = BookieOpcode(rawValue: rawOpcode) else {
-            throw .invalid(what: "frame", reason: "unknown opcode \(rawOpcode)")
-        }
-        let flags = try body.readChecked(UInt8.self, "flags")
-        let requestId = try body.readChecked(UInt64.self, "request id")
-        return (opcode, flags, requestId)
+        try FrameHeader.read(&body, version: version, kind: kind.rawValue, what: "frame")
     }
 
     private static func readShortBytes(_ body: inout ByteBuffer, limit: Int, _ what: String,

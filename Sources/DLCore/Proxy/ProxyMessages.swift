@@ -1,0 +1,131 @@
+/// What a client asks of a write proxy (DESIGN.md section 10). Not yet served: the proxy
+/// server and client that speak it are the rest of issue 13.
+public enum ProxyRequest: Sendable, Equatable {
+    /// Who the client is; answered with the proxy's address, state and owned logs.
+    case handshake(client: String)
+    /// Append `records` to `log`, in order. `origin` numbers the write in its client's session:
+    /// an owner answers a write it has already appended with the original DLSNs.
+    case write(log: String, origin: WriteOrigin?, records: [ProxyRecord])
+    /// Seal the log (after every write the owner has accepted).
+    case endOfStream(log: String, origin: WriteOrigin?)
+    /// Truncate the log before `before`.
+    case truncate(log: String, before: DLSN)
+    /// The owner lets the log go; the next request moves it.
+    case release(log: String)
+
+    public var opcode: ProxyOpcode {
+        switch self {
+        case .handshake: return .handshake
+        case .write: return .write
+        case .endOfStream: return .endOfStream
+        case .truncate: return .truncate
+        case .release: return .release
+        }
+    }
+}
+
+public enum ProxyOpcode: UInt8, Sendable {
+    case handshake = 1, write = 2, endOfStream = 3, truncate = 4, release = 5
+}
+
+/// One record of a write: its bytes, and its txid when the client gives one (else the owner
+/// assigns one past the last, as the embedded writer does).
+public struct ProxyRecord: Sendable, Equatable {
+    public var payload: [UInt8]
+    public var txid: Int64?
+    public init(payload: [UInt8], txid: Int64? = nil) {
+        self.payload = payload
+        self.txid = txid
+    }
+}
+
+/// A write's place in its client's session, for exactly-once appends across retries.
+public struct WriteOrigin: Sendable, Equatable, Hashable {
+    public var session: UInt64
+    public var sequence: UInt64
+    public init(session: UInt64, sequence: UInt64) {
+        self.session = session
+        self.sequence = sequence
+    }
+}
+
+/// How a proxy answered. Every status but `ok` comes with a detail: for `redirect`, the
+/// owner's address; for the others, one line saying why.
+public enum ProxyStatus: UInt16, Sendable {
+    case ok = 0
+    /// Another proxy owns the log: ask it (the detail is its address).
+    case redirect = 1
+    /// This proxy just took the log and is recovering it: ask it again shortly.
+    case notReady = 2
+    case noSuchLog = 3
+    case recordTooLarge = 4
+    case txidOutOfOrder = 5
+    /// The log is sealed.
+    case endOfStream = 6
+    /// A limit refused the write: not retried.
+    case overCapacity = 7
+    /// The proxy cannot serve this now (draining, storage unreachable): try another.
+    case unavailable = 8
+    /// The request made no sense (a bad log name, a bad position).
+    case malformed = 9
+}
+
+/// The proxy's answers, one per request kind.
+public enum ProxyResponse: Sendable, Equatable {
+    case handshake(ProxyStatus, detail: String, info: ProxyInfo)
+    /// The DLSN of each record, in order, when `ok`.
+    case write(ProxyStatus, detail: String, dlsns: [DLSN])
+    case endOfStream(ProxyStatus, detail: String, dlsn: DLSN?)
+    case truncate(ProxyStatus, detail: String)
+    case release(ProxyStatus, detail: String)
+
+    public var status: ProxyStatus {
+        switch self {
+        case let .handshake(status, _, _), let .write(status, _, _), let .endOfStream(status, _, _),
+             let .truncate(status, _), let .release(status, _):
+            return status
+        }
+    }
+
+    public var detail: String {
+        switch self {
+        case let .handshake(_, detail, _), let .write(_, detail, _), let .endOfStream(_, detail, _),
+             let .truncate(_, detail), let .release(_, detail):
+            return detail
+        }
+    }
+
+    public var opcode: ProxyOpcode {
+        switch self {
+        case .handshake: return .handshake
+        case .write: return .write
+        case .endOfStream: return .endOfStream
+        case .truncate: return .truncate
+        case .release: return .release
+        }
+    }
+
+    /// The error answer for `request`.
+    public static func failure(_ status: ProxyStatus, _ detail: String, for request: ProxyRequest) -> ProxyResponse {
+        switch request {
+        case .handshake: return .handshake(status, detail: detail, info: ProxyInfo(address: "", draining: false, ownedLogs: []))
+        case .write: return .write(status, detail: detail, dlsns: [])
+        case .endOfStream: return .endOfStream(status, detail: detail, dlsn: nil)
+        case .truncate: return .truncate(status, detail: detail)
+        case .release: return .release(status, detail: detail)
+        }
+    }
+}
+
+/// A proxy as its handshake describes it.
+public struct ProxyInfo: Sendable, Equatable {
+    public var address: String
+    /// Serving the logs it owns, taking no new ones.
+    public var draining: Bool
+    public var ownedLogs: [String]
+    public init(address: String, draining: Bool, ownedLogs: [String]) {
+        self.address = address
+        self.draining = draining
+        self.ownedLogs = ownedLogs
+    }
+}
