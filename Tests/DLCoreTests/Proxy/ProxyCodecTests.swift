@@ -101,7 +101,7 @@ import TestSupport
         let samples = Self.requests.map { Array(Self.body(Self.bytes($0)).readableBytesView) }
             + Self.responses.map { Array(Self.body(Self.bytes($0)).readableBytesView) }
         var decoded = 0
-        for round in 0..<20_000 {
+        for round in 0..<5_000 {
             var bytes = samples[round % samples.count]
             for _ in 0..<Int.random(in: 1...3, using: &random) {
                 switch Int.random(in: 0..<5, using: &random) {
@@ -119,7 +119,7 @@ import TestSupport
             if (try? ProxyCodec.decodeResponse(buffer)) != nil { decoded += 1 }
         }
         // Some mangled frames still decode (a changed payload byte); most are refused.
-        #expect(decoded > 0 && decoded < 20_000, "\(decoded)")
+        #expect(decoded > 0 && decoded < 5_000, "\(decoded)")
     }
 
     /// A string over the limit is cut at a character boundary, and still decodes.
