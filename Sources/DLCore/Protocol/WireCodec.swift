@@ -196,7 +196,9 @@ public enum WireCodec {
     private static func readHeader(_ body: inout ByteBuffer, expecting kind: Kind) throws(ModelError)
         -> (BookieOpcode, UInt8, UInt64)
     {
-        try FrameHeader.read(&body, version: version, kind: kind.rawValue, what: "frame")
+        let (rawOpcode, flags, requestId) = try FrameHeader.read(&body, version: version, kind: kind.rawValue, what: "frame")
+        guard let opcode = BookieOpcode(rawValue: rawOpcode) else { throw .invalid(what: "frame", reason: "unknown opcode \(rawOpcode)") }
+        return (opcode, flags, requestId)
     }
 
     private static func readShortBytes(_ body: inout ByteBuffer, limit: Int, _ what: String,

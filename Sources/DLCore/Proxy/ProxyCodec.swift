@@ -196,8 +196,10 @@ public enum ProxyCodec {
     private static func readHeader(_ body: inout ByteBuffer, expecting kind: Kind) throws(ModelError)
         -> (ProxyOpcode, UInt8, UInt64)
     {
-        let (opcode, flags, requestId): (ProxyOpcode, UInt8, UInt64) = try FrameHeader.read(&body, version: version, kind: kind.rawValue,
-                                                                                          what: "proxy frame")
+        let (rawOpcode, flags, requestId) = try FrameHeader.read(&body, version: version, kind: kind.rawValue, what: "proxy frame")
+        guard let opcode = ProxyOpcode(rawValue: rawOpcode) else {
+            throw .invalid(what: "proxy frame", reason: "unknown opcode \(rawOpcode)")
+        }
         guard flags & ~Flag.origin == 0 else { throw .invalid(what: "proxy frame", reason: "unknown flags \(flags)") }
         return (opcode, flags, requestId)
     }

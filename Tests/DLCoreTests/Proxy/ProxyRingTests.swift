@@ -2,7 +2,7 @@ import DLCore
 import Testing
 
 @Suite struct ProxyRingTests {
-    static let logs = (0..<10_000).map { "ns/log-\($0)" }
+    static let logs = (0..<4_000).map { "ns/log-\($0)" }
 
     @Test func everyLogGetsEveryProxyOnceOwnerFirst() {
         let ring = ProxyRing(proxies: ["p3", "p1", "p2", "p1"])
@@ -24,8 +24,8 @@ import Testing
         let four = ProxyRing(proxies: ["p1", "p2", "p3", "p4"])
         var counts: [String: Int] = [:]
         for log in Self.logs { counts[four.route(log)[0], default: 0] += 1 }
-        // 2,500 each on average; 128 points per proxy keep each within about 20%.
-        #expect(counts.values.allSatisfy { (2_000...3_000).contains($0) }, "\(counts)")
+        // 1,000 each on average; 128 points per proxy keep each within about 20%.
+        #expect(counts.values.allSatisfy { (800...1_200).contains($0) }, "\(counts)")
         let five = ProxyRing(proxies: ["p1", "p2", "p3", "p4", "p5"])
         var moved = 0
         for log in Self.logs {
@@ -35,7 +35,7 @@ import Testing
                 #expect(after == "p5", "a log moves only to the new proxy")
             }
         }
-        #expect((1_400...2_600).contains(moved), "about a fifth of the logs move: \(moved)")
+        #expect((550...1_050).contains(moved), "about a fifth of the logs move: \(moved)")
         // Removing a proxy moves only its logs, each to what was its next choice.
         let three = ProxyRing(proxies: ["p1", "p2", "p4"])
         for log in Self.logs.prefix(2_000) where four.route(log)[0] != "p3" {
