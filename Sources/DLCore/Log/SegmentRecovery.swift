@@ -16,9 +16,9 @@ public enum SegmentRecovery {
                                           atMillis: Int64(Date().timeIntervalSince1970 * 1000),
                                           firstTxId: contents.first?.record.txid, endOfStream: contents.endOfStream)
         try await store.set(log.segmentPath(segment.sequenceNumber), data: completed.encoded(), expectedVersion: version)
-        if let txid = contents.last?.record.txid { try await LogCatalog(store: store).raiseMaxTxId(log, to: txid) }
-        if contents.endOfStream {
-            try await store.set(log.maxTxIdPath, data: Array("\(TxId.endOfStream)".utf8), expectedVersion: nil)
+        // The end-of-stream txid is above every other: raising to it seals the log.
+        if let txid = contents.endOfStream ? TxId.endOfStream : contents.last?.record.txid {
+            try await LogCatalog(store: store).raiseMaxTxId(log, to: txid)
         }
         return completed
     }

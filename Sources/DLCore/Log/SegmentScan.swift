@@ -24,11 +24,12 @@ public enum SegmentScan {
 
     static func contents(of segment: SegmentMetadata, reader: LedgerReader, through last: Int64) async throws -> Contents {
         guard last >= 0 else { return Contents() }
+        // The last entry says whether the log was sealed; the last user record is in it or before it.
         let final = try RecordSet.positioned(entry: try await reader.read(last).payload, segment: segment.sequenceNumber, entryId: last)
         let endOfStream = final.contains { $0.record.isEndOfStream }
-        guard let lastRecord = try await lastRecord(of: segment, reader: reader, through: last) else {
-            return Contents(endOfStream: endOfStream)
-        }
+        var lastRecord = final.last { !$0.record.isControl }
+        if lastRecord == nil { lastRecord = try await self.lastRecord(of: segment, reader: reader, through: last - 1) }
+        guard let lastRecord else { return Contents(endOfStream: endOfStream) }
         return Contents(first: try await firstRecord(atOrAfter: .min, in: segment, reader: reader, last: last), last: lastRecord,
                         endOfStream: endOfStream)
     }

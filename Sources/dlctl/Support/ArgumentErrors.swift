@@ -8,8 +8,8 @@ enum ArgumentErrors {
     /// The lines for `error` from parsing `words`, or nil when `error` is not about the
     /// arguments (help and version requests, or a failure of the command itself).
     static func lines(for error: any Error, words: [String]) -> [String]? {
-        guard DLCtl.exitCode(for: error).rawValue == ExitStatus.usage.rawValue, !(error is ExitCode),
-              !(error is CommandFailure) else { return nil }
+        // A command's own failure reported already ends with an ExitCode, which may be 64 too.
+        guard DLCtl.exitCode(for: error).rawValue == ExitStatus.usage.rawValue, !(error is ExitCode) else { return nil }
         var message = DLCtl.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
         if let first = message.first, first.isUppercase, message.dropFirst().first?.isLowercase == true {
             message = first.lowercased() + message.dropFirst()

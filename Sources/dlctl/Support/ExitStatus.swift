@@ -71,7 +71,8 @@ enum ExitStatus: Int32, CaseIterable {
             if case .dataDirectoryInUse = error { self = .conflict } else { self = .failed }
         case let error as CommandFailure: self = error.status
         case let error as WriteFailure:
-            self = error.cause is RecordInput.Malformed || error.cause is RecordEnvelope.Malformed ? .usage : ExitStatus(for: error.cause)
+            // (An envelope's own fault reaches here as the input's, with its line.)
+            self = error.cause is RecordInput.Malformed ? .usage : ExitStatus(for: error.cause)
         default: self = .failed
         }
     }

@@ -74,7 +74,8 @@ enum StandardOutput {
                 let ready = poll(&watched, 1, -1)
                 if ready < 0 && errno == EINTR { continue }
                 if ready > 0 && watched.revents & Int16(POLLERR | POLLHUP) != 0 { _exit(readerGoneStatus) }
-                if ready < 0 { return }
+                // Not pollable after all (POLLNVAL) or poll failing: stop watching rather than spin.
+                if ready < 0 || watched.revents & Int16(POLLNVAL) != 0 { return }
             }
         }
         watcher.name = "stdout-reader-watch"
