@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "dlctl", targets: ["dlctl"]),
         .library(name: "DLCore", targets: ["DLCore"]),
         .library(name: "Bookie", targets: ["Bookie"]),
+        .library(name: "Proxy", targets: ["Proxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -48,10 +49,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: hotPathSettings),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "DLCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: hotPathSettings),
         .executableTarget(
             name: "dlctl",
             dependencies: [
-                "DLCore", "Bookie", "CReadline", "CNcursesw",
+                "DLCore", "Bookie", "Proxy", "CReadline", "CNcursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

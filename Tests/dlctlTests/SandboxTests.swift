@@ -99,7 +99,7 @@ import TestSupport
         let status = try await dlctl(home, ["sandbox", "status"])
         #expect(status.status == 4)
         #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("bookie-1 ") && $0.hasSuffix(" refused") }, "\(status.stdout)")
-        #expect(status.stderr == "dlctl: error: 1 of 3 bookies are not up: bookie-1 (refused)\n", "\(status.stderr)")
+        #expect(status.stderr == "dlctl: error: 1 of 5 bookies and proxies are not up: bookie-1 (refused)\n", "\(status.stderr)")
         #expect(try await bookies(home).count == 2, "the intact bookies run")
 
         // The command the warning gives releases the identity; then the bookie joins again, empty.

@@ -31,6 +31,9 @@ public actor LogWriter {
         /// record (which makes the last entry readable): short, so tailing readers see a
         /// lone record at once; under steady load no control record is needed.
         public var idleControlDelay: Duration = .zero
+        /// Who the lock names as holder (nil: this process, as "writer, pid ..."). A write proxy
+        /// names itself by its routable address (`LogLock.proxyOwner`), so others redirect to it.
+        public var lockOwner: String?
         public init() {}
     }
 
@@ -50,8 +53,28 @@ public actor LogWriter {
     private static let logger = Logger(label: "dlctl.writer")
 
     public typealias Completion = @Sendable (Result<DLSN, any Error>) -> Void
+    public typealias WriteCompletion = @Sendable (Result<[DLSN], any Error>) -> Void
 
-    private var buffered: [(record: LogRecord, completion: Completion)] = []
+    /// A record waiting for its entry. `group` is the number of records of the write that
+    /// starts here (1 for a lone record, 0 inside a write): a write goes into one entry whole.
+    private typealias Buffered = (record: LogRecord, completion: Acknowledgement, group: Int, origin: WriteOrigin?)
+
+    /// Who hears of a buffered record's outcome: its own caller, or (on a write's first record)
+    /// the write's caller, once for all its records.
+    private enum Acknowledgement {
+        case record(Completion)
+        case write(WriteCompletion)
+        case inWrite
+
+        func fail(_ error: any Error) {
+            switch self {
+            case let .record(completion): completion(.failure(error))
+            case let .write(completion): completion(.failure(error))
+            case .inWrite: break
+            }
+        }
+    }
+    private var buffered: [Buffered] = []
     private var bufferedBytes = 0
     private var outstandingBytes = 0
     private var windowWaiters: [CheckedContinuation<Void, Never>] = []
@@ -64,19 +87,28 @@ public actor LogWriter {
     private var lastDLSN: DLSN?
     /// The first failure of any segment: every later write fails with it.
     private let failure = Locked<LogError?>(nil)
+    /// The segments a previous writer left in progress, as this writer's recovery completed them.
+    public nonisolated let recoveredSegments: [SegmentMetadata]
 
     /// Opens the writer of `name`: lock, recovery of earlier in-progress segments, new segment.
     public static func open(_ name: LogName, store: any MetadataStore, connections: BookieConnections,
                             options: Options = .init()) async throws -> LogWriter {
         let catalog = LogCatalog(store: store)
         guard try await catalog.exists(name) else { throw LogError.noSuchLog(name.description) }
-        let lockNode = try await LogLock.acquire(name, store: store, timeout: options.lockTimeout)
+        let lockNode = try await LogLock.acquire(name, store: store, timeout: options.lockTimeout, owner: options.lockOwner)
         do {
             // Every segment, with those a previous writer left in progress completed by recovery.
             var segments: [SegmentMetadata] = []
+            var recovered: [SegmentMetadata] = []
             for (segment, version) in try await catalog.segments(name) {
-                segments.append(segment.state == .completed ? segment
-                    : try await SegmentRecovery.complete(segment, version: version, log: name, store: store, connections: connections))
+                if segment.state == .completed {
+                    segments.append(segment)
+                } else {
+                    let completed = try await SegmentRecovery.complete(segment, version: version, log: name, store: store,
+                                                                       connections: connections)
+                    segments.append(completed)
+                    recovered.append(completed)
+                }
             }
             let maxTxId = try await catalog.maxTxId(name)
             if maxTxId == TxId.endOfStream || segments.last?.endsStream == true { throw LogError.endOfStream(name.description) }
@@ -86,7 +118,7 @@ public actor LogWriter {
                                                  startSequenceId: (last?.startSequenceId ?? 0) + (last?.recordCount ?? 0),
                                                  lastTxId: lastTxId, store: store, connections: connections, options: options)
             return LogWriter(name: name, store: store, connections: connections, options: options, lockNode: lockNode,
-                             segment: segment, lastTxId: lastTxId)
+                             segment: segment, lastTxId: lastTxId, recovered: recovered)
         } catch {
             try? await store.delete(lockNode, expectedVersion: nil)
             throw error
@@ -119,8 +151,9 @@ public actor LogWriter {
     }
 
     private init(name: LogName, store: any MetadataStore, connections: BookieConnections, options: Options, lockNode: String,
-                 segment: OpenSegment, lastTxId: Int64) {
+                 segment: OpenSegment, lastTxId: Int64, recovered: [SegmentMetadata]) {
         self.name = name
+        self.recoveredSegments = recovered
         self.store = store
         self.connections = connections
         self.options = options
@@ -158,21 +191,70 @@ public actor LogWriter {
         try append(payload, txid: txid, completion: completion)
     }
 
-    private func append(_ payload: [UInt8], txid: Int64?, completion: @escaping Completion) throws {
+    /// Queues one client write of a proxy: its records go into one entry, in order, with their
+    /// origin recorded in it; `completion` gets every record's DLSN. The write is refused whole
+    /// (nothing queued) when a record is too large, a txid goes backwards, or it cannot fit one entry.
+    public func enqueue(write records: [ProxyRecord], origin: WriteOrigin?, completion: @escaping WriteCompletion) async throws {
+        guard !records.isEmpty else {
+            completion(.success([]))
+            return
+        }
+        while outstandingBytes >= options.maxOutstandingBytes && failure.withLock({ $0 == nil }) {
+            await withCheckedContinuation { windowWaiters.append($0) }
+        }
+        try checkOpen()
+        var txid = lastTxId
+        var bytes = RecordSet.headerLength + 4 + RecordSet.originLength
+        var prepared: [LogRecord] = []
+        prepared.reserveCapacity(records.count)
+        for record in records {
+            let id = try nextTxId(record.payload, record.txid, after: txid)
+            txid = id
+            let logRecord = LogRecord(txid: id, payload: record.payload)
+            bytes += logRecord.encodedLength
+            prepared.append(logRecord)
+        }
+        guard bytes <= Limits.maxEntrySize else {
+            throw LogError.recordTooLarge(size: bytes, limit: Limits.maxEntrySize)
+        }
+        lastTxId = txid
+        for (index, record) in prepared.enumerated() {
+            buffer(record, group: index == 0 ? prepared.count : 0, origin: origin,
+                   completion: index == 0 ? .write(completion) : .inWrite, last: index == prepared.count - 1)
+        }
+    }
+
+    private func checkOpen() throws {
         if closed { throw sealed ? LogError.endOfStream(name.description) : LogError.writerClosed(name.description) }
         if let failure = failure.withLock({ $0 }) { throw failure }
+    }
+
+    /// The txid of a record written after `last`: the given one if it does not go backwards,
+    /// else one past `last`.
+    private func nextTxId(_ payload: [UInt8], _ txid: Int64?, after last: Int64) throws -> Int64 {
         guard payload.count <= Limits.maxRecordSize else {
             throw LogError.recordTooLarge(size: payload.count, limit: Limits.maxRecordSize)
         }
-        let id = txid ?? max(lastTxId + 1, 0)
-        do { try TxId.validate(id, after: lastTxId < 0 ? nil : lastTxId) } catch {
+        let id = txid ?? max(last + 1, 0)
+        do { try TxId.validate(id, after: last < 0 ? nil : last) } catch {
             throw LogError.txidOutOfOrder(log: name.description, error)
         }
+        return id
+    }
+
+    private func append(_ payload: [UInt8], txid: Int64?, completion: @escaping Completion) throws {
+        try checkOpen()
+        let id = try nextTxId(payload, txid, after: lastTxId)
         lastTxId = id
-        let record = LogRecord(txid: id, payload: payload)
+        buffer(LogRecord(txid: id, payload: payload), group: 1, origin: nil, completion: .record(completion))
+    }
+
+    /// Buffers one record; `last` is false inside a write, which is flushed only whole.
+    private func buffer(_ record: LogRecord, group: Int, origin: WriteOrigin?, completion: Acknowledgement, last: Bool = true) {
         outstandingBytes += record.encodedLength
-        buffered.append((record, completion))
+        buffered.append((record, completion, group, origin))
         bufferedBytes += record.encodedLength
+        guard last else { return }
         if bufferedBytes >= options.bufferBytes || options.flushInterval == .zero {
             flush()
         } else if !flushScheduled {
@@ -206,11 +288,16 @@ public actor LogWriter {
                 Task { await self.roll() }
                 return
             }
+            // Whole writes only: a write's records share one entry.
             var take = 0
             var bytes = 0
-            while take < buffered.count && (take == 0 || bytes + buffered[take].record.encodedLength <= options.bufferBytes) {
-                bytes += buffered[take].record.encodedLength
-                take += 1
+            while take < buffered.count {
+                let group = max(buffered[take].group, 1)
+                var groupBytes = 0
+                for index in take..<min(take + group, buffered.count) { groupBytes += buffered[index].record.encodedLength }
+                if take > 0 && bytes + groupBytes > options.bufferBytes { break }
+                bytes += groupBytes
+                take = min(take + group, buffered.count)
             }
             let batch = buffered.prefix(take)
             buffered.removeFirst(take)
@@ -220,19 +307,23 @@ public actor LogWriter {
     }
 
     /// Sends `batch` as one record-set entry of the current segment.
-    private func send(_ batch: [(record: LogRecord, completion: Completion)]) {
+    private func send(_ batch: [Buffered]) {
         var positioned = batch
+        var origins: [RecordSetOrigin] = []
         for index in positioned.indices {
             positioned[index].record.positionWithinSegment = nextPosition
             nextPosition += 1
+            if positioned[index].group > 0, let origin = positioned[index].origin {
+                origins.append(RecordSetOrigin(origin: origin, firstSlot: UInt32(index), count: UInt32(positioned[index].group)))
+            }
         }
         let batch = positioned
         let bytes: [UInt8]
         do {
-            bytes = try RecordSet(records: batch.map(\.record)).encode(codec: options.codec)
+            bytes = try RecordSet(records: batch.map(\.record), origins: origins).encode(codec: options.codec)
         } catch {
             outstandingBytes -= batch.reduce(0) { $0 + $1.record.encodedLength }
-            for item in batch { item.completion(.failure(error)) }
+            for item in batch { item.completion.fail(error) }
             return
         }
         let segment = current
@@ -246,7 +337,14 @@ public actor LogWriter {
             switch result {
             case let .success(entryId):
                 for (slot, item) in batch.enumerated() {
-                    item.completion(.success(DLSN(segment.sequenceNumber, entryId, Int64(slot))))
+                    switch item.completion {
+                    case let .record(completion):
+                        completion(.success(DLSN(segment.sequenceNumber, entryId, Int64(slot))))
+                    case let .write(completion):
+                        completion(.success((slot..<slot + item.group).map { DLSN(segment.sequenceNumber, entryId, Int64($0)) }))
+                    case .inWrite:
+                        break
+                    }
                 }
                 let last = DLSN(segment.sequenceNumber, entryId, Int64(batch.count - 1))
                 segment.acknowledged(first: batch[0].record, last: batch[batch.count - 1].record, lastDLSN: last,
@@ -258,7 +356,7 @@ public actor LogWriter {
             case let .failure(error):
                 let cause = LogError.segmentFailed(log: logName, segment: segment.sequenceNumber, cause: "\(error)")
                 failure.withLock { if $0 == nil { $0 = cause } }
-                for item in batch { item.completion(.failure(cause)) }
+                for item in batch { item.completion.fail(cause) }
                 Task { await self?.acknowledged(bytes: recordBytes, through: nil) }
             }
         }
@@ -321,9 +419,10 @@ public actor LogWriter {
     }
 
     /// Seals the log: writes the end-of-stream record after everything written so far and
-    /// closes. Readers then see every record and the end; later writers are refused.
+    /// closes. Readers then see every record and the end; later writers are refused. Returns
+    /// the end-of-stream record's position.
     @discardableResult
-    public func markEndOfStream() async throws -> DLSN? {
+    public func markEndOfStream() async throws -> DLSN {
         if closed { throw sealed ? LogError.endOfStream(name.description) : LogError.writerClosed(name.description) }
         await waitForRoll()
         flush()
@@ -332,9 +431,10 @@ public actor LogWriter {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int64, LedgerError>, Never>) in
             current.ledger.appendAsync(entry) { continuation.resume(returning: $0) }
         }
-        _ = try result.get()
+        let entryId = try result.get()
         sealed = true
-        return try await close()
+        try await close()
+        return DLSN(current.sequenceNumber, entryId, 0)
     }
 
     /// Flushes, waits for every outstanding write, completes the segments in metadata, updates
@@ -359,3 +459,4 @@ public actor LogWriter {
         return completed.lastDLSN ?? lastDLSN
     }
 }
+

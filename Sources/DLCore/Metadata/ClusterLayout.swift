@@ -10,6 +10,7 @@ import Foundation
 /// /ledgers               one node per ledger (LedgerMetadata)
 /// /ledgers-idgen         sequential nodes that hand out ledger ids
 /// /namespaces            namespace -> logs -> {segments, maxtxid, lock, readlock, subscribers}
+/// /proxies               one ephemeral node per running write proxy
 /// ```
 public enum ClusterLayout {
     public static let bookies = "/bookies"
@@ -19,6 +20,7 @@ public enum ClusterLayout {
     public static let ledgers = "/ledgers"
     public static let ledgerIdGenerator = "/ledgers-idgen"
     public static let namespaces = "/namespaces"
+    public static let proxies = "/proxies"
 
     /// The node of ledger `id`: zero-padded so that names sort as ids do.
     public static func ledgerPath(_ id: Int64) -> String {
@@ -35,7 +37,7 @@ public enum ClusterLayout {
     public static func cookiePath(_ bookieId: String) -> String { cookies + "/" + bookieId }
 
     /// Every node `init` creates, parents first.
-    public static let nodes = [bookies, availableBookies, readOnlyBookies, cookies, ledgers, ledgerIdGenerator, namespaces]
+    public static let nodes = [bookies, availableBookies, readOnlyBookies, cookies, ledgers, ledgerIdGenerator, namespaces, proxies]
 
     public enum InitOutcome: Equatable, Sendable {
         case created(ClusterInfo)

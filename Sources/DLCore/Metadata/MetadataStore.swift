@@ -65,6 +65,11 @@ public struct MetadataStoreOptions: Sendable {
     public var watchPollInterval: Duration
     /// The embedded store's directory syncs go through this layer (a power-loss recorder in tests).
     public var files: any FileLayer
+    /// Open without a session (the embedded store only; ZooKeeper always has one): no ephemeral
+    /// nodes can be created, and opening and closing write nothing. For short-lived clients
+    /// that only read and create persistent nodes (a one-liner writing through a proxy), so
+    /// that a thousand of them at once do not queue on the database's write lock.
+    public var sessionless = false
 
     public init(sessionTimeout: Duration = .seconds(10), operationTimeout: Duration = .seconds(10),
                 watchPollInterval: Duration = .milliseconds(10), files: any FileLayer = PosixFiles()) {

@@ -60,7 +60,8 @@ public final class SQLiteMetadataStore: MetadataStore {
         let timeoutMillis = Self.millis(options.sessionTimeout)
         let sessionId: Int64
         do {
-            sessionId = try await Self.startSession(pool, path: path, timeoutMillis: timeoutMillis)
+            sessionId = options.sessionless ? try await Self.checkSchema(pool, path: path)
+                : try await Self.startSession(pool, path: path, timeoutMillis: timeoutMillis)
         } catch {
             SQLiteConnections.shared.release(path)
             throw error
@@ -74,7 +75,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             }
         }
         let store = SQLiteMetadataStore(location: path, sessionId: sessionId, pool: pool, options: options)
-        store.startRenewing()
+        if !options.sessionless { store.startRenewing() }
         return store
     }
 
@@ -95,11 +96,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     private static func startSession(_ pool: DatabasePool, path: String, timeoutMillis: Int64) async throws(MetadataError) -> Int64 {
         try await Self.run(pool) { db in
-            // An SQLite database of something else gets no dlctl tables added: it is refused.
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            if !tables.isEmpty && !tables.contains("nodes") {
-                throw MetadataError.foreign("\(path) is an SQLite database of something else (tables \(tables.prefix(3).joined(separator: ", ")))")
-            }
+            try Self.refuseForeign(db, path: path)
             try Self.createSchema(db)
             let now = Self.now()
             try db.execute(sql: "INSERT INTO sessions(expires_at, timeout_ms, pid) VALUES (?, ?, ?)",
@@ -108,6 +105,33 @@ public final class SQLiteMetadataStore: MetadataStore {
             try Self.expireSessions(db, now: now)
             return id
         }
+    }
+
+    /// An SQLite database of something else gets no dlctl tables added: it is refused.
+    private static func refuseForeign(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if !tables.isEmpty && !tables.contains("nodes") {
+            throw MetadataError.foreign("\(path) is an SQLite database of something else (tables \(tables.prefix(3).joined(separator: ", ")))")
+        }
+    }
+
+    /// A sessionless open: checks the schema with a read, and creates it (a write) only in a
+    /// new database. Returns the session id of no session, 0.
+    private static func checkSchema(_ pool: DatabasePool, path: String) async throws(MetadataError) -> Int64 {
+        let ready: Bool
+        do {
+            ready = try await pool.read { db in
+                try Self.refuseForeign(db, path: path)
+                return try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions')") ?? false
+            }
+        } catch { throw map(error) }
+        if !ready {
+            try await Self.run(pool) { db in
+                try Self.refuseForeign(db, path: path)
+                try Self.createSchema(db)
+            }
+        }
+        return 0
     }
 
     private init(location: String, sessionId: Int64, pool: DatabasePool, options: MetadataStoreOptions) {
@@ -204,9 +228,13 @@ public final class SQLiteMetadataStore: MetadataStore {
         for op in ops { try MetadataPath.validate(op.path) }
         try checkUsable()
         let session = sessionId
+        let sessionless = options.sessionless
+        if sessionless, ops.contains(where: { if case let .create(_, _, mode) = $0 { return mode.isEphemeral } else { return false } }) {
+            throw .backend("the metadata store was opened without a session: it cannot create ephemeral nodes")
+        }
         do {
             return try await write { db in
-                try Self.requireLiveSession(db, session)
+                if !sessionless { try Self.requireLiveSession(db, session) }
                 return try ops.map { op in try Self.apply(op, db, session: session) }
             }
         } catch .sessionExpired {
@@ -361,7 +389,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         if wasClosed { return }
         tasks.forEach { $0.cancel() }
         let session = sessionId
-        try? await write { db in try Self.endSession(db, session, now: Self.now()) }
+        if !options.sessionless { try? await write { db in try Self.endSession(db, session, now: Self.now()) } }
         watches.finishAll(with: nil)
         SQLiteConnections.shared.release(location)
     }

@@ -6,15 +6,28 @@ import NIOCore
 /// (version 0x1000 | codec in the low 2 bits), 4 bytes record count, 4 bytes body length
 /// before compression, 4 bytes body length as stored, then the body: the records' encodings
 /// back to back, compressed by the codec.
+///
+/// Version 2 (0x2000), written only when the set carries origins: the same, then a 4-byte count
+/// of origins and, for each, the client session and write sequence (8 bytes each), the write's
+/// first slot and its record count (4 bytes each). A write proxy records there which client
+/// write each record came from, so that a new owner of the log answers a retried write with
+/// its original DLSNs (exactly-once across a failover). Version 1 sets read as before.
 public struct RecordSet: Hashable, Sendable {
     public static let version: UInt32 = 0x1000
+    public static let originsVersion: UInt32 = 0x2000
     static let versionMask: UInt32 = 0xF000
     static let codecMask: UInt32 = 0x3
     public static let headerLength = 16
+    static let originLength = 24
 
     public var records: [LogRecord]
+    /// The client writes the records came from (slots of this set), when a proxy wrote them.
+    public var origins: [RecordSetOrigin]
 
-    public init(records: [LogRecord]) { self.records = records }
+    public init(records: [LogRecord], origins: [RecordSetOrigin] = []) {
+        self.records = records
+        self.origins = origins
+    }
 
     /// Encodes the set, refusing one whose stored form would exceed the entry limit.
     public func encode(codec: CompressionCodec = .none) throws(ModelError) -> [UInt8] {
@@ -27,12 +40,21 @@ public struct RecordSet: Hashable, Sendable {
         }
         let stored = codec.compress(plain)
         var out = ByteBuffer()
-        out.reserveCapacity(Self.headerLength + stored.count)
-        out.writeInteger(Self.version | codec.rawValue)
+        out.reserveCapacity(Self.headerLength + stored.count + (origins.isEmpty ? 0 : 4 + origins.count * Self.originLength))
+        out.writeInteger((origins.isEmpty ? Self.version : Self.originsVersion) | codec.rawValue)
         out.writeInteger(UInt32(records.count))
         out.writeInteger(UInt32(plain.count))
         out.writeInteger(UInt32(stored.count))
         out.writeBytes(stored)
+        if !origins.isEmpty {
+            out.writeInteger(UInt32(origins.count))
+            for origin in origins {
+                out.writeInteger(origin.origin.session)
+                out.writeInteger(origin.origin.sequence)
+                out.writeInteger(origin.firstSlot)
+                out.writeInteger(origin.count)
+            }
+        }
         guard out.readableBytes <= Limits.maxEntrySize else {
             throw .tooLarge(what: "entry", size: out.readableBytes, limit: Limits.maxEntrySize)
         }
@@ -47,7 +69,8 @@ public struct RecordSet: Hashable, Sendable {
         }
         var buffer = ByteBuffer(bytes: bytes)
         let metadata = try buffer.readChecked(UInt32.self, "record set metadata")
-        guard metadata & Self.versionMask == Self.version, metadata & ~(Self.versionMask | Self.codecMask) == 0 else {
+        let version = metadata & Self.versionMask
+        guard version == Self.version || version == Self.originsVersion, metadata & ~(Self.versionMask | Self.codecMask) == 0 else {
             throw .unsupportedVersion(what: "record set", found: Int(metadata & Self.versionMask) >> 12)
         }
         guard let codec = CompressionCodec(rawValue: metadata & Self.codecMask) else {
@@ -59,7 +82,7 @@ public struct RecordSet: Hashable, Sendable {
         guard plainLength <= Limits.maxEntrySize else {
             throw .tooLarge(what: "record set body", size: plainLength, limit: Limits.maxEntrySize)
         }
-        guard storedLength == buffer.readableBytes else {
+        guard version == Self.originsVersion ? storedLength <= buffer.readableBytes : storedLength == buffer.readableBytes else {
             throw .lengthMismatch(what: "record set body", declared: storedLength, actual: buffer.readableBytes)
         }
         // Every record takes at least its header, so the count is bounded by the body length.
@@ -73,6 +96,31 @@ public struct RecordSet: Hashable, Sendable {
         for _ in 0..<count { records.append(try LogRecord.read(from: &body)) }
         try body.requireFullyRead("record set body")
         self.records = records
+        self.origins = version == Self.originsVersion ? try Self.readOrigins(&buffer, records: count) : []
+    }
+
+    /// The origin section of a version-2 set: each origin names slots that exist, in order,
+    /// without overlap.
+    private static func readOrigins(_ buffer: inout ByteBuffer, records: Int) throws(ModelError) -> [RecordSetOrigin] {
+        let count = Int(try buffer.readChecked(UInt32.self, "record set origin count"))
+        guard count * originLength == buffer.readableBytes else {
+            throw .lengthMismatch(what: "record set origins", declared: count * originLength, actual: buffer.readableBytes)
+        }
+        var origins: [RecordSetOrigin] = []
+        origins.reserveCapacity(count)
+        var nextSlot = 0
+        for _ in 0..<count {
+            let origin = WriteOrigin(session: try buffer.readChecked(UInt64.self, "origin session"),
+                                     sequence: try buffer.readChecked(UInt64.self, "origin sequence"))
+            let first = try buffer.readChecked(UInt32.self, "origin first slot")
+            let length = try buffer.readChecked(UInt32.self, "origin record count")
+            guard Int(first) >= nextSlot, length > 0, Int(first) + Int(length) <= records else {
+                throw .invalid(what: "record set origins", reason: "slots \(first)+\(length) do not fit \(records) records in order")
+            }
+            nextSlot = Int(first) + Int(length)
+            origins.append(RecordSetOrigin(origin: origin, firstSlot: first, count: length))
+        }
+        return origins
     }
 
     /// The records of entry `entryId` in segment `segment`, each with its DLSN (slot = index).
@@ -81,5 +129,18 @@ public struct RecordSet: Hashable, Sendable {
         return set.records.enumerated().map { slot, record in
             PositionedRecord(dlsn: DLSN(segment, entryId, Int64(slot)), record: record)
         }
+    }
+}
+
+/// Which client write (session, sequence) the records at `firstSlot ..< firstSlot + count` of a
+/// record set came from.
+public struct RecordSetOrigin: Hashable, Sendable {
+    public var origin: WriteOrigin
+    public var firstSlot: UInt32
+    public var count: UInt32
+    public init(origin: WriteOrigin, firstSlot: UInt32, count: UInt32) {
+        self.origin = origin
+        self.firstSlot = firstSlot
+        self.count = count
     }
 }

@@ -1,6 +1,6 @@
 /// How a write proxy answers a request for a log, from what it knows of the log's ownership,
 /// without I/O (DESIGN.md sections 2 and 10): the proxy does the metadata and storage work the
-/// decisions ask for and reports the outcome back. Not yet used by a server (issue 13).
+/// decisions ask for and reports the outcome back.
 ///
 /// Redirect and not-ready stay apart: a redirect names another owner (ask it); not ready means
 /// this proxy took the log and is recovering it, or its own earlier session still holds the lock
@@ -37,6 +37,10 @@ public struct LogOwnership: Sendable {
     public private(set) var states: [String: State] = [:]
     /// Owners elsewhere, learned when their lock was found held.
     public private(set) var owners: [String: String] = [:]
+    private var ownerLearnedAt: [String: ContinuousClock.Instant] = [:]
+    /// How long a learned owner is believed before the lock is looked at again (owners move:
+    /// released, drained, or dead with their session expired).
+    public var ownerTTL: Duration = .seconds(2)
     /// When each owned log was last asked for, for the idle release.
     private var lastUsed: [String: ContinuousClock.Instant] = [:]
 
@@ -55,7 +59,11 @@ public struct LogOwnership: Sendable {
         case .releasing?:
             return .unavailable("\(address) is letting \(log) go")
         case nil:
-            if let owner = owners[log] { return .redirect(to: owner) }
+            if let owner = owners[log] {
+                if let learned = ownerLearnedAt[log], now - learned < ownerTTL { return .redirect(to: owner) }
+                owners[log] = nil
+                ownerLearnedAt[log] = nil
+            }
             if draining { return .unavailable("\(address) is draining: it takes no new logs") }
             states[log] = .acquiring
             return .acquire
@@ -72,13 +80,15 @@ public struct LogOwnership: Sendable {
     /// The lock is held by `owner`. When that is this proxy's own address (an earlier session of
     /// this proxy, not yet expired), the log is not redirected to itself: it stays unknown and
     /// the client is told to wait.
-    public mutating func lockHeld(_ log: String, by owner: String) -> Decision {
+    public mutating func lockHeld(_ log: String, by owner: String, now: ContinuousClock.Instant = .now) -> Decision {
         states[log] = nil
         if owner == address {
             owners[log] = nil
+            ownerLearnedAt[log] = nil
             return .notReady("an earlier session of \(address) still holds \(log); it is taken over when that session expires")
         }
         owners[log] = owner
+        ownerLearnedAt[log] = now
         return .redirect(to: owner)
     }
 
@@ -99,7 +109,10 @@ public struct LogOwnership: Sendable {
     /// A redirect to `owner` failed (it is gone, or says it is not the owner): forget it, so
     /// the next request tries the lock again.
     public mutating func ownerFailed(_ log: String, owner: String) {
-        if owners[log] == owner { owners[log] = nil }
+        if owners[log] == owner {
+            owners[log] = nil
+            ownerLearnedAt[log] = nil
+        }
     }
 
     /// Starts letting `log` go; false when it is not owned here.

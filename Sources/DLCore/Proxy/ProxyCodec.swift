@@ -30,7 +30,7 @@ public enum ProxyCodec {
         var flags: UInt8 = 0
         switch frame.message {
         case let .write(_, origin, _), let .endOfStream(_, origin): flags = origin == nil ? 0 : Flag.origin
-        case .handshake, .truncate, .release: break
+        case .handshake, .truncate, .release, .drain: break
         }
         writeHeader(&out, kind: .request, opcode: frame.message.opcode.rawValue, flags: flags, requestId: frame.requestId)
         switch frame.message {
@@ -54,6 +54,8 @@ public enum ProxyCodec {
             writeDLSN(&out, before)
         case let .release(log):
             writeString(&out, log)
+        case let .drain(undo):
+            out.writeInteger(UInt8(undo ? 1 : 0))
         }
         out.setInteger(UInt32(out.writerIndex - start - 4), at: start)
     }
@@ -70,13 +72,18 @@ public enum ProxyCodec {
             out.writeInteger(UInt8(info.draining ? 1 : 0))
             out.writeInteger(UInt32(info.ownedLogs.count))
             for log in info.ownedLogs { writeString(&out, log) }
+            out.writeInteger(UInt32(clamping: info.connections))
+            out.writeInteger(info.requests)
+            out.writeInteger(info.bytes)
+            out.writeInteger(info.requestsPerSecond.bitPattern)
+            out.writeInteger(info.bytesPerSecond.bitPattern)
         case let .write(_, _, dlsns):
             out.writeInteger(UInt32(dlsns.count))
             for dlsn in dlsns { writeDLSN(&out, dlsn) }
         case let .endOfStream(_, _, dlsn):
             out.writeInteger(UInt8(dlsn == nil ? 0 : 1))
             if let dlsn { writeDLSN(&out, dlsn) }
-        case .truncate, .release:
+        case .truncate, .release, .drain:
             break
         }
         out.setInteger(UInt32(out.writerIndex - start - 4), at: start)
@@ -148,6 +155,10 @@ public enum ProxyCodec {
             request = .truncate(log: try readString(&body, "log name"), before: try readDLSN(&body))
         case .release:
             request = .release(log: try readString(&body, "log name"))
+        case .drain:
+            let undo = try body.readChecked(UInt8.self, "drain undo marker")
+            guard undo <= 1 else { throw .invalid(what: "drain request", reason: "undo marker \(undo)") }
+            request = .drain(undo: undo == 1)
         }
         try body.requireFullyRead("proxy request")
         return BookieFrame(requestId: requestId, message: request)
@@ -170,7 +181,16 @@ public enum ProxyCodec {
             let count = try readCount(&body, "owned logs", limit: maxOwnedLogs, each: 2)
             var logs: [String] = []
             for _ in 0..<count { logs.append(try readString(&body, "owned log")) }
-            response = .handshake(status, detail: detail, info: ProxyInfo(address: address, draining: draining == 1, ownedLogs: logs))
+            var info = ProxyInfo(address: address, draining: draining == 1, ownedLogs: logs)
+            info.connections = Int(try body.readChecked(UInt32.self, "connections"))
+            info.requests = try body.readChecked(UInt64.self, "requests")
+            info.bytes = try body.readChecked(UInt64.self, "bytes")
+            info.requestsPerSecond = Double(bitPattern: try body.readChecked(UInt64.self, "request rate"))
+            info.bytesPerSecond = Double(bitPattern: try body.readChecked(UInt64.self, "byte rate"))
+            guard info.requestsPerSecond.isFinite, info.bytesPerSecond.isFinite, info.requestsPerSecond >= 0, info.bytesPerSecond >= 0 else {
+                throw .invalid(what: "handshake", reason: "a rate that is not a finite, non-negative number")
+            }
+            response = .handshake(status, detail: detail, info: info)
         case .write:
             let count = try readCount(&body, "DLSNs", limit: maxRecords, each: 24)
             var dlsns: [DLSN] = []
@@ -188,6 +208,8 @@ public enum ProxyCodec {
             response = .truncate(status, detail: detail)
         case .release:
             response = .release(status, detail: detail)
+        case .drain:
+            response = .drain(status, detail: detail)
         }
         try body.requireFullyRead("proxy response")
         return BookieFrame(requestId: requestId, message: response)

@@ -1,5 +1,4 @@
-/// What a client asks of a write proxy (DESIGN.md section 10). Not yet served: the proxy
-/// server and client that speak it are the rest of issue 13.
+/// What a client asks of a write proxy (DESIGN.md section 10).
 public enum ProxyRequest: Sendable, Equatable {
     /// Who the client is; answered with the proxy's address, state and owned logs.
     case handshake(client: String)
@@ -12,6 +11,8 @@ public enum ProxyRequest: Sendable, Equatable {
     case truncate(log: String, before: DLSN)
     /// The owner lets the log go; the next request moves it.
     case release(log: String)
+    /// The proxy keeps serving the logs it owns and takes no new ones (`undo`: takes them again).
+    case drain(undo: Bool)
 
     public var opcode: ProxyOpcode {
         switch self {
@@ -20,12 +21,13 @@ public enum ProxyRequest: Sendable, Equatable {
         case .endOfStream: return .endOfStream
         case .truncate: return .truncate
         case .release: return .release
+        case .drain: return .drain
         }
     }
 }
 
 public enum ProxyOpcode: UInt8, Sendable {
-    case handshake = 1, write = 2, endOfStream = 3, truncate = 4, release = 5
+    case handshake = 1, write = 2, endOfStream = 3, truncate = 4, release = 5, drain = 6
 }
 
 /// One record of a write: its bytes, and its txid when the client gives one (else the owner
@@ -78,11 +80,12 @@ public enum ProxyResponse: Sendable, Equatable {
     case endOfStream(ProxyStatus, detail: String, dlsn: DLSN?)
     case truncate(ProxyStatus, detail: String)
     case release(ProxyStatus, detail: String)
+    case drain(ProxyStatus, detail: String)
 
     public var status: ProxyStatus {
         switch self {
         case let .handshake(status, _, _), let .write(status, _, _), let .endOfStream(status, _, _),
-             let .truncate(status, _), let .release(status, _):
+             let .truncate(status, _), let .release(status, _), let .drain(status, _):
             return status
         }
     }
@@ -90,7 +93,7 @@ public enum ProxyResponse: Sendable, Equatable {
     public var detail: String {
         switch self {
         case let .handshake(_, detail, _), let .write(_, detail, _), let .endOfStream(_, detail, _),
-             let .truncate(_, detail), let .release(_, detail):
+             let .truncate(_, detail), let .release(_, detail), let .drain(_, detail):
             return detail
         }
     }
@@ -102,6 +105,7 @@ public enum ProxyResponse: Sendable, Equatable {
         case .endOfStream: return .endOfStream
         case .truncate: return .truncate
         case .release: return .release
+        case .drain: return .drain
         }
     }
 
@@ -109,6 +113,7 @@ public enum ProxyResponse: Sendable, Equatable {
     public static func failure(_ status: ProxyStatus, _ detail: String, for request: ProxyRequest) -> ProxyResponse {
         switch request {
         case .handshake: return .handshake(status, detail: detail, info: ProxyInfo(address: "", draining: false, ownedLogs: []))
+        case .drain: return .drain(status, detail: detail)
         case .write: return .write(status, detail: detail, dlsns: [])
         case .endOfStream: return .endOfStream(status, detail: detail, dlsn: nil)
         case .truncate: return .truncate(status, detail: detail)
@@ -118,14 +123,24 @@ public enum ProxyResponse: Sendable, Equatable {
 }
 
 /// A proxy as its handshake describes it.
-public struct ProxyInfo: Sendable, Equatable {
+public struct ProxyInfo: Sendable, Equatable, Codable {
     public var address: String
     /// Serving the logs it owns, taking no new ones.
     public var draining: Bool
     public var ownedLogs: [String]
+    public var connections: Int = 0
+    /// Write requests and record bytes accepted since the proxy started.
+    public var requests: UInt64 = 0
+    public var bytes: UInt64 = 0
+    /// Over the last few seconds.
+    public var requestsPerSecond: Double = 0
+    public var bytesPerSecond: Double = 0
+
     public init(address: String, draining: Bool, ownedLogs: [String]) {
         self.address = address
         self.draining = draining
         self.ownedLogs = ownedLogs
     }
+
+    public var status: String { draining ? "draining" : "serving" }
 }

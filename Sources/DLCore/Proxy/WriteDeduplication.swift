@@ -15,6 +15,9 @@ public struct WriteDeduplication: Sendable {
         case inFlight
         /// Older than anything remembered for the session: its outcome is no longer known here.
         case forgotten(oldestKnown: UInt64)
+        /// A session's writes are appended in their order: this one comes before the write it
+        /// follows was seen (`expected` is the next in line). The client resends from there.
+        case gap(expected: UInt64)
     }
 
     private struct Session: Sendable {
@@ -23,6 +26,8 @@ public struct WriteDeduplication: Sendable {
         /// Below this, results were dropped from the window.
         var floor: UInt64 = 0
         var lastUse: UInt64 = 0
+        /// The highest sequence appended, in flight or learned (nil: nothing known yet).
+        var highest: UInt64?
     }
 
     public let window: Int
@@ -48,7 +53,9 @@ public struct WriteDeduplication: Sendable {
         if let dlsns = session.results[origin.sequence] { return .duplicate(dlsns) }
         if session.pending.contains(origin.sequence) { return .inFlight }
         if origin.sequence < session.floor { return .forgotten(oldestKnown: session.floor) }
+        if let highest = session.highest, origin.sequence > highest &+ 1 { return .gap(expected: highest &+ 1) }
         session.pending.insert(origin.sequence)
+        session.highest = max(session.highest ?? 0, origin.sequence)
         return .append
     }
 
@@ -59,7 +66,12 @@ public struct WriteDeduplication: Sendable {
 
     /// The write was not appended (refused, or the owner gave the log up): a retry appends it.
     public mutating func failed(_ origin: WriteOrigin) {
-        sessions[origin.session]?.pending.remove(origin.sequence)
+        guard var session = sessions[origin.session], session.pending.remove(origin.sequence) != nil else { return }
+        // Later writes of the session wait for this one again: the highest known is the last
+        // one before it.
+        let before = (session.results.keys.filter { $0 < origin.sequence } + session.pending.filter { $0 < origin.sequence }).max()
+        session.highest = before ?? (session.floor > 0 ? session.floor - 1 : nil)
+        sessions[origin.session] = session
     }
 
     /// A write found in the log (after a failover), so that its retry is recognised.
@@ -72,6 +84,7 @@ public struct WriteDeduplication: Sendable {
         var session = sessions[origin.session] ?? Session()
         if pending { session.pending.remove(origin.sequence) }
         if origin.sequence >= session.floor { session.results[origin.sequence] = dlsns }
+        session.highest = max(session.highest ?? 0, origin.sequence)
         while session.results.count > window, let oldest = session.results.keys.min() {
             session.results[oldest] = nil
             session.floor = max(session.floor, oldest + 1)

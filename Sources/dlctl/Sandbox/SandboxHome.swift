@@ -20,6 +20,7 @@ struct SandboxHome {
     var zooKeeperDirectory: String { root + "/zookeeper" }
     func bookieDirectory(_ index: Int) -> String { root + "/bookie-\(index)" }
     func bookieLog(_ index: Int) -> String { root + "/bookie-\(index).log" }
+    func proxyLog(_ index: Int) -> String { root + "/proxy-\(index).log" }
 
     func loadState() -> SandboxState? {
         guard let data = FileManager.default.contents(atPath: stateFile) else { return nil }
@@ -61,6 +62,15 @@ struct SandboxState: VersionedMetadata, Equatable {
         var id: String { "127.0.0.1:\(port)" }
     }
 
+    /// A write proxy the sandbox runs (`dlctl proxy start`).
+    struct ProxySpec: Codable, Equatable, Sendable {
+        var index: Int
+        var port: Int
+        var httpPort: Int
+        var pid: Int32?
+        var address: String { "127.0.0.1:\(port)" }
+    }
+
     struct ZooKeeperSpec: Codable, Equatable, Sendable {
         var port: Int
         var pid: Int32?
@@ -73,6 +83,8 @@ struct SandboxState: VersionedMetadata, Equatable {
     var ready: Bool
     var bookies: [BookieSpec]
     var zooKeeper: ZooKeeperSpec?
+    /// Absent in the state of a sandbox from before proxies.
+    var proxies: [ProxySpec]?
 
     func validate() throws(ModelError) {
         if metadataURI.isEmpty { throw .invalid(what: Self.kind, reason: "no metadata URI") }

@@ -4,33 +4,51 @@ import Foundation
 import NIOPosix
 
 /// Runs a local cluster: the metadata store (embedded, or a ZooKeeper server it starts or is
-/// given) and bookies as separate `dlctl bookie start` processes on free loopback ports.
-/// It restarts a bookie that dies, adds one on request (SIGUSR1 with a request file), and on
-/// SIGINT/SIGTERM stops them all.
+/// given), bookies as separate `dlctl bookie start` processes on free loopback ports, and write
+/// proxies (`dlctl proxy start`) in front of them. It restarts a bookie or proxy that dies,
+/// adds a bookie on request (SIGUSR1 with a request file), and on SIGINT/SIGTERM stops them
+/// all (proxies first, so that they release their logs while the bookies still serve).
 final class SandboxSupervisor: @unchecked Sendable {
     struct Options {
         var bookies: Int
+        var proxies: Int
         var zooKeeper: Bool
         var zooKeeperURI: String?
         var restart: Bool
     }
 
+    /// A process the supervisor runs and restarts.
+    enum Member: Hashable, Sendable, CustomStringConvertible {
+        case bookie(Int)
+        case proxy(Int)
+        var description: String {
+            switch self {
+            case let .bookie(index): return "bookie-\(index)"
+            case let .proxy(index): return "proxy-\(index)"
+            }
+        }
+    }
+
     enum Event: Sendable {
         case signal(Int32)
-        case exited(index: Int, status: Int32)
+        case exited(Member, status: Int32)
         case restartDue
     }
+
+    /// The metadata session timeout of sandbox proxies: a dead proxy's logs move to another
+    /// once its session expires, so shorter than the default.
+    static let proxySessionTimeout = 5
 
     private let home = SandboxHome()
     private let options: Options
     private var state: SandboxState
-    private var processes: [Int: SupervisedProcess] = [:]
+    private var processes: [Member: SupervisedProcess] = [:]
     private var zooKeeperProcess: SupervisedProcess?
     private var stopping = false
-    private var restartDelays: [Int: Double] = [:]
-    /// When each bookie process was started: one that ran a while before it exited is not in
-    /// a crash loop, so its restart delay starts over.
-    private var startedAt: [Int: ContinuousClock.Instant] = [:]
+    private var restartDelays: [Member: Double] = [:]
+    /// When each process was started: one that ran a while before it exited is not in a crash
+    /// loop, so its restart delay starts over.
+    private var startedAt: [Member: ContinuousClock.Instant] = [:]
     /// Runs shorter than this count as a crash loop (the restart delay doubles, up to 30 s).
     private static let stableRun = Duration.seconds(3)
     private let events: AsyncStream<Event>
@@ -73,23 +91,24 @@ final class SandboxSupervisor: @unchecked Sendable {
             case .signal(SIGHUP):
                 continue
             case .restartDue:
-                for index in pendingRestarts where processes[index]?.isRunning != true {
-                    do { try spawnBookie(index) } catch { log("could not restart bookie-\(index): \(error)") }
+                for member in pendingRestarts where processes[member]?.isRunning != true {
+                    do { try spawn(member) } catch { log("could not restart \(member): \(error)") }
                 }
                 pendingRestarts.removeAll()
                 try? home.save(state)
             case .signal:
                 await stopAll()
                 return
-            case let .exited(index, status):
-                guard !stopping, options.restart, state.bookies.first(where: { $0.index == index })?.refused == nil else { continue }
-                if let started = startedAt[index], ContinuousClock.now - started >= Self.stableRun {
-                    restartDelays[index] = nil
+            case let .exited(member, status):
+                guard !stopping, options.restart else { continue }
+                if case let .bookie(index) = member, state.bookies.first(where: { $0.index == index })?.refused != nil { continue }
+                if let started = startedAt[member], ContinuousClock.now - started >= Self.stableRun {
+                    restartDelays[member] = nil
                 }
-                let delay = restartDelays[index, default: 0.5]
-                restartDelays[index] = min(delay * 2, 30)
-                log("bookie-\(index) exited with status \(status); restarting in \(delay) s")
-                pendingRestarts.insert(index)
+                let delay = restartDelays[member, default: 0.5]
+                restartDelays[member] = min(delay * 2, 30)
+                log("\(member) exited with status \(status); restarting in \(delay) s")
+                pendingRestarts.insert(member)
                 let emit = self.emit
                 Task {
                     try? await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
@@ -99,9 +118,9 @@ final class SandboxSupervisor: @unchecked Sendable {
         }
     }
 
-    private var pendingRestarts: Set<Int> = []
+    private var pendingRestarts: Set<Member> = []
     /// Where each bookie's current run starts in its log file.
-    private var logStart: [Int: UInt64] = [:]
+    private var logStart: [Member: UInt64] = [:]
 
     private func listen(_ number: Int32) {
         signal(number, SIG_IGN)
@@ -142,6 +161,19 @@ final class SandboxSupervisor: @unchecked Sendable {
             await store.close()
             throw error
         }
+        let reusableProxies = previous?.metadataURI == uri ? previous?.proxies ?? [] : []
+        var proxies: [SandboxState.ProxySpec] = []
+        for index in 0..<max(options.proxies, 0) {
+            let reused = reusableProxies.first { $0.index == index }
+            proxies.append(SandboxState.ProxySpec(index: index, port: try reused?.port ?? freePort(avoiding: proxies),
+                                                  httpPort: try reused?.httpPort ?? freePort(avoiding: proxies), pid: nil))
+        }
+        state.proxies = proxies
+        for spec in proxies { try spawnProxy(spec.index) }
+        do { try await waitForProxies(store) } catch {
+            await store.close()
+            throw error
+        }
         await store.close()
         state.ready = true
         try home.save(state)
@@ -165,18 +197,68 @@ final class SandboxSupervisor: @unchecked Sendable {
         return SandboxState.BookieSpec(index: index, port: port, httpPort: httpPort, dataDirectory: home.bookieDirectory(index), pid: nil)
     }
 
+    /// A free port no bookie or proxy of the sandbox uses.
+    private func freePort(avoiding proxies: [SandboxState.ProxySpec]) throws -> Int {
+        let used = Set(state.bookies.flatMap { [$0.port, $0.httpPort] } + proxies.flatMap { [$0.port, $0.httpPort] })
+        var port = try FreePort.next()
+        while used.contains(port) { port = try FreePort.next() }
+        return port
+    }
+
+    private func spawn(_ member: Member) throws {
+        switch member {
+        case let .bookie(index): try spawnBookie(index)
+        case let .proxy(index): try spawnProxy(index)
+        }
+    }
+
+    private func spawnProxy(_ index: Int) throws {
+        guard let position = state.proxies?.firstIndex(where: { $0.index == index }), let spec = state.proxies?[position] else { return }
+        let emit = self.emit
+        logStart[.proxy(index)] = Self.size(home.proxyLog(index))
+        let process = try SupervisedProcess(
+            ProcessLiveness.executable,
+            ["proxy", "start", "--port", "\(spec.port)", "--http-port", "\(spec.httpPort)", "--uri", state.metadataURI,
+             "--session-timeout", "\(Self.proxySessionTimeout)"],
+            logFile: home.proxyLog(index)) { status in emit.yield(.exited(.proxy(index), status: status)) }
+        processes[.proxy(index)] = process
+        startedAt[.proxy(index)] = .now
+        state.proxies?[position].pid = process.pid
+    }
+
+    /// Waits (up to a minute) until every proxy started now is registered by its process.
+    private func waitForProxies(_ store: any MetadataStore) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            if stopRequested.withLock({ $0 }) { throw CommandFailure(.interrupted, "stopped while starting") }
+            let registered = try await ProxyRegistration.all(in: store)
+            let waiting = (state.proxies ?? []).filter { spec in
+                !registered.contains { $0.address == spec.address && $0.pid == spec.pid }
+            }
+            if waiting.isEmpty { return }
+            for spec in waiting where processes[.proxy(spec.index)]?.isRunning != true {
+                let cause = Self.lastError(inLog: home.proxyLog(spec.index), from: logStart[.proxy(spec.index)] ?? 0) ?? "it exited"
+                throw CommandFailure(.failed, "proxy-\(spec.index) (\(spec.address)) did not start: \(cause)")
+            }
+            if ContinuousClock.now >= deadline {
+                throw CommandFailure(.unavailable, "proxies did not come up within 60 s; see \(home.root)/proxy-*.log")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     private func spawnBookie(_ index: Int) throws {
         guard let position = state.bookies.firstIndex(where: { $0.index == index }) else { return }
         let spec = state.bookies[position]
         let emit = self.emit
-        logStart[index] = (try? FileManager.default.attributesOfItem(atPath: home.bookieLog(index))[.size] as? UInt64) ?? 0
+        logStart[.bookie(index)] = Self.size(home.bookieLog(index))
         let process = try SupervisedProcess(
             ProcessLiveness.executable,
             ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)", "--http-port", "\(spec.httpPort)",
              "--uri", state.metadataURI],
-            logFile: home.bookieLog(index)) { status in emit.yield(.exited(index: index, status: status)) }
-        processes[index] = process
-        startedAt[index] = .now
+            logFile: home.bookieLog(index)) { status in emit.yield(.exited(.bookie(index), status: status)) }
+        processes[.bookie(index)] = process
+        startedAt[.bookie(index)] = .now
         state.bookies[position].refused = nil
         state.bookies[position].pid = process.pid
     }
@@ -202,10 +284,10 @@ final class SandboxSupervisor: @unchecked Sendable {
             var waiting: [String] = []
             for position in state.bookies.indices where state.bookies[position].refused == nil {
                 let spec = state.bookies[position]
-                guard let process = processes[spec.index], !answering.contains(spec.index) else { continue }
+                guard let process = processes[.bookie(spec.index)], !answering.contains(spec.index) else { continue }
                 if !process.isRunning {
                     // Reported once, by whoever prints the ready state (SandboxCommand.printReady).
-                    state.bookies[position].refused = Self.lastError(inLog: home.bookieLog(spec.index), from: logStart[spec.index] ?? 0)
+                    state.bookies[position].refused = Self.lastError(inLog: home.bookieLog(spec.index), from: logStart[.bookie(spec.index)] ?? 0)
                         ?? "it exited with status \(process.exitStatus.map(String.init) ?? "?")"
                     state.bookies[position].pid = nil
                     continue
@@ -242,6 +324,10 @@ final class SandboxSupervisor: @unchecked Sendable {
         return answer != nil
     }
 
+    private static func size(_ path: String) -> UInt64 {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
+    }
+
     /// The last error line a bookie wrote to its log after `offset` (where this run's output
     /// starts), without its "dlctl: error: " prefix.
     static func lastError(inLog path: String, from offset: UInt64) -> String? {
@@ -272,11 +358,17 @@ final class SandboxSupervisor: @unchecked Sendable {
 
     private func stopAll() async {
         stopping = true
-        log("stopping \(processes.values.filter(\.isRunning).count) bookies")
-        for process in processes.values { process.signal(SIGTERM) }
-        for process in processes.values { await process.stop(grace: 20) }
+        // Proxies first: they release their logs (closing segments) while the bookies serve.
+        let proxies = processes.filter { if case .proxy = $0.key { return true } else { return false } }.values
+        let bookies = processes.filter { if case .bookie = $0.key { return true } else { return false } }.values
+        log("stopping \(proxies.filter(\.isRunning).count) proxies and \(bookies.filter(\.isRunning).count) bookies")
+        for process in proxies { process.signal(SIGTERM) }
+        for process in proxies { await process.stop(grace: 20) }
+        for process in bookies { process.signal(SIGTERM) }
+        for process in bookies { await process.stop(grace: 20) }
         await zooKeeperProcess?.stop(grace: 10)
         for index in state.bookies.indices { state.bookies[index].pid = nil }
+        for index in (state.proxies ?? []).indices { state.proxies?[index].pid = nil }
         state.supervisorPid = nil
         state.ready = false
         try? home.save(state)

@@ -34,9 +34,12 @@ struct ClusterOptions: ParsableArguments {
         return try MetadataURI(parsing: text)
     }
 
-    /// Opens the store, runs `body`, and closes the store whatever happens.
-    func withStore<T: Sendable>(_ body: (any MetadataStore) async throws -> T) async throws -> T {
-        let store = try await metadataURI().open(options: storeOptions)
+    /// Opens the store (`sessionless`: see `MetadataStoreOptions.sessionless`), runs `body`,
+    /// and closes the store whatever happens.
+    func withStore<T: Sendable>(sessionless: Bool = false, _ body: (any MetadataStore) async throws -> T) async throws -> T {
+        var options = storeOptions
+        options.sessionless = sessionless
+        let store = try await metadataURI().open(options: options)
         do {
             let result = try await body(store)
             await store.close()

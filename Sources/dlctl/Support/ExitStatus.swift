@@ -65,6 +65,15 @@ enum ExitStatus: Int32, CaseIterable {
             case .unrecoveredSegment: self = .failed
             case .metadataBehindBookies: self = .invalidData
             }
+        case let error as ProxyRefusal:
+            switch error.status {
+            case .noSuchLog: self = .notFound
+            case .recordTooLarge, .txidOutOfOrder, .malformed: self = .usage
+            case .endOfStream: self = .conflict
+            case .overCapacity, .unavailable, .notReady, .redirect: self = .unavailable
+            case .ok: self = .failed
+            }
+        case is ProxyClient.Failure, is ProxyConnectionError: self = .unavailable
         case is LogName.Invalid: self = .usage
         case is CookieCheck.Failure: self = .invalidData
         case let error as BookieNode.StartFailure:

@@ -2,11 +2,11 @@ import ArgumentParser
 import DLCore
 import Foundation
 
-/// Names that exist in the cluster right now (namespaces, logs, bookies, ledger ids), for
+/// Names that exist in the cluster right now (namespaces, logs, bookies, ledger ids, proxies), for
 /// shell completion and the REPL. Best effort: an unreachable cluster completes nothing.
 enum LiveNames {
     enum Kind: Sendable {
-        case logs, namespaces, bookies, ledgers
+        case logs, namespaces, bookies, ledgers, proxies
     }
 
     /// The names of `kind` in the cluster at `uri` (nil: the default cluster), within 2 s.
@@ -38,6 +38,8 @@ enum LiveNames {
             return logs
         case .bookies:
             return try await store.children(ClusterLayout.availableBookies)
+        case .proxies:
+            return try await ProxyRegistration.all(in: store).map(\.address)
         case .ledgers:
             return try await store.children(ClusterLayout.ledgers).compactMap { ClusterLayout.ledgerId(ofName: $0).map(String.init) }
         }

@@ -92,9 +92,43 @@ import TestSupport
         return Array(buffer.readableBytesView)
     }
 
+    /// Version 2 carries which client write each record came from; a set without origins is
+    /// still written as version 1, byte for byte what readers of version 1 know.
+    @Test func originsRoundTripAndOnlyVersionTwoCarriesThem() throws {
+        let records = (0..<4).map { LogRecord(txid: Int64($0), payload: [UInt8($0)]) }
+        let origins = [RecordSetOrigin(origin: WriteOrigin(session: 7, sequence: 1), firstSlot: 0, count: 3),
+                       RecordSetOrigin(origin: WriteOrigin(session: .max, sequence: 0), firstSlot: 3, count: 1)]
+        for codec in [CompressionCodec.none, .lz4] {
+            let encoded = try RecordSet(records: records, origins: origins).encode(codec: codec)
+            #expect(encoded[2] >> 4 == 2, "version 2 in the metadata word (0x2000)")
+            #expect(try RecordSet(decoding: encoded) == RecordSet(records: records, origins: origins))
+        }
+        let plain = try RecordSet(records: records).encode()
+        #expect(plain[2] >> 4 == 1)
+        #expect(try RecordSet(decoding: plain).origins.isEmpty)
+    }
+
+    @Test func rejectsOriginsThatDoNotFitTheRecords() throws {
+        let records = [LogRecord(txid: 1, payload: [1]), LogRecord(txid: 2, payload: [2])]
+        func encoded(_ origins: [(UInt32, UInt32)]) throws -> [UInt8] {
+            try RecordSet(records: records, origins: origins.map {
+                RecordSetOrigin(origin: WriteOrigin(session: 1, sequence: 1), firstSlot: $0.0, count: $0.1)
+            }).encode()
+        }
+        let cases: [[(UInt32, UInt32)]] = [[(0, 3)], [(2, 1)], [(0, 0)], [(1, 1), (0, 1)], [(0, 2), (1, 1)]]
+        for bad in cases {
+            #expect(throws: ModelError.self, "\(bad)") { try RecordSet(decoding: try encoded(bad)) }
+        }
+        let good = try encoded([(0, 1), (1, 1)])
+        for cut in 1...28 {
+            #expect(throws: ModelError.self, "cut \(cut)") { try RecordSet(decoding: Array(good.dropLast(cut))) }
+        }
+        #expect(throws: ModelError.self) { try RecordSet(decoding: good + [0]) }
+    }
+
     @Test func rejectsBadHeaders() {
-        #expect(throws: ModelError.unsupportedVersion(what: "record set", found: 2)) {
-            try RecordSet(decoding: Self.header(0x2000, count: 0, plain: 0, stored: 0))
+        #expect(throws: ModelError.unsupportedVersion(what: "record set", found: 3)) {
+            try RecordSet(decoding: Self.header(0x3000, count: 0, plain: 0, stored: 0))
         }
         #expect(throws: ModelError.unknownCodec(2)) { try RecordSet(decoding: Self.header(0x1002, count: 0, plain: 0, stored: 0)) }
         #expect(throws: ModelError.lengthMismatch(what: "record set body", declared: 10, actual: 0)) {

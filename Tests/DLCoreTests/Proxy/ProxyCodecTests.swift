@@ -17,6 +17,8 @@ import TestSupport
         BookieFrame(requestId: 5, message: .endOfStream(log: "t/a", origin: nil)),
         BookieFrame(requestId: 6, message: .truncate(log: "t/é", before: DLSN(3, 4, 5))),
         BookieFrame(requestId: .max, message: .release(log: "t/a")),
+        BookieFrame(requestId: 8, message: .drain(undo: true)),
+        BookieFrame(requestId: 9, message: .drain(undo: false)),
     ]
 
     static let responses: [BookieFrame<ProxyResponse>] = [
@@ -28,7 +30,19 @@ import TestSupport
         BookieFrame(requestId: 5, message: .endOfStream(.endOfStream, detail: "sealed", dlsn: nil)),
         BookieFrame(requestId: 6, message: .truncate(.noSuchLog, detail: "log t/x does not exist")),
         BookieFrame(requestId: 7, message: .release(.notReady, detail: "recovering")),
+        BookieFrame(requestId: 8, message: .drain(.ok, detail: "")),
+        BookieFrame(requestId: 9, message: .handshake(.ok, detail: "", info: busyInfo)),
     ]
+
+    static var busyInfo: ProxyInfo {
+        var info = ProxyInfo(address: "[::1]:4181", draining: false, ownedLogs: [])
+        info.connections = 1000
+        info.requests = 12
+        info.bytes = 1 << 40
+        info.requestsPerSecond = 0.5
+        info.bytesPerSecond = 1e9
+        return info
+    }
 
     static func bytes(_ frame: BookieFrame<ProxyRequest>) -> ByteBuffer {
         var buffer = ByteBuffer()

@@ -39,6 +39,23 @@ import Testing
         #expect(dropped == .forgotten(oldestKnown: 2), "never appended twice, and never said to be new")
     }
 
+    @Test func aSessionsWritesAreAppendedInTheirOrder() {
+        var dedup = WriteDeduplication()
+        let first = dedup.check(Self.origin(1, 0))
+        #expect(first == .append, "the first write seen of a session starts it")
+        let skipped = dedup.check(Self.origin(1, 2))
+        #expect(skipped == .gap(expected: 1), "write 2 before write 1 was seen")
+        let next = dedup.check(Self.origin(1, 1))
+        #expect(next == .append)
+        dedup.failed(Self.origin(1, 1))
+        let afterFailure = dedup.check(Self.origin(1, 2))
+        #expect(afterFailure == .gap(expected: 1), "write 1 failed: write 2 waits for its retry")
+        dedup.appended(Self.origin(1, 0), at: [DLSN(1, 0, 0)])
+        dedup.failed(Self.origin(1, 0))
+        let firstAgain = dedup.check(Self.origin(1, 0))
+        #expect(firstAgain == .duplicate([DLSN(1, 0, 0)]), "a failure reported late does not undo an append")
+    }
+
     @Test func aNewOwnerLearnsWritesFromTheLog() {
         var dedup = WriteDeduplication()
         dedup.learned(Self.origin(7, 3), at: [DLSN(4, 2, 0)])

@@ -5,7 +5,7 @@ import Foundation
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run a local cluster: the metadata store and N bookies as separate processes.",
+        abstract: "Run a local cluster: the metadata store, N bookies and write proxies as separate processes.",
         discussion: """
             State lives under $DLCTL_HOME/sandbox (default ~/.dlctl/sandbox); other dlctl commands find \
             the running sandbox there without flags. In the foreground, Ctrl-C stops everything; with \
@@ -15,6 +15,7 @@ struct SandboxCommand: AsyncParsableCommand {
     )
 
     @Option(help: "Number of bookies.") var bookies = 3
+    @Option(help: "Number of write proxies (0: none; writes then go straight to the bookies).") var proxies = 2
     @Flag(help: "Run in the background; print the metadata URI once every bookie is up.") var detach = false
     @Flag(name: .customLong("zookeeper"), help: "Keep metadata in a ZooKeeper server started for the sandbox.") var zooKeeper = false
     @Option(name: .customLong("zk-uri"), help: "Keep metadata in this (running) ZooKeeper instead.") var zooKeeperURI: String?
@@ -22,6 +23,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...32).contains(bookies) else { throw ValidationError("--bookies must be within 1...32") }
+        guard (0...16).contains(proxies) else { throw ValidationError("--proxies must be within 0...16") }
         if let zooKeeperURI {
             guard case .zooKeeper = try MetadataURI(parsing: zooKeeperURI) else {
                 throw ValidationError("--zk-uri must be a zk:// URI")
@@ -37,7 +39,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 + "stop it with 'dlctl sandbox stop'"))
         }
         if detach { return try await runDetached(home) }
-        let supervisor = SandboxSupervisor(options: .init(bookies: bookies, zooKeeper: zooKeeper, zooKeeperURI: zooKeeperURI,
+        let supervisor = SandboxSupervisor(options: .init(bookies: bookies, proxies: proxies, zooKeeper: zooKeeper, zooKeeperURI: zooKeeperURI,
                                                           restart: !noRestart))
         do {
             try await supervisor.run { state in
@@ -52,7 +54,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     private func runDetached(_ home: SandboxHome) async throws {
         try PosixFiles().createDirectories(home.root)
-        var arguments = [ProcessLiveness.executable, "sandbox", "--bookies", "\(bookies)"]
+        var arguments = [ProcessLiveness.executable, "sandbox", "--bookies", "\(bookies)", "--proxies", "\(proxies)"]
         if zooKeeper { arguments.append("--zookeeper") }
         if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
         if noRestart { arguments.append("--no-restart") }
@@ -88,12 +90,13 @@ struct SandboxCommand: AsyncParsableCommand {
         let count = up.count == state.bookies.count ? "\(up.count)" : "\(up.count) of \(state.bookies.count)"
         print("sandbox ready: \(count) bookies, metadata \(state.metadataURI)")
         for spec in up { print("  bookie \(spec.id)  http :\(spec.httpPort)  data \(spec.dataDirectory)") }
+        for spec in state.proxies ?? [] { print("  proxy  \(spec.address)  http :\(spec.httpPort)") }
         StandardOutput.flush()
         for spec in state.bookies {
             if let reason = spec.refused { StandardError.write("dlctl: warning: bookie-\(spec.index) (\(spec.id)) refused to start: \(reason)") }
         }
         print("dlctl commands use this sandbox by default (DLCTL_HOME=\((home.root as NSString).deletingLastPathComponent)).")
-        print("  dlctl bookie list      dlctl sandbox status")
+        print("  dlctl bookie list      dlctl proxy list      dlctl sandbox status")
     }
 }
 
@@ -112,6 +115,7 @@ struct SandboxStop: AsyncParsableCommand {
         if ProcessLiveness.isAlive(pid) {
             kill(pid, SIGKILL)
             for spec in state.bookies { if let child = spec.pid { kill(child, SIGKILL) } }
+            for spec in state.proxies ?? [] { if let child = spec.pid { kill(child, SIGKILL) } }
             if let zk = state.zooKeeper?.pid { kill(zk, SIGKILL) }
             throw ErrorReporter.report(CommandFailure(.failed, "the sandbox did not stop within 90 s; killed it (see \(home.logFile))"))
         }
@@ -122,14 +126,16 @@ struct SandboxStop: AsyncParsableCommand {
 struct SandboxStatus: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the sandbox's bookies; exit 0 only when every one is up.",
-        discussion: "Exit status 2 when no sandbox runs, 4 when some bookie is down (or refused to start: its error line says why)."
+        abstract: "Show the sandbox's bookies and proxies; exit 0 only when every one is up.",
+        discussion: "Exit status 2 when no sandbox runs, 4 when some bookie or proxy is down (or refused to start: its error line says why)."
     )
 
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
     @Option(help: "Seconds before giving up on the metadata store.") var timeout = 10.0
 
     struct Row: Encodable {
+        /// bookie-N or proxy-N.
+        var member: String
         var index: Int
         var id: String
         var pid: Int32?
@@ -148,8 +154,10 @@ struct SandboxStatus: AsyncParsableCommand {
         try await reportingErrors(timeout: cluster.commandTimeout) {
             // Each registration with the pid that made it: a killed bookie's registration lingers
             // until its session expires, and must not pass for its restarted process.
-            let registered = Dictionary(try await cluster.withStore { try await BookieList.registrations($0) }.map { ($0.id, $0) },
-                                        uniquingKeysWith: { $0.state == "available" ? $0 : $1 })
+            let (bookieRows, proxyRegistrations) = try await cluster.withStore { store in
+                (try await BookieList.registrations(store), try await ProxyRegistration.all(in: store))
+            }
+            let registered = Dictionary(bookieRows.map { ($0.id, $0) }, uniquingKeysWith: { $0.state == "available" ? $0 : $1 })
             let rows = state.bookies.map { spec in
                 let registration: String
                 switch registered[spec.id] {
@@ -158,22 +166,28 @@ struct SandboxStatus: AsyncParsableCommand {
                 case let row?: registration = "stale (pid \(row.pid))"
                 case nil: registration = "missing"
                 }
-                return Row(index: spec.index, id: spec.id, pid: spec.pid,
+                return Row(member: "bookie-\(spec.index)", index: spec.index, id: spec.id, pid: spec.pid,
                            process: spec.pid.map(ProcessLiveness.isAlive) == true ? "running" : "down",
                            registration: registration, refused: spec.refused)
+            } + (state.proxies ?? []).map { spec in
+                let registration = proxyRegistrations.first { $0.address == spec.address }
+                return Row(member: "proxy-\(spec.index)", index: spec.index, id: spec.address, pid: spec.pid,
+                           process: spec.pid.map(ProcessLiveness.isAlive) == true ? "running" : "down",
+                           registration: registration.map { $0.pid == spec.pid ? $0.status.rawValue : "stale (pid \($0.pid))" } ?? "missing",
+                           refused: nil)
             }
             switch output {
             case .json: try JSONOutput.print(rows)
             case .table:
                 print("metadata \(state.metadataURI), supervisor pid \(state.supervisorPid ?? 0)")
-                Table.print(["BOOKIE", "ID", "PID", "PROCESS", "REGISTRATION"],
-                            rows.map { ["bookie-\($0.index)", $0.id, $0.pid.map(String.init) ?? "-", $0.process, $0.registration] })
-                for row in rows { if let reason = row.refused { print("bookie-\(row.index) refused to start: \(reason)") } }
+                Table.print(["MEMBER", "ID", "PID", "PROCESS", "REGISTRATION"],
+                            rows.map { [$0.member, $0.id, $0.pid.map(String.init) ?? "-", $0.process, $0.registration] })
+                for row in rows { if let reason = row.refused { print("\(row.member) refused to start: \(reason)") } }
             }
-            let down = rows.filter { $0.process != "running" || !["available", "readonly"].contains($0.registration) }
+            let down = rows.filter { $0.process != "running" || !["available", "readonly", "serving", "draining"].contains($0.registration) }
             if !down.isEmpty {
-                throw CommandFailure(.unavailable, "\(down.count) of \(rows.count) bookies are not up: "
-                                     + down.map { "bookie-\($0.index)" + ($0.refused == nil ? "" : " (refused)") }.joined(separator: ", "))
+                throw CommandFailure(.unavailable, "\(down.count) of \(rows.count) bookies and proxies are not up: "
+                                     + down.map { $0.member + ($0.refused == nil ? "" : " (refused)") }.joined(separator: ", "))
             }
         }
     }

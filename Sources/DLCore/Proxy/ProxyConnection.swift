@@ -1,0 +1,174 @@
+import NIOCore
+import NIOPosix
+
+/// Failures of talking to one write proxy (as opposed to the proxy's own status codes).
+public enum ProxyConnectionError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotConnect(String, reason: String)
+    case connectionClosed(String)
+    case timedOut(String, after: Duration)
+    case malformedResponse(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotConnect(address, reason): return "cannot connect to proxy \(address): \(reason)"
+        case let .connectionClosed(address): return "connection to proxy \(address) closed"
+        case let .timedOut(address, after): return "proxy \(address) did not answer within \(after)"
+        case let .malformedResponse(address, reason): return "malformed response from proxy \(address): \(reason)"
+        }
+    }
+
+    /// The request may have been carried out (the answer was lost): only a retry with the same
+    /// origin is safe.
+    public var isAmbiguous: Bool {
+        switch self {
+        case .cannotConnect: return false
+        case .connectionClosed, .timedOut, .malformedResponse: return true
+        }
+    }
+}
+
+/// One connection to one write proxy. Requests are pipelined: each gets a request id and its
+/// answer is matched by id.
+public final class ProxyConnection: Sendable {
+    public typealias Callback = @Sendable (Result<ProxyResponse, ProxyConnectionError>) -> Void
+
+    public let address: String
+    private let channel: any Channel
+    private let handler: ProxyConnectionHandler
+
+    public static func connect(_ address: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                               timeout: Duration = .seconds(5)) async throws(ProxyConnectionError) -> ProxyConnection {
+        guard let (host, port) = Self.split(address) else { throw .cannotConnect(address, reason: "not host:port") }
+        let handler = ProxyConnectionHandler(address: address)
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                    + timeout.components.attoseconds / 1_000_000_000))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .connect(host: host, port: port).get()
+            return ProxyConnection(address: address, channel: channel, handler: handler)
+        } catch {
+            throw .cannotConnect(address, reason: "\(error)")
+        }
+    }
+
+    /// host and port of `host:port` (`[v6]:port` too).
+    static func split(_ address: String) -> (String, Int)? {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (1...65535).contains(port) else { return nil }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    private init(address: String, channel: any Channel, handler: ProxyConnectionHandler) {
+        self.address = address
+        self.channel = channel
+        self.handler = handler
+    }
+
+    public var isActive: Bool { channel.isActive }
+
+    /// Sends from any thread; `callback` runs once, on the connection's event loop.
+    public func send(_ request: ProxyRequest, timeout: Duration, callback: @escaping Callback) {
+        handler.send(request, on: channel, timeout: timeout, callback: callback)
+    }
+
+    public func send(_ request: ProxyRequest, timeout: Duration) async throws(ProxyConnectionError) -> ProxyResponse {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ProxyResponse, ProxyConnectionError>, Never>) in
+            send(request, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+final class ProxyConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private struct Pending {
+        var callback: ProxyConnection.Callback
+        var timer: Scheduled<Void>?
+    }
+
+    private let address: String
+    private let state = Locked((nextId: UInt64(1), pending: [UInt64: Pending](), closed: false))
+
+    init(address: String) { self.address = address }
+
+    func send(_ request: ProxyRequest, on channel: any Channel, timeout: Duration, callback: @escaping ProxyConnection.Callback) {
+        let id: UInt64? = state.withLock { state in
+            guard !state.closed else { return nil }
+            defer { state.nextId += 1 }
+            state.pending[state.nextId] = Pending(callback: callback, timer: nil)
+            return state.nextId
+        }
+        guard let id else {
+            channel.eventLoop.execute { [address] in callback(.failure(.connectionClosed(address))) }
+            return
+        }
+        var buffer = channel.allocator.buffer(capacity: 64)
+        ProxyCodec.encode(BookieFrame(requestId: id, message: request), into: &buffer)
+        let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let frame = buffer
+        channel.eventLoop.execute { [self] in
+            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(max(nanos, 1))) { [self] in
+                if let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) {
+                    pending.callback(.failure(.timedOut(address, after: timeout)))
+                }
+            }
+            let stillPending = state.withLock { state -> Bool in
+                guard state.pending[id] != nil else { return false }
+                state.pending[id]?.timer = timer
+                return true
+            }
+            if !stillPending { timer.cancel() }
+            channel.writeAndFlush(frame, promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame: BookieFrame<ProxyResponse>
+        do { frame = try ProxyCodec.decodeResponse(unwrapInboundIn(data)) } catch {
+            failAll(.malformedResponse(address, reason: "\(error)"))
+            context.close(promise: nil)
+            return
+        }
+        if let pending = state.withLock({ $0.pending.removeValue(forKey: frame.requestId) }) {
+            pending.timer?.cancel()
+            pending.callback(.success(frame.message))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failAll(.connectionClosed(address))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        failAll(.connectionClosed(address))
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: ProxyConnectionError) {
+        let pending = state.withLock { state -> [Pending] in
+            state.closed = true
+            defer { state.pending.removeAll() }
+            return Array(state.pending.values)
+        }
+        for request in pending {
+            request.timer?.cancel()
+            request.callback(.failure(error))
+        }
+    }
+}

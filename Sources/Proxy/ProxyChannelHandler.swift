@@ -1,0 +1,79 @@
+import DLCore
+import Logging
+import NIOCore
+
+/// One client connection: decodes request frames and hands them, in order, to the service (one
+/// at a time: the next is taken once the previous is queued on its log, not once it is
+/// acknowledged, so requests stay pipelined and a connection's writes keep their order). A
+/// malformed or oversized frame closes this connection only.
+final class ProxyChannelHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let service: ProxyService
+    private let logger: Logger
+    private let requests: AsyncStream<BookieFrame<ProxyRequest>>
+    private let continuation: AsyncStream<BookieFrame<ProxyRequest>>.Continuation
+    private var consumer: Task<Void, Never>?
+    private var flushScheduled = false
+
+    init(service: ProxyService, logger: Logger) {
+        self.service = service
+        self.logger = logger
+        (requests, continuation) = AsyncStream.makeStream()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        service.statistics.connected(1)
+        let (channel, requests, service) = (context.channel, self.requests, self.service)
+        consumer = Task { [self] in
+            for await frame in requests {
+                let id = frame.requestId
+                await service.handle(frame.message) { response in
+                    self.deliver(BookieFrame(requestId: id, message: response), on: channel)
+                }
+            }
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        service.statistics.connected(-1)
+        continuation.finish()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        do {
+            continuation.yield(try ProxyCodec.decodeRequest(unwrapInboundIn(data)))
+        } catch {
+            logger.warning("closing connection after a malformed frame",
+                           metadata: ["peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error)"])
+            continuation.finish()
+            context.close(promise: nil)
+        }
+    }
+
+    private func deliver(_ frame: BookieFrame<ProxyResponse>, on channel: any Channel) {
+        var buffer = channel.allocator.buffer(capacity: 64)
+        ProxyCodec.encode(frame, into: &buffer)
+        let bytes = buffer
+        channel.eventLoop.execute { [self] in
+            guard channel.isActive else { return }
+            channel.write(bytes, promise: nil)
+            if !flushScheduled {
+                flushScheduled = true
+                channel.eventLoop.execute { [self] in
+                    flushScheduled = false
+                    channel.flush()
+                }
+            }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.warning("closing connection", metadata: ["peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error)"])
+        continuation.finish()
+        context.close(promise: nil)
+    }
+}

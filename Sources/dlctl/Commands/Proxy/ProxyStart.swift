@@ -1,0 +1,67 @@
+import ArgumentParser
+import DLCore
+import Foundation
+import Logging
+import Proxy
+
+struct ProxyStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Run a write proxy in the foreground (logs to stderr; SIGTERM or Ctrl-C stops it cleanly).",
+        discussion: """
+            On SIGTERM the proxy takes no new requests, finishes the writes it accepted, releases every log it owns \
+            and deregisters, then exits 0.
+            """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+    @Option(help: "Port to listen on; with the host it is the proxy's address and owner id.") var port: Int
+    @Option(help: "Address to bind (and to register: it must be routable for clients).") var host = "127.0.0.1"
+    @Option(name: .customLong("http-port"), help: "Serve Prometheus /metrics and /info on this port.") var httpPort: Int?
+    @Option(name: .customLong("idle-release"), help: "Seconds after which a log nobody wrote to is released.")
+    var idleRelease = 300.0
+    @Option(name: .customLong("roll-size"), help: "Roll owned logs to a new segment after this many MiB.") var rollSize = 1024
+    @Option(name: .customLong("roll-interval"), help: "Roll owned logs to a new segment after this many seconds.")
+    var rollInterval = 7200.0
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
+        if let httpPort, !(1...65535).contains(httpPort) { throw ValidationError("--http-port must be within 1...65535") }
+        guard idleRelease > 0, rollSize > 0, rollInterval > 0 else {
+            throw ValidationError("--idle-release, --roll-size and --roll-interval must be positive")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "proxy")
+        var configuration: ProxyConfiguration
+        do {
+            configuration = ProxyConfiguration(port: port, metadataURI: try cluster.metadataURI())
+        } catch {
+            throw ErrorReporter.report(error)
+        }
+        configuration.host = host
+        configuration.httpPort = httpPort
+        configuration.idleRelease = .milliseconds(Int64(idleRelease * 1000))
+        configuration.metadataOptions = cluster.storeOptions
+        configuration.writer.rollBytes = Int64(rollSize) << 20
+        configuration.writer.rollInterval = .milliseconds(Int64(rollInterval * 1000))
+        let node: ProxyNode
+        do {
+            node = try await ProxyNode.start(configuration, logger: logger)
+        } catch {
+            throw ErrorReporter.report(error)
+        }
+        await SignalWaiter.wait(for: [SIGTERM, SIGINT])
+        logger.info("signal received; stopping")
+        await node.shutdown()
+    }
+}
