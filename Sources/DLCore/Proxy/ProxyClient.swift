@@ -31,10 +31,16 @@ public actor ProxyClient {
     private var connecting: [String: Task<ProxyConnection, any Error>] = [:]
     /// Longest pause between tries.
     private let maxBackoff: Duration = .milliseconds(500)
+    /// How long one try waits for its answer before the proxy counts as failed for the request
+    /// (a stopped or partitioned owner accepts connections and never answers). A retry to the
+    /// same owner is safe: a write it is still appending is answered when that append ends.
+    public let attemptTimeout: Duration
 
-    public init(store: any MetadataStore, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(store: any MetadataStore, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                attemptTimeout: Duration = .seconds(3)) {
         self.store = store
         self.group = group
+        self.attemptTimeout = attemptTimeout
     }
 
     /// Reads the registered proxies again.
@@ -103,7 +109,7 @@ public actor ProxyClient {
             let response: ProxyResponse
             do {
                 let connection = try await connection(target, timeout: min(remaining, .seconds(2)))
-                response = try await connection.send(request, timeout: remaining)
+                response = try await connection.send(request, timeout: min(remaining, attemptTimeout))
             } catch {
                 last = "\(error)"
                 skipped.insert(target)

@@ -113,7 +113,7 @@ public actor ProxyLogWriter {
             writes[index].inFlight = true
             inFlight += 1
             let write = writes[index]
-            let remaining = max(deadline - .now, .milliseconds(1))
+            let remaining = max(min(deadline - .now, client.attemptTimeout), .milliseconds(1))
             owner.connection.send(request(for: write), timeout: remaining) { result in
                 Task { await self.answered(write.sequence, result.mapError { $0 as any Error }, from: owner.address) }
             }
