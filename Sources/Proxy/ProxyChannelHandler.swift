@@ -5,15 +5,24 @@ import NIOCore
 /// One client connection: decodes request frames and hands them, in order, to the service (one
 /// at a time: the next is taken once the previous is queued on its log, not once it is
 /// acknowledged, so requests stay pipelined and a connection's writes keep their order). A
-/// malformed or oversized frame closes this connection only.
-final class ProxyChannelHandler: ChannelInboundHandler, @unchecked Sendable {
+/// malformed or oversized frame closes this connection only. Back-pressure: while more than
+/// `maxQueuedBytes` of requests wait for the service, the connection is not read (TCP slows
+/// the client down), so a fast client cannot fill the proxy's memory.
+final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    static let maxQueuedBytes = 1 << 20
+    /// Bytes of requests received and not yet taken by the service.
+    private let queued = Locked(0)
+    /// A read the channel asked for and this handler held back (event loop only).
+    private var readHeld = false
 
     private let service: ProxyService
     private let logger: Logger
-    private let requests: AsyncStream<BookieFrame<ProxyRequest>>
-    private let continuation: AsyncStream<BookieFrame<ProxyRequest>>.Continuation
+    private let requests: AsyncStream<(BookieFrame<ProxyRequest>, Int)>
+    private let continuation: AsyncStream<(BookieFrame<ProxyRequest>, Int)>.Continuation
     private var consumer: Task<Void, Never>?
     private var flushScheduled = false
 
@@ -27,7 +36,14 @@ final class ProxyChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         service.statistics.connected(1)
         let (channel, requests, service) = (context.channel, self.requests, self.service)
         consumer = Task { [self] in
-            for await frame in requests {
+            for await (frame, size) in requests {
+                let before = queued.withLock { value -> Int in
+                    defer { value -= size }
+                    return value
+                }
+                if before > Self.maxQueuedBytes && before - size <= Self.maxQueuedBytes {
+                    channel.eventLoop.execute { self.resumeReading(channel) }
+                }
                 let id = frame.requestId
                 await service.handle(frame.message) { response in
                     self.deliver(BookieFrame(requestId: id, message: response), on: channel)
@@ -44,14 +60,31 @@ final class ProxyChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let body = unwrapInboundIn(data)
         do {
-            continuation.yield(try ProxyCodec.decodeRequest(unwrapInboundIn(data)))
+            let frame = try ProxyCodec.decodeRequest(body)
+            queued.withLock { $0 += body.readableBytes }
+            continuation.yield((frame, body.readableBytes))
         } catch {
             logger.warning("closing connection after a malformed frame",
                            metadata: ["peer": "\(context.remoteAddress?.description ?? "?")", "error": "\(error)"])
             continuation.finish()
             context.close(promise: nil)
         }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if queued.withLock({ $0 }) > Self.maxQueuedBytes {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReading(_ channel: any Channel) {
+        guard readHeld else { return }
+        readHeld = false
+        channel.read()
     }
 
     private func deliver(_ frame: BookieFrame<ProxyResponse>, on channel: any Channel) {

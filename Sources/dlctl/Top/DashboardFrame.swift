@@ -3,7 +3,17 @@ import Foundation
 
 /// The dashboard's view state: which pane and row are selected, sort, filter, pause.
 struct DashboardView: Sendable {
-    enum Pane: Sendable { case bookies, logs }
+    enum Pane: Sendable {
+        case bookies, proxies, logs
+        /// Tab's order.
+        var next: Pane {
+            switch self {
+            case .bookies: return .proxies
+            case .proxies: return .logs
+            case .logs: return .bookies
+            }
+        }
+    }
     enum Sort: String, Sendable, CaseIterable { case rate, name }
     var pane: Pane = .logs
     var selected = 0
@@ -56,17 +66,18 @@ struct DashboardFrame {
             return
         }
         let time = DashboardFrame.clock(snapshot.takenAt)
-        var status = "dlctl top  \(snapshot.bookies.count) bookies, \(snapshot.logs.count) logs  \(time)  every \(String(format: "%.1f", view.interval)) s  sort: \(view.sort.rawValue)"
+        var status = "dlctl top  \(snapshot.bookies.count) bookies, \(snapshot.proxies.count) proxies, \(snapshot.logs.count) logs  \(time)  every \(String(format: "%.1f", view.interval)) s  sort: \(view.sort.rawValue)"
         if !view.filter.isEmpty || view.editingFilter { status += "  filter: \(view.filter)\(view.editingFilter ? "_" : "")" }
         if view.paused { status += "  [paused]" }
         add(status, .bold)
         let adds = snapshot.bookies.reduce(0) { $0 + $1.addsPerSecond }
         let mib = snapshot.bookies.reduce(0) { $0 + $1.mibPerSecond }
         let records = snapshot.logs.reduce(0) { $0 + $1.recordsPerSecond }
-        add(String(format: "total  bookie adds/s %.0f  bookie MiB/s %.1f  log records/s %.0f", adds, mib, records))
+        let requests = snapshot.proxies.reduce(0) { $0 + $1.requestsPerSecond }
+        add(String(format: "total  bookie adds/s %.0f  bookie MiB/s %.1f  proxy writes/s %.0f  log records/s %.0f", adds, mib, requests, records))
         if view.showHelp {
             add("")
-            for help in ["q        quit", "tab      switch between bookies and logs", "up/down  move the selection",
+            for help in ["q        quit", "tab      switch between bookies, proxies and logs", "up/down  move the selection",
                          "s        sort by rate or by name", "/        filter by name (Enter to apply, Esc to clear)",
                          "p        pause or resume sampling", "?        this help (any key closes it)"] { add("  " + help) }
             self.lines = lines
@@ -75,11 +86,13 @@ struct DashboardFrame {
         let spark = 20
         let bookies = Self.ordered(snapshot.bookies, view: view, name: \.id, rate: \.addsPerSecond)
         let logs = Self.ordered(snapshot.logs, view: view, name: \.name, rate: \.recordsPerSecond)
+        let proxies = Self.ordered(snapshot.proxies, view: view, name: \.address, rate: \.requestsPerSecond)
         let eventLines = min(snapshot.events.count, 3)
-        // Rows left for the two tables: header lines, two table headers, events, key line.
-        let room = max(2, height - lines.count - 4 - eventLines - 2)
+        // Rows left for the three tables: header lines, three table headers, events, key line.
+        let room = max(3, height - lines.count - 6 - eventLines - 2)
         let bookieRoom = min(bookies.count, max(1, room / 3))
-        let logRoom = max(1, room - bookieRoom)
+        let proxyRoom = min(proxies.count, max(1, room / 4))
+        let logRoom = max(1, room - bookieRoom - proxyRoom)
         add("BOOKIES", .bold)
         add("  " + Self.columns(["ID", "STATE", "ADDS/S", "MIB/S", "SYNC P99", "QUEUE", "DISK", "LAST MINUTE"], [22, 11, 9, 8, 10, 6, 6, spark]))
         for (index, bookie) in Self.window(bookies, selected: view.pane == .bookies ? view.selected : -1, room: bookieRoom) {
@@ -90,16 +103,28 @@ struct DashboardFrame {
                                        Self.sparkline(bookie.history, width: spark, unicode: unicode)], [22, 11, 9, 8, 10, 6, 6, spark]),
                 view.pane == .bookies && index == view.selected ? .selected : .normal)
         }
+        add("PROXIES", .bold)
+        let proxyWidths = [22, 9, 6, 9, 8, 6, 24, spark]
+        add("  " + Self.columns(["ADDRESS", "STATUS", "CONNS", "WRITES/S", "MIB/S", "LOGS", "OWNED", "LAST MINUTE"], proxyWidths))
+        for (index, proxy) in Self.window(proxies, selected: view.pane == .proxies ? view.selected : -1, room: proxyRoom) {
+            let selected = view.pane == .proxies && index == view.selected
+            add((selected ? "> " : "  ")
+                + Self.columns([proxy.address, proxy.status, proxy.connections.map(String.init) ?? "-",
+                                String(format: "%.0f", proxy.requestsPerSecond), String(format: "%.1f", proxy.mibPerSecond),
+                                proxy.ownedLogs.map { "\($0.count)" } ?? "-", proxy.ownedLogs?.joined(separator: ",") ?? "-",
+                                Self.sparkline(proxy.history, width: spark, unicode: unicode)], proxyWidths),
+                selected ? .selected : .normal)
+        }
         add("LOGS", .bold)
         add("  " + Self.columns(["LOG", "RECORDS/S", "MIB/S", "RECORDS", "LAST DLSN", "SUBS", "SUB LAG", "WRITER", "LAST MINUTE"],
-                                [24, 10, 7, 11, 14, 5, 8, 12, spark]))
+                                [24, 10, 7, 11, 14, 5, 8, 16, spark]))
         for (index, log) in Self.window(logs, selected: view.pane == .logs ? view.selected : -1, room: logRoom) {
-            let writer = log.writer.map { Self.pidOf($0) } ?? "-"
+            let writer = log.writer.map { LogLock.proxyAddress(ofHolder: $0) ?? Self.pidOf($0) } ?? "-"
             add((view.pane == .logs && index == view.selected ? "> " : "  ")
                 + Self.columns([log.name, String(format: "%.0f", log.recordsPerSecond), String(format: "%.1f", log.mibPerSecond),
                                 "\(log.records)", log.lastDLSN?.description ?? "-", "\(log.subscribers)",
                                 log.lag.map(String.init) ?? "-", writer,
-                                Self.sparkline(log.history, width: spark, unicode: unicode)], [24, 10, 7, 11, 14, 5, 8, 12, spark]),
+                                Self.sparkline(log.history, width: spark, unicode: unicode)], [24, 10, 7, 11, 14, 5, 8, 16, spark]),
                 view.pane == .logs && index == view.selected ? .selected : .normal)
         }
         if eventLines > 0 {

@@ -28,7 +28,19 @@ struct DashboardSnapshot: Sendable {
         var history: [Double]
     }
 
+    struct Proxy: Sendable {
+        var address: String
+        var status: String
+        /// nil when the proxy did not answer.
+        var connections: Int?
+        var requestsPerSecond: Double
+        var mibPerSecond: Double
+        var ownedLogs: [String]?
+        var history: [Double]
+    }
+
     var bookies: [Bookie] = []
+    var proxies: [Proxy] = []
     var logs: [Log] = []
     var events: [String] = []
     var takenAt = Date()
@@ -45,7 +57,9 @@ actor DashboardSampler {
     private var previousLogs: [String: (progress: LogProgress, at: ContinuousClock.Instant)] = [:]
     private var bookieHistory: [String: [Double]] = [:]
     private var logHistory: [String: [Double]] = [:]
+    private var proxyHistory: [String: [Double]] = [:]
     private var knownBookies: Set<String>?
+    private var knownProxies: Set<String>?
     private var events: [String] = []
     private var samples = 0
 
@@ -55,7 +69,12 @@ actor DashboardSampler {
         self.maxLogs = maxLogs
     }
 
-    func close() async { await connections.closeAll() }
+    private lazy var proxyClient = ProxyClient(store: store)
+
+    func close() async {
+        await connections.closeAll()
+        await proxyClient.close()
+    }
 
     func sample() async throws -> DashboardSnapshot {
         samples += 1
@@ -71,6 +90,7 @@ actor DashboardSampler {
         for id in present.union(previousBookies.keys).sorted() {
             snapshot.bookies.append(await bookieRow(id, state: available.contains(id) ? "available" : readOnly.contains(id) ? "read-only" : "gone"))
         }
+        snapshot.proxies = await proxyRows()
         let catalog = LogCatalog(store: store)
         var names: [LogName] = []
         for namespace in try await catalog.namespaces().sorted() where names.count < maxLogs {
@@ -116,6 +136,38 @@ actor DashboardSampler {
         row.diskUsedFraction = info.disk.usedFraction
         row.history = remember(row.addsPerSecond, in: &bookieHistory, key: id)
         return row
+    }
+
+    /// Every registered proxy, with what it answers to a handshake (asked all at once).
+    private func proxyRows() async -> [DashboardSnapshot.Proxy] {
+        let registrations = (try? await ProxyRegistration.all(in: store)) ?? []
+        let present = Set(registrations.map(\.address))
+        if let known = knownProxies {
+            for address in present.subtracting(known).sorted() { event("proxy \(address) joined") }
+            for address in known.subtracting(present).sorted() { event("proxy \(address) left") }
+        }
+        knownProxies = present
+        let client = proxyClient
+        let infos = await withTaskGroup(of: (String, ProxyInfo?).self) { group in
+            for registration in registrations {
+                group.addTask {
+                    guard case let .handshake(.ok, _, info)? = try? await client.ask(
+                        registration.address, .handshake(client: "dlctl top"), timeout: .seconds(1)) else { return (registration.address, nil) }
+                    return (registration.address, info)
+                }
+            }
+            var infos: [String: ProxyInfo] = [:]
+            for await (address, info) in group { infos[address] = info }
+            return infos
+        }
+        return registrations.map { registration in
+            let info = infos[registration.address]
+            let rate = info?.requestsPerSecond ?? 0
+            return DashboardSnapshot.Proxy(address: registration.address, status: info?.status ?? "unreachable",
+                                           connections: info?.connections, requestsPerSecond: rate,
+                                           mibPerSecond: (info?.bytesPerSecond ?? 0) / 1_048_576, ownedLogs: info?.ownedLogs,
+                                           history: remember(rate, in: &proxyHistory, key: registration.address))
+        }
     }
 
     private func logRow(_ progress: LogProgress) -> DashboardSnapshot.Log {

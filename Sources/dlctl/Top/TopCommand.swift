@@ -127,11 +127,16 @@ struct TopCommand: AsyncParsableCommand {
             view.showHelp = false
             return key == Int32(UInt8(ascii: "q"))
         }
-        let rows = view.pane == .bookies ? latest?.bookies.count ?? 0 : latest?.logs.count ?? 0
+        let rows: Int
+        switch view.pane {
+        case .bookies: rows = latest?.bookies.count ?? 0
+        case .proxies: rows = latest?.proxies.count ?? 0
+        case .logs: rows = latest?.logs.count ?? 0
+        }
         switch key {
         case Int32(UInt8(ascii: "q")), Int32(UInt8(ascii: "Q")): return true
         case 9, KEY_BTAB, KEY_LEFT, KEY_RIGHT:
-            view.pane = view.pane == .bookies ? .logs : .bookies
+            view.pane = view.pane.next
             view.selected = 0
         case KEY_UP: view.selected = max(0, view.selected - 1)
         case KEY_DOWN: view.selected = min(max(0, rows - 1), view.selected + 1)

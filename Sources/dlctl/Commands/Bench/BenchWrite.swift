@@ -10,6 +10,10 @@ struct BenchWrite: LogWorkload {
             Each writer appends --record-size byte records to its own new log for --seconds, batching records into \
             entries (default), or with --immediate one record per entry and one in flight. Latency is from the \
             write call to its acknowledgement by an ack quorum.
+
+            With --via-proxy, --clients client sessions (each with its own connection) write through the cluster's \
+            write proxies instead, spread over --logs logs (client i writes log i mod --logs): the logs' owners \
+            batch what all their clients send. Latency is then from the client's write call to the proxy's answer.
             """
     )
 
@@ -18,6 +22,8 @@ struct BenchWrite: LogWorkload {
     @Option(help: "How long each writer writes.") var seconds = 30.0
     @Option(help: "Logs, each with its own writer, written at once.") var logs = 1
     @Flag(help: "One record per entry, one in flight (latency mode).") var immediate = false
+    @Flag(name: .customLong("via-proxy"), help: "Write through the cluster's write proxies (see --clients).") var viaProxy = false
+    @Option(help: "With --via-proxy: concurrent client sessions, each with its own connection.") var clients = 1
     @Option(name: .customLong("outstanding-mib"), help: "Unacknowledged MiB allowed, shared by all writers (back-pressure).")
     var outstandingMiB = 16.0
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
@@ -25,6 +31,8 @@ struct BenchWrite: LogWorkload {
     struct Result: Encodable {
         var quorum: String
         var logs: Int
+        /// Client sessions through the proxies (nil: direct writers, one per log).
+        var clients: Int?
         var mode: String
         var records: Int
         var megabytesPerSecond: Double
@@ -34,15 +42,19 @@ struct BenchWrite: LogWorkload {
     func validate() throws {
         if seconds <= 0 || logs < 1 { throw ValidationError("--seconds must be positive and --logs at least 1") }
         if outstandingMiB <= 0 { throw ValidationError("--outstanding-mib must be positive") }
+        if clients < 1 || clients > 10_000 { throw ValidationError("--clients must be within 1...10000") }
+        if clients > 1 && !viaProxy { throw ValidationError("--clients needs --via-proxy (direct writers are one per log)") }
     }
 
     func tableLines(_ result: Result) -> [String] {
-        [LatencySummary.header, result.latency.row("\(result.logs) log(s), \(result.mode)"),
+        [LatencySummary.header,
+         result.latency.row("\(result.logs) log(s), " + (result.clients.map { "\($0) client(s) via proxy" } ?? result.mode)),
          String(format: "%d records of %d B, %.1f MiB/s, %@", result.records, log.recordSize, result.megabytesPerSecond, result.quorum)]
     }
 
     /// Runs the workload against the cluster of `store`.
     func measure(store: any MetadataStore) async throws -> Result {
+        if viaProxy { return try await measureViaProxy(store: store) }
         let connections = BookieConnections()
         let names = try await log.createLogs("write", count: logs, store: store)
         BenchLogOptions.progress("\(logs) writer(s), \(immediate ? "immediate, 1 in flight" : "batched"), \(seconds) s",
@@ -60,9 +72,66 @@ struct BenchWrite: LogWorkload {
         await log.cleanUp(names, store: store)
         await connections.closeAll()
         let records = runs.reduce(0) { $0 + $1.0 }
-        return Result(quorum: log.quorumText, logs: logs, mode: immediate ? "immediate" : "batched", records: records,
+        return Result(quorum: log.quorumText, logs: logs, clients: nil, mode: immediate ? "immediate" : "batched", records: records,
                       megabytesPerSecond: Double(records * log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
                       latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records))
+    }
+
+    /// `clients` sessions through the proxies, each streaming to its log for the time given.
+    private func measureViaProxy(store: any MetadataStore) async throws -> Result {
+        guard try await !ProxyRegistration.all(in: store).isEmpty else { throw ProxyClient.Failure.noProxies }
+        let names = try await log.createLogs("proxied", count: logs, store: store)
+        BenchLogOptions.progress("\(clients) client(s) through the proxies on \(logs) log(s), \(seconds) s", when: output == .table)
+        let start = MonotonicClock.nanos()
+        let runs = try await withThrowingTaskGroup(of: (Int, [UInt64]).self) { group in
+            for client in 0..<clients {
+                let name = names[client % names.count]
+                group.addTask { try await drive(viaProxy: name, store: store) }
+            }
+            var all: [(Int, [UInt64])] = []
+            for try await run in group { all.append(run) }
+            return all
+        }
+        let elapsed = MonotonicClock.nanos() - start
+        // Let the owners go, so that the logs can be deleted.
+        let releaser = ProxyClient(store: store)
+        for name in names { _ = try? await releaser.send(.release(log: name.description), log: name.description, deadline: .now + .seconds(10)) }
+        await releaser.close()
+        await log.cleanUp(names, store: store)
+        let records = runs.reduce(0) { $0 + $1.0 }
+        return Result(quorum: "the proxies' own", logs: logs, clients: clients, mode: immediate ? "immediate" : "batched", records: records,
+                      megabytesPerSecond: Double(records * log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
+                      latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records))
+    }
+
+    /// One client session writing to `name` through its owning proxy until the time is up.
+    private func drive(viaProxy name: LogName, store: any MetadataStore) async throws -> (Int, [UInt64]) {
+        let client = ProxyClient(store: store)
+        // The --outstanding-mib window shared by all clients: each keeps two writes in flight.
+        let batch = min(256 * 1024, max(4096, Int(outstandingMiB * 1_048_576) / clients / 2))
+        let writer = ProxyLogWriter(log: name.description, client: client, timeout: .seconds(60), window: 2, batchBytes: batch,
+                                    flushInterval: immediate ? .zero : .milliseconds(2))
+        let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
+        let sampled = Locked<[UInt64]>([])
+        let failure = Locked<(any Error)?>(nil)
+        var written = 0
+        while MonotonicClock.nanos() < deadline, failure.withLock({ $0 }) == nil {
+            let begin = MonotonicClock.nanos()
+            let sample = immediate || written % 16 == 0
+            try await writer.enqueue(log.payload(written)) { result in
+                switch result {
+                case .success: if sample { sampled.withLock { $0.append(MonotonicClock.nanos() - begin) } }
+                case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+            written += 1
+            if immediate { try await writer.close() }
+        }
+        let closing: (any Error)?
+        do { try await writer.close(); closing = nil } catch { closing = error }
+        await client.close()
+        if let error = failure.withLock({ $0 }) ?? closing { throw error }
+        return (written, sampled.withLock { $0 })
     }
 
     /// Writes to `name` until the time is up; returns the records acknowledged and latency
