@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|ledger|sandbox|bench|shell|top|help)
+    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|proxy|ledger|sandbox|bench|shell|top|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie ledger sandbox bench shell top help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie proxy ledger sandbox bench shell top help' -- "${cur}"))
         ;;
     esac
 }
@@ -643,7 +643,7 @@ _dlctl_log_delete() {
 
 _dlctl_write() {
     repeating_flags=()
-    non_repeating_flags=(--txid-clock --immediate --version -h --help)
+    non_repeating_flags=(--txid-clock --immediate --direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --input --txid-field --txid-delimiter --lock-timeout --codec --roll-size --roll-interval)
     __dlctl_offer_flags_options -1
@@ -802,7 +802,7 @@ _dlctl_inspect() {
 
 _dlctl_seal() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --lock-timeout)
     __dlctl_offer_flags_options 1
@@ -864,7 +864,7 @@ _dlctl_recover() {
 
 _dlctl_truncate() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --before)
     __dlctl_offer_flags_options 1
@@ -1277,6 +1277,172 @@ _dlctl_bookie_sanity() {
     esac
 }
 
+_dlctl_proxy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    start|list|info|drain|release)
+        # Offer subcommand argument completions
+        "_dlctl_proxy_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'start list info drain release' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_proxy_start() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --log-level)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--host')
+        return
+        ;;
+    '--http-port')
+        return
+        ;;
+    '--idle-release')
+        return
+        ;;
+    '--roll-size')
+        return
+        ;;
+    '--roll-interval')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    esac
+}
+
+_dlctl_proxy_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_proxy_info() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion proxy info -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_proxy_drain() {
+    repeating_flags=()
+    non_repeating_flags=(--undo --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion proxy drain -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_proxy_release() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion proxy release -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _dlctl_ledger() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -1504,12 +1670,15 @@ _dlctl_sandbox() {
     repeating_flags=()
     non_repeating_flags=(--detach --zookeeper --no-restart --version -h --help)
     repeating_options=()
-    non_repeating_options=(--bookies --zk-uri)
+    non_repeating_options=(--bookies --proxies --zk-uri)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--bookies')
+        return
+        ;;
+    '--proxies')
         return
         ;;
     '--zk-uri')
@@ -1711,9 +1880,9 @@ _dlctl_bench_ledger() {
 
 _dlctl_bench_write() {
     repeating_flags=()
-    non_repeating_flags=(--keep --immediate --version -h --help)
+    non_repeating_flags=(--keep --immediate --via-proxy --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --outstanding-mib --output -o)
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --clients --kill-owner-after --outstanding-mib --output -o)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1740,6 +1909,12 @@ _dlctl_bench_write() {
         return
         ;;
     '--logs')
+        return
+        ;;
+    '--clients')
+        return
+        ;;
+    '--kill-owner-after')
         return
         ;;
     '--outstanding-mib')

@@ -98,11 +98,6 @@ final class ProxyRegistrar: Sendable {
         }
         guard let old else { return }
         try? await old.delete(ProxyRegistration.path(address), expectedVersion: nil)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await old.close() }
-            group.addTask { try? await Task.sleep(for: .seconds(5)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await old.close(within: .seconds(5))
     }
 }

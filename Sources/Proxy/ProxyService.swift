@@ -86,23 +86,32 @@ actor ProxyService {
                 respond(.endOfStream(status, detail: detail, dlsn: nil))
             }
         case let .truncate(log, before):
-            switch await resolve(log) {
-            case .serve:
-                do {
-                    let changed = try await LogTruncation(store: store).truncate(LogName(parsing: log), before: before)
-                    respond(.truncate(.ok, detail: changed.map { "\($0.sequenceNumber):\($0.truncation.rawValue)" }.joined(separator: ",")))
-                } catch {
-                    respond(.truncate(Self.refusal(error), detail: "\(error)"))
-                }
-            case let .answer(status, detail):
-                respond(.truncate(status, detail: detail))
-            }
+            respond(await truncate(log, before: before))
         case let .release(log):
             respond(await release(log))
         case let .drain(undo):
             ownership.draining = !undo
             logger.info(undo ? "taking new logs again" : "draining: serving owned logs, taking no new ones")
             respond(.drain(.ok, detail: ownership.draining ? "draining" : "serving"))
+        }
+    }
+
+    /// Truncation is a change of segment metadata (compare-and-set), safe beside a writer: the
+    /// owner does it, another proxy sends the caller to the owner, and a log nobody owns (a
+    /// sealed one, say) is truncated without taking it.
+    private func truncate(_ log: String, before: DLSN) async -> ProxyResponse {
+        do {
+            let name = try LogName(parsing: log)
+            if served[log] == nil, let holder = try await LogLock.holder(of: name, store: store),
+               let owner = LogLock.proxyAddress(ofHolder: holder), owner != address, registered.contains(owner) {
+                return .truncate(.redirect, detail: owner)
+            }
+            let changed = try await LogTruncation(store: store).truncate(name, before: before)
+            return .truncate(.ok, detail: "\(changed.count) segment(s) changed")
+        } catch MetadataError.noNode {
+            return .truncate(.noSuchLog, detail: "\(LogError.noSuchLog(log))")
+        } catch {
+            return .truncate(Self.refusal(error), detail: "\(error)")
         }
     }
 

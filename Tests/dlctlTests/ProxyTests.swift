@@ -194,6 +194,25 @@ extension CommandLineSuites {
             #expect(try await sandbox.proxies().count == 2, "both proxies still serve")
         }
 
+        /// A log nobody writes to is released after --idle-release; a proxy's SIGTERM ends it with 0.
+        @Test func anIdleLogIsReleased() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 0)
+            let port = try FreePort.next()
+            let proxy = try ChildProcess(sandbox.dlctl, ["proxy", "start", "--port", "\(port)", "--idle-release", "1",
+                                                         "--uri", sandbox.home.path + "/sandbox/metadata.db"])
+            #expect(await proxy.waitForError(containing: "proxy serving", timeout: 60), "\(proxy.stderr)")
+            #expect(try await sandbox.run(["write", "t/idle", "one"]).status == 0)
+            #expect(try await sandbox.owner(of: "t/idle")?.address == "127.0.0.1:\(port)", "written through the proxy")
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(200)) {
+                try await sandbox.owner(of: "t/idle") == nil
+            }, "released when idle")
+            #expect(try await sandbox.run(["write", "t/idle", "two", "--direct", "--lock-timeout", "0"]).status == 0, "the lock is free")
+            proxy.kill(SIGTERM)
+            #expect(await proxy.waitForExit(timeout: 30) == 0)
+            #expect(try await sandbox.records("t/idle") == ["one", "two"])
+        }
+
         /// SIGTERM: the proxy finishes, releases its logs (a direct writer takes the lock at once)
         /// and deregisters; `--direct` and a sandbox without proxies write in-process.
         @Test func aStoppedProxyReleasesItsLogsAndDirectWritesStillWork() async throws {

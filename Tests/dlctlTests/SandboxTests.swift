@@ -134,14 +134,16 @@ import TestSupport
     }
 
     struct SavedState: Decodable {
-        struct Bookie: Decodable { var pid: Int32? }
+        struct Member: Decodable { var pid: Int32? }
         var supervisorPid: Int32?
-        var bookies: [Bookie]
+        var bookies: [Member]
+        var proxies: [Member]?
     }
 
     /// After kill -9 of the supervisor and its bookies (their registrations linger until their
     /// sessions expire), `sandbox --detach` says ready only when every bookie is registered by
-    /// its new process and answers: status and a read work at once.
+    /// its new process and answers: status and a read work at once. Its proxies, left running
+    /// by the killed supervisor, are stopped and started again on their ports.
     @Test func readyAfterAnUncleanStopMeansEveryBookieIsUp() async throws {
         try #require(Binaries.dlctlExists)
         let home = TemporaryDirectory("dlctl-home")
@@ -149,7 +151,8 @@ import TestSupport
         #expect(try await dlctl(home, ["write", "t/u", "one"]).status == 0)
         let saved = try JSONDecoder().decode(SavedState.self, from: Data(contentsOf: URL(fileURLWithPath: home.path + "/sandbox/sandbox.json")))
         let pids = [saved.supervisorPid].compactMap { $0 } + saved.bookies.compactMap(\.pid)
-        #expect(pids.count == 4)
+        let orphans = (saved.proxies ?? []).compactMap(\.pid)
+        #expect(pids.count == 4 && orphans.count == 2)
         for pid in pids { kill(pid, SIGKILL) }
         #expect(await waitUntil(timeout: .seconds(30)) { pids.allSatisfy { !FileManager.default.fileExists(atPath: "/proc/\($0)/cmdline") } })
 
@@ -158,9 +161,16 @@ import TestSupport
         let status = try await dlctl(home, ["sandbox", "status"])
         #expect(status.status == 0, "ready means up: \(status.stdout) \(status.stderr)")
         #expect(!status.stdout.contains("stale"), "\(status.stdout)")
+        #expect(orphans.allSatisfy { !Self.running($0) }, "the orphaned proxies were stopped")
         let read = try await dlctl(home, ["tail", "t/u", "--from", "start", "-e"])
         #expect(read.status == 0 && read.stdout == "one\n", "\(read.stderr)")
         #expect(try await dlctl(home, ["sandbox", "stop"]).status == 0)
+    }
+
+    /// Whether `pid` runs (a zombie nobody reaped yet does not).
+    static func running(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 
     /// Seconds since process `pid` started (from /proc).

@@ -51,7 +51,7 @@ import TestSupport
                                                environment: ["LANG": "C", "LC_ALL": "", "LC_CTYPE": "", "TZ": zone])
         #expect(frame.status == 0, "\(frame.stderr)")
         let lines = frame.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("dlctl top  3 bookies, 1 logs") == true, "\(frame.stdout)")
+        #expect(lines.first?.hasPrefix("dlctl top  3 bookies, 0 proxies, 1 logs") == true, "\(frame.stdout)")
         #expect(lines.first?.contains(/\s1[78]:[0-5][0-9]:[0-5][0-9]\s/) == true, "a 24-hour clock in TZ \(zone): \(lines.first ?? "")")
         #expect(lines.filter { $0.contains("available") }.count == 3)
         let row = try #require(lines.first { $0.contains("app/a") }).split(separator: " ").map(String.init)

@@ -120,12 +120,6 @@ final class BookieRegistrar: Sendable {
             defer { current = nil }
             return current
         }
-        guard let old else { return }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await old.close() }
-            group.addTask { try? await Task.sleep(for: .seconds(5)) }
-            await group.next()
-            group.cancelAll()
-        }
+        await old?.close(within: .seconds(5))
     }
 }

@@ -34,24 +34,13 @@ public final class BookieClient: Sendable {
     /// Connects (and authenticates, when a token is given) within `timeout`.
     public static func connect(_ address: String, group: any EventLoopGroup, authToken: [UInt8]? = nil,
                                timeout: Duration = .seconds(5)) async throws(BookieClientError) -> BookieClient {
-        let parts = address.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]) else {
+        guard let (host, port) = FramedConnection.split(address) else {
             throw .cannotConnect(address, reason: "not host:port")
         }
         let handler = BookieClientHandler(address: address)
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: group)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                    + timeout.components.attoseconds / 1_000_000_000))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                }
-                .connect(host: String(parts[0]), port: port).get()
+            channel = try await FramedConnection.connect(host: host, port: port, group: group, timeout: timeout, handler: handler)
         } catch {
             throw .cannotConnect(address, reason: "\(error)")
         }

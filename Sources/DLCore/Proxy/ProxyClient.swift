@@ -154,6 +154,23 @@ public actor ProxyClient {
         return try await connection.send(request, timeout: timeout)
     }
 
+    /// What each of `addresses` answers to a handshake, asked all at once (nil: no answer
+    /// within `timeout`).
+    public func handshakes(_ addresses: [String], client name: String, timeout: Duration) async -> [String: ProxyInfo] {
+        await withTaskGroup(of: (String, ProxyInfo?).self) { group in
+            for address in addresses {
+                group.addTask {
+                    guard case let .handshake(.ok, _, info)? = try? await self.ask(address, .handshake(client: name), timeout: timeout)
+                    else { return (address, nil) }
+                    return (address, info)
+                }
+            }
+            var infos: [String: ProxyInfo] = [:]
+            for await (address, info) in group { infos[address] = info }
+            return infos
+        }
+    }
+
     public func close() async {
         for connection in connections.values { await connection.close() }
         connections.removeAll()

@@ -38,33 +38,14 @@ public final class ProxyConnection: Sendable {
 
     public static func connect(_ address: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                                timeout: Duration = .seconds(5)) async throws(ProxyConnectionError) -> ProxyConnection {
-        guard let (host, port) = Self.split(address) else { throw .cannotConnect(address, reason: "not host:port") }
+        guard let (host, port) = FramedConnection.split(address) else { throw .cannotConnect(address, reason: "not host:port") }
         let handler = ProxyConnectionHandler(address: address)
         do {
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                    + timeout.components.attoseconds / 1_000_000_000))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                    }
-                }
-                .connect(host: host, port: port).get()
+            let channel = try await FramedConnection.connect(host: host, port: port, group: group, timeout: timeout, handler: handler)
             return ProxyConnection(address: address, channel: channel, handler: handler)
         } catch {
             throw .cannotConnect(address, reason: "\(error)")
         }
-    }
-
-    /// host and port of `host:port` (`[v6]:port` too).
-    static func split(_ address: String) -> (String, Int)? {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-              (1...65535).contains(port) else { return nil }
-        var host = String(address[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return host.isEmpty ? nil : (host, port)
     }
 
     private init(address: String, channel: any Channel, handler: ProxyConnectionHandler) {

@@ -162,6 +162,7 @@ final class SandboxSupervisor: @unchecked Sendable {
             throw error
         }
         let reusableProxies = previous?.metadataURI == uri ? previous?.proxies ?? [] : []
+        await stopOrphanedProxies(previous?.proxies ?? [])
         var proxies: [SandboxState.ProxySpec] = []
         for index in 0..<max(options.proxies, 0) {
             let reused = reusableProxies.first { $0.index == index }
@@ -224,6 +225,22 @@ final class SandboxSupervisor: @unchecked Sendable {
         processes[.proxy(index)] = process
         startedAt[.proxy(index)] = .now
         state.proxies?[position].pid = process.pid
+    }
+
+    /// Proxies a killed supervisor left running (stateless, so stopped: SIGTERM releases their
+    /// logs), so that their ports are free again. Only processes that are still that proxy.
+    private func stopOrphanedProxies(_ specs: [SandboxState.ProxySpec]) async {
+        for spec in specs {
+            guard let pid = spec.pid, ProcessLiveness.isAlive(pid),
+                  let commandLine = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
+                    .replacingOccurrences(of: "\u{0}", with: " "),
+                  commandLine.contains("proxy start --port \(spec.port) ") else { continue }
+            log("stopping proxy-\(spec.index) (pid \(pid)), left running by an earlier supervisor")
+            kill(pid, SIGTERM)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ProcessLiveness.isAlive(pid) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            if ProcessLiveness.isAlive(pid) { kill(pid, SIGKILL) }
+        }
     }
 
     /// Waits (up to a minute) until every proxy started now is registered by its process.

@@ -147,19 +147,7 @@ actor DashboardSampler {
             for address in known.subtracting(present).sorted() { event("proxy \(address) left") }
         }
         knownProxies = present
-        let client = proxyClient
-        let infos = await withTaskGroup(of: (String, ProxyInfo?).self) { group in
-            for registration in registrations {
-                group.addTask {
-                    guard case let .handshake(.ok, _, info)? = try? await client.ask(
-                        registration.address, .handshake(client: "dlctl top"), timeout: .seconds(1)) else { return (registration.address, nil) }
-                    return (registration.address, info)
-                }
-            }
-            var infos: [String: ProxyInfo] = [:]
-            for await (address, info) in group { infos[address] = info }
-            return infos
-        }
+        let infos = await proxyClient.handshakes(registrations.map(\.address), client: "dlctl top", timeout: .seconds(1))
         return registrations.map { registration in
             let info = infos[registration.address]
             let rate = info?.requestsPerSecond ?? 0

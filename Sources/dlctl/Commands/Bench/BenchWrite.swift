@@ -24,6 +24,9 @@ struct BenchWrite: LogWorkload {
     @Flag(help: "One record per entry, one in flight (latency mode).") var immediate = false
     @Flag(name: .customLong("via-proxy"), help: "Write through the cluster's write proxies (see --clients).") var viaProxy = false
     @Option(help: "With --via-proxy: concurrent client sessions, each with its own connection.") var clients = 1
+    @Option(name: .customLong("kill-owner-after"),
+            help: "With --via-proxy: kill -9 the first log's owning proxy after this many seconds and report the longest gap in acknowledgements.")
+    var killOwnerAfter: Double?
     @Option(name: .customLong("outstanding-mib"), help: "Unacknowledged MiB allowed, shared by all writers (back-pressure).")
     var outstandingMiB = 16.0
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
@@ -37,6 +40,8 @@ struct BenchWrite: LogWorkload {
         var records: Int
         var megabytesPerSecond: Double
         var latency: LatencySummary
+        /// With --kill-owner-after: the longest time no client got an acknowledgement, from the kill on.
+        var failoverGapMillis: Double?
     }
 
     func validate() throws {
@@ -44,12 +49,16 @@ struct BenchWrite: LogWorkload {
         if outstandingMiB <= 0 { throw ValidationError("--outstanding-mib must be positive") }
         if clients < 1 || clients > 10_000 { throw ValidationError("--clients must be within 1...10000") }
         if clients > 1 && !viaProxy { throw ValidationError("--clients needs --via-proxy (direct writers are one per log)") }
+        if let killOwnerAfter, !viaProxy || killOwnerAfter <= 0 || killOwnerAfter >= seconds {
+            throw ValidationError("--kill-owner-after needs --via-proxy and must be within 0...--seconds")
+        }
     }
 
     func tableLines(_ result: Result) -> [String] {
         [LatencySummary.header,
          result.latency.row("\(result.logs) log(s), " + (result.clients.map { "\($0) client(s) via proxy" } ?? result.mode)),
          String(format: "%d records of %d B, %.1f MiB/s, %@", result.records, log.recordSize, result.megabytesPerSecond, result.quorum)]
+            + (result.failoverGapMillis.map { [String(format: "owner killed: longest gap in acknowledgements %.0f ms", $0)] } ?? [])
     }
 
     /// Runs the workload against the cluster of `store`.
@@ -83,10 +92,20 @@ struct BenchWrite: LogWorkload {
         let names = try await log.createLogs("proxied", count: logs, store: store)
         BenchLogOptions.progress("\(clients) client(s) through the proxies on \(logs) log(s), \(seconds) s", when: output == .table)
         let start = MonotonicClock.nanos()
+        let acknowledgements = Locked<[UInt64]>([])
+        let killedAt = Locked<UInt64?>(nil)
         let runs = try await withThrowingTaskGroup(of: (Int, [UInt64]).self) { group in
             for client in 0..<clients {
                 let name = names[client % names.count]
-                group.addTask { try await drive(viaProxy: name, store: store) }
+                group.addTask { try await drive(viaProxy: name, store: store, acknowledgements: killOwnerAfter == nil ? nil : acknowledgements) }
+            }
+            if let killOwnerAfter {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(Int64(killOwnerAfter * 1000)))
+                    try await killOwner(of: names[0], store: store)
+                    killedAt.withLock { $0 = MonotonicClock.nanos() }
+                    return (0, [])
+                }
             }
             var all: [(Int, [UInt64])] = []
             for try await run in group { all.append(run) }
@@ -99,17 +118,36 @@ struct BenchWrite: LogWorkload {
         await releaser.close()
         await log.cleanUp(names, store: store)
         let records = runs.reduce(0) { $0 + $1.0 }
+        var gap: Double?
+        if let killed = killedAt.withLock({ $0 }) {
+            let after = [killed] + acknowledgements.withLock { $0 }.filter { $0 >= killed }.sorted()
+            gap = Double(zip(after, after.dropFirst()).map { $1 - $0 }.max() ?? 0) / 1e6
+        }
         return Result(quorum: "the proxies' own", logs: logs, clients: clients, mode: immediate ? "immediate" : "batched", records: records,
                       megabytesPerSecond: Double(records * log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
-                      latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records))
+                      latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records),
+                      failoverGapMillis: gap)
+    }
+
+    /// kill -9 of the proxy that owns `name` (its registration names its pid).
+    private func killOwner(of name: LogName, store: any MetadataStore) async throws {
+        guard let holder = try await LogLock.holder(of: name, store: store), let owner = LogLock.proxyAddress(ofHolder: holder),
+              let registration = try await ProxyRegistration.all(in: store).first(where: { $0.address == owner }) else {
+            throw CommandFailure(.failed, "no proxy owns \(name) to kill")
+        }
+        BenchLogOptions.progress("killing the owner of \(name), \(owner) (pid \(registration.pid))", when: output == .table)
+        kill(registration.pid, SIGKILL)
     }
 
     /// One client session writing to `name` through its owning proxy until the time is up.
-    private func drive(viaProxy name: LogName, store: any MetadataStore) async throws -> (Int, [UInt64]) {
+    private func drive(viaProxy name: LogName, store: any MetadataStore, acknowledgements: Locked<[UInt64]>?) async throws -> (Int, [UInt64]) {
         let client = ProxyClient(store: store)
-        // The --outstanding-mib window shared by all clients: each keeps two writes in flight.
-        let batch = min(256 * 1024, max(4096, Int(outstandingMiB * 1_048_576) / clients / 2))
-        let writer = ProxyLogWriter(log: name.description, client: client, timeout: .seconds(60), window: 2, batchBytes: batch,
+        // The --outstanding-mib window shared by all clients: each keeps 2 to 8 writes of up to
+        // 256 KiB in flight.
+        let budget = Int(outstandingMiB * 1_048_576) / clients
+        let window = min(8, max(2, budget / (256 * 1024)))
+        let batch = min(256 * 1024, max(4096, budget / window))
+        let writer = ProxyLogWriter(log: name.description, client: client, timeout: .seconds(60), window: window, batchBytes: batch,
                                     flushInterval: immediate ? .zero : .milliseconds(2))
         let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
         let sampled = Locked<[UInt64]>([])
@@ -120,7 +158,10 @@ struct BenchWrite: LogWorkload {
             let sample = immediate || written % 16 == 0
             try await writer.enqueue(log.payload(written)) { result in
                 switch result {
-                case .success: if sample { sampled.withLock { $0.append(MonotonicClock.nanos() - begin) } }
+                case .success:
+                    let now = MonotonicClock.nanos()
+                    if sample { sampled.withLock { $0.append(now - begin) } }
+                    if sample, let acknowledgements { acknowledgements.withLock { $0.append(now) } }
                 case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
                 }
             }

@@ -37,16 +37,11 @@ struct BookieStart: AsyncParsableCommand {
         guard checkpointInterval > 0, gcInterval > 0 else {
             throw ValidationError("--checkpoint-interval and --gc-interval must be positive")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        try ServerLogging.validate(logLevel)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ServerLogging.bootstrap(logLevel)
         let logger = Logger(label: "bookie")
         var configuration: BookieConfiguration
         do {

@@ -40,18 +40,7 @@ struct ProxyList: AsyncParsableCommand {
     static func rows(_ store: any MetadataStore, timeout: Duration) async throws -> [Row] {
         let registrations = try await ProxyRegistration.all(in: store)
         let client = ProxyClient(store: store)
-        let infos = await withTaskGroup(of: (String, ProxyInfo?).self) { group in
-            for registration in registrations {
-                group.addTask {
-                    guard case let .handshake(.ok, _, info)? = try? await client.ask(
-                        registration.address, .handshake(client: "dlctl proxy list"), timeout: timeout) else { return (registration.address, nil) }
-                    return (registration.address, info)
-                }
-            }
-            var infos: [String: ProxyInfo] = [:]
-            for await (address, info) in group { infos[address] = info }
-            return infos
-        }
+        let infos = await client.handshakes(registrations.map(\.address), client: "dlctl proxy list", timeout: timeout)
         await client.close()
         return registrations.map { registration in
             let info = infos[registration.address]

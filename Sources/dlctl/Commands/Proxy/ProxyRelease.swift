@@ -17,6 +17,7 @@ struct ProxyRelease: AsyncParsableCommand {
             try await cluster.withStore { store in
                 let client = ProxyClient(store: store)
                 defer { Task { await client.close() } }
+                guard try await LogCatalog(store: store).exists(log) else { throw LogError.noSuchLog(log.description) }
                 guard try await !client.refresh().isEmpty else { throw ProxyClient.Failure.noProxies }
                 // The owner, if a proxy holds the lock; else any proxy says nobody owns it.
                 var target = try await LogLock.holder(of: log, store: store).flatMap(LogLock.proxyAddress(ofHolder:))

@@ -31,16 +31,11 @@ struct ProxyStart: AsyncParsableCommand {
         guard idleRelease > 0, rollSize > 0, rollInterval > 0 else {
             throw ValidationError("--idle-release, --roll-size and --roll-interval must be positive")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        try ServerLogging.validate(logLevel)
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        ServerLogging.bootstrap(logLevel)
         let logger = Logger(label: "proxy")
         var configuration: ProxyConfiguration
         do {
