@@ -179,6 +179,8 @@ extension CommandLineSuites {
                  "dlctl: error: record 1: record of 1100000 bytes is over the limit of 1040384 (nothing was acknowledged)\n"),
                 (["write", "t/bad", "--txid-delimiter", ","], "3,c\n", 64,
                  "dlctl: error: log t/bad: txid 3 is out of order: the log is already at txid 6 (txids must not decrease) (nothing was acknowledged)\n"),
+                (["write", "t/bad2", "--txid-delimiter", ","], "7,c\n5,d\n", 64,
+                 "dlctl: error: line 2: log t/bad2: txid 5 is out of order: the log is already at txid 7 (txids must not decrease) (1 record was acknowledged, at 1,0,0)\n"),
                 (["seal", "t/missing-log"], "", 2, "dlctl: error: log t/missing-log does not exist (create it with 'dlctl log create t/missing-log')\n"),
             ]
             for (arguments, stdin, status, line) in cases {

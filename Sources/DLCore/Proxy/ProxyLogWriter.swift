@@ -41,6 +41,9 @@ public actor ProxyLogWriter {
     private var resending = false
     private var failure: (any Error)?
     private var lastDLSN: DLSN?
+    /// The highest txid this session gave: one below it is refused here, on the record that
+    /// has it (the owner checks against every writer's).
+    private var lastGivenTxId: Int64?
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(log: String, client: ProxyClient, timeout: Duration, window: Int = 8, batchBytes: Int = 256 * 1024,
@@ -62,6 +65,10 @@ public actor ProxyLogWriter {
         if let failure { throw failure }
         guard payload.count <= Limits.maxRecordSize else {
             throw LogError.recordTooLarge(size: payload.count, limit: Limits.maxRecordSize)
+        }
+        if let txid {
+            do { try TxId.validate(txid, after: lastGivenTxId) } catch { throw LogError.txidOutOfOrder(log: log, error) }
+            lastGivenTxId = txid
         }
         // A write goes into one entry whole: keep room for the headers.
         let size = payload.count + LogRecord.headerLength
