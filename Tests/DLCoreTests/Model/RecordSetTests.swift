@@ -174,12 +174,16 @@ import TestSupport
 
     @Test func survivesSeededRandomMutations() async throws {
         var generator = SeededGenerator(seed: 2026)
+        let origins = [RecordSetOrigin(origin: WriteOrigin(session: 3, sequence: 9), firstSlot: 0, count: 4),
+                       RecordSetOrigin(origin: WriteOrigin(session: 8, sequence: 1), firstSlot: 4, count: 6)]
         let originals = try [RecordSet(records: Self.sample(10)).encode(codec: .none),
-                             RecordSet(records: Self.sample(10)).encode(codec: .lz4)]
+                             RecordSet(records: Self.sample(10)).encode(codec: .lz4),
+                             RecordSet(records: Self.sample(10), origins: origins).encode(codec: .none),
+                             RecordSet(records: Self.sample(10), origins: origins).encode(codec: .lz4)]
         var decodedOrRejected = 0
         for round in 0..<20_000 {
             if round % 1024 == 0 { await Task.yield() }
-            var bytes = originals[round % 2]
+            var bytes = originals[round % originals.count]
             let mutations = Int.random(in: 1...4, using: &generator)
             for _ in 0..<mutations {
                 switch Int.random(in: 0..<4, using: &generator) {
