@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension CommandLineSuites {
+extension ServingTierSuites {
     /// The serving tier through real processes: a sandbox with two write proxies, on both
     /// metadata backends. Clients are `dlctl write` one-liners and streams, as users run them.
     @Suite(.serialized) struct ProxyTests {

@@ -2,7 +2,7 @@
 /// proxy stands at `pointsPerProxy` places on a ring of 64-bit hashes, and a log goes to the
 /// first proxy at or after its own hash, then to the next distinct ones (where a client turns
 /// when the first fails). Adding or removing one of N proxies moves about 1/N of the logs, and
-/// every client with the same proxy list routes the same way. Not yet used by a client (issue 13).
+/// every client with the same proxy list routes the same way.
 public struct ProxyRing: Sendable {
     public let proxies: [String]
     private let points: [(hash: UInt64, proxy: Int)]

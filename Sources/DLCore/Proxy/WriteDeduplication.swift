@@ -3,7 +3,8 @@
 /// original DLSNs instead of being appended again. A retry comes for one of a session's last
 /// writes, so each session keeps the results of its last `window` writes; the least recently
 /// used sessions are forgotten beyond `maxSessions`. After a failover the new owner fills this
-/// from the log itself (`learned`). Not yet used by a server (issue 13).
+/// from the log itself (`learned`, see `WriteHistory`). A session's writes are appended in their
+/// order (`gap`), so a retry never overtakes the write before it.
 public struct WriteDeduplication: Sendable {
     public enum Verdict: Sendable, Equatable {
         /// New: append it, then report `appended` (or `failed`).
