@@ -1304,7 +1304,7 @@ _dlctl_proxy_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --log-level)
+    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --codec --log-level)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1331,6 +1331,9 @@ _dlctl_proxy_start() {
         return
         ;;
     '--roll-interval')
+        return
+        ;;
+    '--codec')
         return
         ;;
     '--log-level')

@@ -122,7 +122,7 @@ function __dlctl_parse_tokens -S
             __dlctl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'port=' 'host=' 'http-port=' 'idle-release=' 'roll-size=' 'roll-interval=' 'log-level=' 'version' 'h/help'
+                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'port=' 'host=' 'http-port=' 'idle-release=' 'roll-size=' 'roll-interval=' 'codec=' 'log-level=' 'version' 'h/help'
             case 'list'
                 __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'o/output=' 'version' 'h/help'
             case 'info'
@@ -543,6 +543,7 @@ complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "d
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" idle-release' -l 'idle-release' -d 'Seconds after which a log nobody wrote to is released.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" roll-size' -l 'roll-size' -d 'Roll owned logs to a new segment after this many MiB.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" roll-interval' -l 'roll-interval' -d 'Roll owned logs to a new segment after this many seconds.' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" codec' -l 'codec' -d 'Compression of the record sets of owned logs: none or lz4.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" log-level' -l 'log-level' -d 'trace, debug, info, notice, warning, error.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" version' -l 'version' -d 'Show the version.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl proxy start" h help' -s 'h' -l 'help' -d 'Show help information.'

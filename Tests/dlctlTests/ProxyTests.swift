@@ -222,6 +222,9 @@ extension ServingTierSuites {
             let sandbox = try await ProxySandbox(.sqlite)
             #expect(try await sandbox.run(["write", "t/term", "one"]).status == 0)
             let owner = try #require(try await sandbox.owner(of: "t/term"))
+            let deleted = try await sandbox.run(["log", "delete", "t/term"])
+            #expect(deleted.status == 3 && deleted.stderr.hasPrefix("dlctl: error: log t/term already has a writer (proxy \(owner.address), pid \(owner.pid)")
+                    && deleted.stderr.hasSuffix("one writer per log ('dlctl proxy release t/term' makes its proxy let it go)\n"), "\(deleted.stderr)")
             kill(owner.pid, SIGTERM)
             #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(200)) {
                 try await !sandbox.proxies().contains { $0.pid == owner.pid }

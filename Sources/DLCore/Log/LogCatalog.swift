@@ -62,7 +62,7 @@ public struct LogCatalog: Sendable {
     /// while a writer holds it.
     public func deleteLog(_ name: LogName) async throws {
         guard try await exists(name) else { throw LogError.noSuchLog(name.description) }
-        if let holder = try await store.children(name.lockPath).first {
+        if let holder = try await LogLock.holder(of: name, store: store) {
             throw LogError.locked(log: name.description, holder: holder)
         }
         let segments = try await segments(name)

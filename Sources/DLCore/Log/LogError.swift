@@ -29,7 +29,9 @@ public enum LogError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .namespaceExists(name): return "namespace \(name) already exists"
         case let .logExists(name): return "log \(name) already exists"
         case let .namespaceNotEmpty(name): return "namespace \(name) still has logs; delete them first"
-        case let .locked(log, holder): return "log \(log) already has a writer (\(holder)); one writer per log"
+        case let .locked(log, holder):
+            let release = LogLock.proxyAddress(ofHolder: holder) == nil ? "" : " ('dlctl proxy release \(log)' makes its proxy let it go)"
+            return "log \(log) already has a writer (\(holder)); one writer per log" + release
         case let .txidOutOfOrder(log, violation): return "log \(log): \(violation)"
         case let .recordTooLarge(size, limit): return "record of \(size) bytes is over the limit of \(limit)"
         case let .endOfStream(log): return "log \(log) is sealed (end of stream): nothing more can be written"

@@ -18,7 +18,7 @@ struct WriteCommand: AsyncParsableCommand {
             any number of writers can append to one log at once, into the same segment, and a write retried after a \
             lost answer is never appended twice. --timeout bounds each write there (redirects and a failover \
             included). --direct makes this process the log's writer instead (it takes the lock: --lock-timeout, \
-            --roll-size and --roll-interval apply only then).
+            --codec, --roll-size and --roll-interval apply only then; a proxy has its own, see 'dlctl proxy start').
             """
     )
 

@@ -23,6 +23,7 @@ struct ProxyStart: AsyncParsableCommand {
     @Option(name: .customLong("roll-size"), help: "Roll owned logs to a new segment after this many MiB.") var rollSize = 1024
     @Option(name: .customLong("roll-interval"), help: "Roll owned logs to a new segment after this many seconds.")
     var rollInterval = 7200.0
+    @Option(help: "Compression of the record sets of owned logs: none or lz4.") var codec = "none"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
@@ -31,6 +32,7 @@ struct ProxyStart: AsyncParsableCommand {
         guard idleRelease > 0, rollSize > 0, rollInterval > 0 else {
             throw ValidationError("--idle-release, --roll-size and --roll-interval must be positive")
         }
+        if CompressionCodec(name: codec) == nil { throw ValidationError("unknown codec \(codec) (none or lz4)") }
         try ServerLogging.validate(logLevel)
     }
 
@@ -49,6 +51,7 @@ struct ProxyStart: AsyncParsableCommand {
         configuration.metadataOptions = cluster.storeOptions
         configuration.writer.rollBytes = Int64(rollSize) << 20
         configuration.writer.rollInterval = .milliseconds(Int64(rollInterval * 1000))
+        configuration.writer.codec = CompressionCodec(name: codec) ?? .none
         let node: ProxyNode
         do {
             node = try await ProxyNode.start(configuration, logger: logger)
