@@ -1093,7 +1093,7 @@ _dlctl_bookie_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --log-level)
+    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --max-adds-in-flight --log-level)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1132,6 +1132,9 @@ _dlctl_bookie_start() {
         return
         ;;
     '--write-cache-mb')
+        return
+        ;;
+    '--max-adds-in-flight')
         return
         ;;
     '--log-level')

@@ -104,7 +104,7 @@ function __dlctl_parse_tokens -S
             __dlctl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'data-dir=' 'port=' 'host=' 'http-port=' 'auth-token=' 'disk-threshold=' 'disk-lower-threshold=' 'gc-interval=' 'checkpoint-interval=' 'write-cache-mb=' 'log-level=' 'version' 'h/help'
+                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'data-dir=' 'port=' 'host=' 'http-port=' 'auth-token=' 'disk-threshold=' 'disk-lower-threshold=' 'gc-interval=' 'checkpoint-interval=' 'write-cache-mb=' 'max-adds-in-flight=' 'log-level=' 'version' 'h/help'
             case 'list'
                 __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'o/output=' 'version' 'h/help'
             case 'info'
@@ -495,6 +495,7 @@ complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "d
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" gc-interval' -l 'gc-interval' -d 'Seconds between garbage collections.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" checkpoint-interval' -l 'checkpoint-interval' -d 'Seconds between checkpoints.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" write-cache-mb' -l 'write-cache-mb' -d 'MiB of added entries held in memory before a checkpoint starts early (adds wait above twice this).' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" max-adds-in-flight' -l 'max-adds-in-flight' -d 'Unanswered adds of one connection above which the bookie stops reading it until they are answered.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" log-level' -l 'log-level' -d 'trace, debug, info, notice, warning, error.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" version' -l 'version' -d 'Show the version.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" h help' -s 'h' -l 'help' -d 'Show help information.'

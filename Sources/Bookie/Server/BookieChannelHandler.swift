@@ -6,9 +6,19 @@ import NIOCore
 /// responses (flushes coalesced per event-loop tick). Adds are gathered over one read burst
 /// and handed to the service together at the burst's end (or before any other request, so a
 /// connection's requests keep their order). A malformed frame closes this connection only.
-final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
+/// Admission is bounded per connection: while `maxAddsInFlight` of its adds are unanswered
+/// the connection is not read (as BookKeeper's per-channel limit), so one flooding client
+/// slows itself down instead of the bookie's other clients.
+final class BookieChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    private let maxAddsInFlight: Int
+    /// Adds handed to the service and not yet answered (event loop and reply threads).
+    private let addsInFlight = Locked(0)
+    /// A read the channel asked for while over the bound, done once adds are answered (event loop only).
+    private var readHeld = false
 
     private let service: BookieService
     private let logger: Logger
@@ -23,9 +33,10 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
     /// The last add's ledger key: the next add of the same ledger shares its bytes.
     private var lastKey: [UInt8]?
 
-    init(service: BookieService, logger: Logger) {
+    init(service: BookieService, logger: Logger, maxAddsInFlight: Int = BookieConfiguration.defaultMaxAddsInFlight) {
         self.service = service
         self.logger = logger
+        self.maxAddsInFlight = max(maxAddsInFlight, 1)
         self.authenticated = service.authToken == nil
     }
 
@@ -73,9 +84,30 @@ final class BookieChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         guard !adds.isEmpty else { return }
         let burst = adds
         adds.removeAll(keepingCapacity: true)
+        addsInFlight.withLock { $0 += burst.count }
         service.add(burst) { [self] replies in
+            let limit = maxAddsInFlight
+            let (before, after) = addsInFlight.withLock { value -> (Int, Int) in
+                defer { value -= replies.count }
+                return (value, value - replies.count)
+            }
             deliver(replies.map { BookieFrame(requestId: $0.tag, message: $0.response) }, on: channel)
+            if before >= limit && after < limit { channel.eventLoop.execute { self.resumeReading(channel) } }
         }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if addsInFlight.withLock({ $0 }) >= maxAddsInFlight {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    private func resumeReading(_ channel: any Channel) {
+        guard readHeld else { return }
+        readHeld = false
+        channel.read()
     }
 
     /// Writes responses: at once on the event loop, else through the outbox.

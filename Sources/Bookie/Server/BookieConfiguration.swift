@@ -24,6 +24,10 @@ public struct BookieConfiguration: Sendable {
     /// Entry logs whose live share falls below this are compacted.
     public var compactionThreshold = 0.5
     public var metadataOptions = MetadataStoreOptions()
+    /// Adds of one connection in flight (handed to the journal, not yet answered) above which
+    /// the bookie stops reading that connection until they are answered.
+    public var maxAddsInFlightPerConnection = Self.defaultMaxAddsInFlight
+    public static let defaultMaxAddsInFlight = 16_384
     public var journal = Journal.Options()
     /// Every file the bookie keeps goes through this layer (a power-loss recorder in tests).
     public var files: any FileLayer = PosixFiles()

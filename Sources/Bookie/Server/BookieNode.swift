@@ -14,6 +14,7 @@ public final class BookieNode: Sendable {
     public let service: BookieService
     private let group: MultiThreadedEventLoopGroup
     private let readPool: NIOThreadPool
+    private let recoveryPool: NIOThreadPool
     private let channels: [any Channel]
     private let maintenance: Maintenance
     private let registration: BookieRegistrar
@@ -93,7 +94,10 @@ public final class BookieNode: Sendable {
         }
         let readPool = NIOThreadPool(numberOfThreads: 2)
         readPool.start()
+        let recoveryPool = NIOThreadPool(numberOfThreads: 1)
+        recoveryPool.start()
         let service = BookieService(bookieId: bookieId, storage: storage, journal: journal, readPool: readPool,
+                                    recoveryPool: recoveryPool,
                                     authToken: configuration.authToken.map { Array($0.utf8) },
                                     maxWriteCacheBytes: 2 * configuration.writeCacheBytes, logger: logger)
         storage.onLastAddConfirmed = { ledgerId, lac in service.lastAddConfirmedAdvanced(ledgerId: ledgerId, to: lac) }
@@ -110,6 +114,7 @@ public final class BookieNode: Sendable {
             storage.entryLogs.closeReaders()
             storage.onLastAddConfirmed = nil
             try? await readPool.shutdownGracefully()
+            try? await recoveryPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             await store.close()
         }
@@ -121,7 +126,8 @@ public final class BookieNode: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(BookieChannelHandler(service: service, logger: logger))
+                        try channel.pipeline.syncOperations.addHandler(
+                            BookieChannelHandler(service: service, logger: logger, maxAddsInFlight: configuration.maxAddsInFlightPerConnection))
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port).get()
@@ -147,7 +153,7 @@ public final class BookieNode: Sendable {
             await abandon()
             throw error
         }
-        let node = BookieNode(configuration: configuration, service: service, group: group, readPool: readPool,
+        let node = BookieNode(configuration: configuration, service: service, group: group, readPool: readPool, recoveryPool: recoveryPool,
                               channels: channels, maintenance: maintenance, registration: registrar, lockFd: lockFd,
                               logger: logger)
         node.startBackgroundWork()
@@ -184,12 +190,13 @@ public final class BookieNode: Sendable {
     }
 
     private init(configuration: BookieConfiguration, service: BookieService, group: MultiThreadedEventLoopGroup,
-                 readPool: NIOThreadPool, channels: [any Channel], maintenance: Maintenance, registration: BookieRegistrar,
+                 readPool: NIOThreadPool, recoveryPool: NIOThreadPool, channels: [any Channel], maintenance: Maintenance, registration: BookieRegistrar,
                  lockFd: Int32, logger: Logger) {
         self.configuration = configuration
         self.service = service
         self.group = group
         self.readPool = readPool
+        self.recoveryPool = recoveryPool
         self.channels = channels
         self.maintenance = maintenance
         self.registration = registration
@@ -247,6 +254,7 @@ public final class BookieNode: Sendable {
         service.storage.onLastAddConfirmed = nil
         await registration.deregister()
         try? await readPool.shutdownGracefully()
+        try? await recoveryPool.shutdownGracefully()
         try? await group.shutdownGracefully()
         close(lockFd)
         logger.info("bookie stopped", metadata: ["id": "\(configuration.bookieId)"])

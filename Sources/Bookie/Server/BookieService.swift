@@ -16,6 +16,9 @@ public final class BookieService: Sendable {
     let longPolls = LongPolls()
     /// Reads from entry logs run here, off the event loops; nil runs them inline (tests).
     private let readPool: NIOThreadPool?
+    /// Fencing (recovery) reads run here, apart from bulk reads: a recovery never waits behind
+    /// a catch-up reader. Nil: on `readPool`.
+    private let recoveryPool: NIOThreadPool?
     private let readOnly = Atomic<Bool>(false)
     /// Held from admitting an add or fence until it is queued in the journal.
     private let admission = Mutex<Void>(())
@@ -25,11 +28,13 @@ public final class BookieService: Sendable {
     private let logger: Logger
 
     public init(bookieId: String, storage: LedgerStorage, journal: Journal, readPool: NIOThreadPool?,
-                authToken: [UInt8]?, maxWriteCacheBytes: Int = 512 * 1024 * 1024, logger: Logger) {
+                recoveryPool: NIOThreadPool? = nil, authToken: [UInt8]?, maxWriteCacheBytes: Int = 512 * 1024 * 1024,
+                logger: Logger) {
         self.bookieId = bookieId
         self.storage = storage
         self.journal = journal
         self.readPool = readPool
+        self.recoveryPool = recoveryPool
         self.authToken = authToken
         self.maxWriteCacheBytes = maxWriteCacheBytes
         self.logger = logger
@@ -168,7 +173,8 @@ public final class BookieService: Sendable {
         }
     }
 
-    private func read(ledgerId: Int64, entryId: Int64, on eventLoop: any EventLoop, respond: @escaping Respond) {
+    private func read(ledgerId: Int64, entryId: Int64, on eventLoop: any EventLoop, recovery: Bool = false,
+                      respond: @escaping Respond) {
         guard entryId >= -1 else {
             return respond(.read(.badRequest, ledgerId: ledgerId, entryId: entryId, entry: nil))
         }
@@ -195,7 +201,7 @@ public final class BookieService: Sendable {
                 respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
             }
         }
-        if let readPool { readPool.submit(work) } else { work(.active) }
+        if let pool = recovery ? recoveryPool ?? readPool : readPool { pool.submit(work) } else { work(.active) }
     }
 
     /// Fences at once in memory, journals the fence, and reads only once it is durable.
@@ -208,7 +214,7 @@ public final class BookieService: Sendable {
             }
             return journal.append(.fence(ledgerId: ledgerId, ledgerKey: key)) { [self] outcome in
                 switch outcome {
-                case .durable: read(ledgerId: ledgerId, entryId: entryId, on: eventLoop, respond: respond)
+                case .durable: read(ledgerId: ledgerId, entryId: entryId, on: eventLoop, recovery: true, respond: respond)
                 case .failed: respond(.read(.ioError, ledgerId: ledgerId, entryId: entryId, entry: nil))
                 }
             }

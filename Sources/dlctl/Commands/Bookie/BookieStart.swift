@@ -26,6 +26,9 @@ struct BookieStart: AsyncParsableCommand {
     @Option(name: .customLong("write-cache-mb"),
             help: "MiB of added entries held in memory before a checkpoint starts early (adds wait above twice this).")
     var writeCacheMiB = 256
+    @Option(name: .customLong("max-adds-in-flight"),
+            help: "Unanswered adds of one connection above which the bookie stops reading it until they are answered.")
+    var maxAddsInFlight = BookieConfiguration.defaultMaxAddsInFlight
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func validate() throws {
@@ -33,6 +36,7 @@ struct BookieStart: AsyncParsableCommand {
         guard diskLowerThreshold < diskThreshold, diskThreshold <= 1, diskLowerThreshold > 0 else {
             throw ValidationError("thresholds must keep 0 < --disk-lower-threshold < --disk-threshold <= 1")
         }
+        guard maxAddsInFlight >= 1 else { throw ValidationError("--max-adds-in-flight must be at least 1") }
         guard (1...65536).contains(writeCacheMiB) else { throw ValidationError("--write-cache-mb must be within 1...65536") }
         guard checkpointInterval > 0, gcInterval > 0 else {
             throw ValidationError("--checkpoint-interval and --gc-interval must be positive")
@@ -58,6 +62,7 @@ struct BookieStart: AsyncParsableCommand {
         configuration.garbageCollectionInterval = .milliseconds(Int64(gcInterval * 1000))
         configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         configuration.writeCacheBytes = writeCacheMiB * 1024 * 1024
+        configuration.maxAddsInFlightPerConnection = maxAddsInFlight
         configuration.metadataOptions = cluster.storeOptions
         let node: BookieNode
         do {
