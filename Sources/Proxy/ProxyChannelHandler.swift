@@ -16,8 +16,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     static let maxQueuedBytes = 1 << 20
     /// Bytes of requests received and not yet taken by the service.
     private let queued = Locked(0)
-    /// A read the channel asked for and this handler held back (event loop only).
-    private var readHeld = false
+    private let gate = ReadGate()
 
     private let service: ProxyService
     private let logger: Logger
@@ -42,7 +41,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
                     return value
                 }
                 if before > Self.maxQueuedBytes && before - size <= Self.maxQueuedBytes {
-                    channel.eventLoop.execute { self.resumeReading(channel) }
+                    channel.eventLoop.execute { self.gate.resume(channel) }
                 }
                 let id = frame.requestId
                 await service.handle(frame.message) { response in
@@ -74,17 +73,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func read(context: ChannelHandlerContext) {
-        if queued.withLock({ $0 }) > Self.maxQueuedBytes {
-            readHeld = true
-        } else {
-            context.read()
-        }
-    }
-
-    private func resumeReading(_ channel: any Channel) {
-        guard readHeld else { return }
-        readHeld = false
-        channel.read()
+        gate.read(context, over: queued.withLock { $0 } > Self.maxQueuedBytes)
     }
 
     private func deliver(_ frame: BookieFrame<ProxyResponse>, on channel: any Channel) {

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Logging
 import NIOCore
+import NIOEmbedded
 import NIOPosix
 import Testing
 import TestSupport
@@ -46,5 +47,115 @@ import TestSupport
         journal.stop()
         try await readPool.shutdownGracefully()
         try await recoveryPool.shutdownGracefully()
+    }
+}
+
+/// A connection with too many adds in flight is not read until they are answered: a client
+/// that floods the bookie slows itself down, not the bookie's other connections.
+@Suite struct AddAdmissionTests {
+    /// Files whose data syncs wait while the gate is shut (the journal's adds stay in flight).
+    final class GatedSyncFiles: FileLayer, @unchecked Sendable {
+        private let base = PosixFiles()
+        private let condition = NSCondition()
+        private var open = false
+        func openGate() {
+            condition.lock()
+            open = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        func syncData(_ fd: Int32) throws {
+            condition.lock()
+            while !open { condition.wait() }
+            condition.unlock()
+            try base.syncData(fd)
+        }
+        func open(_ path: String, flags: Int32, mode: UInt32) throws -> Int32 { try base.open(path, flags: flags, mode: mode) }
+        func close(_ fd: Int32) { base.close(fd) }
+        func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws { try base.write(fd, bytes, at: offset) }
+        func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+            try base.read(fd, into: buffer, at: offset)
+        }
+        func sync(_ fd: Int32) throws { try base.sync(fd) }
+        func preallocate(_ fd: Int32, length: Int64) throws { try base.preallocate(fd, length: length) }
+        func rename(_ source: String, to destination: String) throws { try base.rename(source, to: destination) }
+        func remove(_ path: String) { base.remove(path) }
+        func syncDirectory(_ path: String) throws { try base.syncDirectory(path) }
+        func makeDirectory(_ path: String) throws { try base.makeDirectory(path) }
+        func contents(_ path: String) throws -> [UInt8]? { try base.contents(path) }
+        func list(_ directory: String) -> [String] { base.list(directory) }
+        func size(_ path: String) -> Int64? { base.size(path) }
+    }
+
+    /// Counts the reads that reach the head of the pipeline.
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = ByteBuffer
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    struct Outcome: Sendable {
+        var readsWhileFull = -1
+        var readsAfterAnswers = -1
+        var answered = 0
+    }
+
+    @Test func aConnectionOverItsBoundIsReadOnlyOnceItsAddsAreAnswered() async throws {
+        // EmbeddedChannel stays on the thread that made it.
+        let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcome, any Error>) in
+            Thread { continuation.resume(with: Result { try Self.run() }) }.start()
+        }
+        #expect(outcome.readsWhileFull == 0, "not read while 6 adds are in flight over a bound of 4")
+        #expect(outcome.readsAfterAnswers == 1, "read again once they are answered")
+        #expect(outcome.answered == 6)
+    }
+
+    static func run() throws -> Outcome {
+        let directory = TemporaryDirectory("dlctl-admission")
+        let logger = Logger(label: "admission", factory: { _ in SwiftLogNoOpLogHandler() })
+        let files = GatedSyncFiles()
+        let storage = try LedgerStorage(directory: directory.path, logger: logger)
+        let journal = try Journal(directory: directory.file("journal"), firstFileId: 1, files: files, logger: logger) { batches, mark in
+            storage.apply(batches, mark: mark)
+        }
+        defer {
+            files.openGate()
+            journal.stop()
+        }
+        let service = BookieService(bookieId: "admission:1", storage: storage, journal: journal, readPool: nil, authToken: nil, logger: logger)
+        let counter = ReadCounter()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+        try channel.pipeline.syncOperations.addHandler(BookieChannelHandler(service: service, logger: logger, maxAddsInFlight: 4))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        var burst = ByteBuffer()
+        for (index, entry) in TestEntries.make(ledgerId: 9, count: 6).enumerated() {
+            WireCodec.encode(BookieFrame(requestId: UInt64(index), message: .add(ledgerKey: [1], entry: entry, recovery: false)), into: &burst)
+        }
+        try channel.writeInbound(burst)
+        var outcome = Outcome()
+        let before = counter.reads
+        channel.read()
+        outcome.readsWhileFull = counter.reads - before
+        files.openGate()
+        let deadline = Date().addingTimeInterval(30)
+        while outcome.answered < 6 && Date() < deadline {
+            channel.embeddedEventLoop.run()
+            while let reply = try channel.readOutbound(as: ByteBuffer.self) {
+                var reply = reply
+                while reply.readableBytes > 0, let length = reply.readInteger(as: UInt32.self), let body = reply.readSlice(length: Int(length)) {
+                    if case .add(.ok, _, _) = try WireCodec.decodeResponse(body).message { outcome.answered += 1 }
+                }
+            }
+            if outcome.answered < 6 { usleep(2_000) }
+        }
+        channel.embeddedEventLoop.run()
+        outcome.readsAfterAnswers = counter.reads - before
+        _ = try? channel.finish()
+        return outcome
     }
 }

@@ -17,8 +17,7 @@ final class BookieChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     private let maxAddsInFlight: Int
     /// Adds handed to the service and not yet answered (event loop and reply threads).
     private let addsInFlight = Locked(0)
-    /// A read the channel asked for while over the bound, done once adds are answered (event loop only).
-    private var readHeld = false
+    private let gate = ReadGate()
 
     private let service: BookieService
     private let logger: Logger
@@ -92,22 +91,12 @@ final class BookieChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
                 return (value, value - replies.count)
             }
             deliver(replies.map { BookieFrame(requestId: $0.tag, message: $0.response) }, on: channel)
-            if before >= limit && after < limit { channel.eventLoop.execute { self.resumeReading(channel) } }
+            if before >= limit && after < limit { channel.eventLoop.execute { self.gate.resume(channel) } }
         }
     }
 
     func read(context: ChannelHandlerContext) {
-        if addsInFlight.withLock({ $0 }) >= maxAddsInFlight {
-            readHeld = true
-        } else {
-            context.read()
-        }
-    }
-
-    private func resumeReading(_ channel: any Channel) {
-        guard readHeld else { return }
-        readHeld = false
-        channel.read()
+        gate.read(context, over: addsInFlight.withLock { $0 } >= maxAddsInFlight)
     }
 
     /// Writes responses: at once on the event loop, else through the outbox.
