@@ -90,30 +90,15 @@ import TestSupport
     /// Counts the reads that reach the head of the pipeline.
     final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
         typealias OutboundIn = ByteBuffer
-        var reads = 0
+        let reads = Locked(0)
         func read(context: ChannelHandlerContext) {
-            reads += 1
+            reads.withLock { $0 += 1 }
             context.read()
         }
     }
 
-    struct Outcome: Sendable {
-        var readsWhileFull = -1
-        var readsAfterAnswers = -1
-        var answered = 0
-    }
-
-    @Test func aConnectionOverItsBoundIsReadOnlyOnceItsAddsAreAnswered() async throws {
-        // EmbeddedChannel stays on the thread that made it.
-        let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcome, any Error>) in
-            Thread { continuation.resume(with: Result { try Self.run() }) }.start()
-        }
-        #expect(outcome.readsWhileFull == 0, "not read while 6 adds are in flight over a bound of 4")
-        #expect(outcome.readsAfterAnswers == 1, "read again once they are answered")
-        #expect(outcome.answered == 6)
-    }
-
-    static func run() throws -> Outcome {
+    @Test(.timeLimit(.minutes(1)))
+    func aConnectionOverItsBoundIsReadOnlyOnceItsAddsAreAnswered() async throws {
         let directory = TemporaryDirectory("dlctl-admission")
         let logger = Logger(label: "admission", factory: { _ in SwiftLogNoOpLogHandler() })
         let files = GatedSyncFiles()
@@ -127,35 +112,31 @@ import TestSupport
         }
         let service = BookieService(bookieId: "admission:1", storage: storage, journal: journal, readPool: nil, authToken: nil, logger: logger)
         let counter = ReadCounter()
-        let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(counter)
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-        try channel.pipeline.syncOperations.addHandler(BookieChannelHandler(service: service, logger: logger, maxAddsInFlight: 4))
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        // A thread-safe test loop: the journal answers from its own thread.
+        let channel = NIOAsyncTestingChannel()
+        try await channel.testingEventLoop.executeInContext {
+            try channel.pipeline.syncOperations.addHandler(counter)
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+            try channel.pipeline.syncOperations.addHandler(BookieChannelHandler(service: service, logger: logger, maxAddsInFlight: 4))
+        }
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1))
         var burst = ByteBuffer()
         for (index, entry) in TestEntries.make(ledgerId: 9, count: 6).enumerated() {
             WireCodec.encode(BookieFrame(requestId: UInt64(index), message: .add(ledgerKey: [1], entry: entry, recovery: false)), into: &burst)
         }
-        try channel.writeInbound(burst)
-        var outcome = Outcome()
-        let before = counter.reads
-        channel.read()
-        outcome.readsWhileFull = counter.reads - before
+        try await channel.writeInbound(burst)
+        let before = counter.reads.withLock { $0 }
+        try await channel.testingEventLoop.executeInContext { channel.read() }
+        #expect(counter.reads.withLock { $0 } == before, "not read while 6 adds are in flight over a bound of 4")
         files.openGate()
-        let deadline = Date().addingTimeInterval(30)
-        while outcome.answered < 6 && Date() < deadline {
-            channel.embeddedEventLoop.run()
-            while let reply = try channel.readOutbound(as: ByteBuffer.self) {
-                var reply = reply
-                while reply.readableBytes > 0, let length = reply.readInteger(as: UInt32.self), let body = reply.readSlice(length: Int(length)) {
-                    if case .add(.ok, _, _) = try WireCodec.decodeResponse(body).message { outcome.answered += 1 }
-                }
+        var answered = 0
+        while answered < 6 {
+            var reply = try await channel.waitForOutboundWrite(as: ByteBuffer.self)
+            while reply.readableBytes > 0, let length = reply.readInteger(as: UInt32.self), let body = reply.readSlice(length: Int(length)) {
+                if case .add(.ok, _, _) = try WireCodec.decodeResponse(body).message { answered += 1 }
             }
-            if outcome.answered < 6 { usleep(2_000) }
         }
-        channel.embeddedEventLoop.run()
-        outcome.readsAfterAnswers = counter.reads - before
-        _ = try? channel.finish()
-        return outcome
+        #expect(await waitUntil(timeout: .seconds(30)) { counter.reads.withLock { $0 } == before + 1 }, "read again once they are answered")
+        _ = try? await channel.finish()
     }
 }
