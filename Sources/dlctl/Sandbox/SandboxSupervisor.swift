@@ -161,13 +161,15 @@ final class SandboxSupervisor: @unchecked Sendable {
             await store.close()
             throw error
         }
-        let reusableProxies = previous?.metadataURI == uri ? previous?.proxies ?? [] : []
         await stopOrphanedProxies(previous?.proxies ?? [])
+        // Fresh ports every start: a proxy's identity is not its port (unlike a bookie's), and
+        // an old port may have been taken meanwhile.
         var proxies: [SandboxState.ProxySpec] = []
         for index in 0..<max(options.proxies, 0) {
-            let reused = reusableProxies.first { $0.index == index }
-            proxies.append(SandboxState.ProxySpec(index: index, port: try reused?.port ?? freePort(avoiding: proxies),
-                                                  httpPort: try reused?.httpPort ?? freePort(avoiding: proxies), pid: nil))
+            let port = try freePort(avoiding: proxies)
+            var httpPort = try freePort(avoiding: proxies)
+            while httpPort == port { httpPort = try freePort(avoiding: proxies) }
+            proxies.append(SandboxState.ProxySpec(index: index, port: port, httpPort: httpPort, pid: nil))
         }
         state.proxies = proxies
         for spec in proxies { try spawnProxy(spec.index) }
