@@ -8,8 +8,9 @@
 # Usage: scripts/bench-bookie.sh      (needs fio, redis-server, redis-tools: apt-get install -y ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product dlctl >/dev/null
-DLCTL="$(swift build -c release --show-bin-path)/dlctl"
+source scripts/lib/release.sh
+dlctl_build_release >/dev/null
+DLCTL="$(dlctl_release_binary)"
 WORK=$(mktemp -d /tmp/dlctl-bench-bookie.XXXXXX)
 export DLCTL_HOME="$WORK/home"
 cleanup() {

@@ -20,8 +20,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--seconds N] [--read-records N] [--update]" >&2; exit 64 ;;
   esac
 done
-swift build -c release --product dlctl >/dev/null
-DLCTL="$(swift build -c release --show-bin-path)/dlctl"
+source scripts/lib/release.sh
+dlctl_build_release >/dev/null
+DLCTL="$(dlctl_release_binary)"
 WORK=$(mktemp -d /tmp/dlctl-bench-log.XXXXXX)
 export DLCTL_HOME="$WORK/home"
 cleanup() {

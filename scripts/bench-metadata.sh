@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OPS=${1:-2000}
-swift build -c release --product dlctl >/dev/null
-DLCTL="$(swift build -c release --show-bin-path)/dlctl"
+source scripts/lib/release.sh
+dlctl_build_release >/dev/null
+DLCTL="$(dlctl_release_binary)"
 WORK=$(mktemp -d /tmp/dlctl-bench-meta.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() { [ -f "$WORK/zk/zk.pid" ] && kill "$(cat "$WORK/zk/zk.pid")" 2>/dev/null; rm -rf "$WORK"; }

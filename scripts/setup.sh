@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
 dlctl_install_packages
-swift build -c release --product dlctl
-DLCTL="$(swift build -c release --show-bin-path)/dlctl"
+source scripts/lib/release.sh
+dlctl_build_release
+DLCTL="$(dlctl_release_binary)"
 echo "built $DLCTL ($("$DLCTL" --version))"
 exec scripts/demo.sh "$DLCTL"

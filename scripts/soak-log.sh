@@ -15,8 +15,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--rounds N]" >&2; exit 64 ;;
   esac
 done
-swift build -c release --product dlctl >/dev/null
-DLCTL="$(swift build -c release --show-bin-path)/dlctl"
+source scripts/lib/release.sh
+dlctl_build_release >/dev/null
+DLCTL="$(dlctl_release_binary)"
 WORK=$(mktemp -d /tmp/dlctl-soak.XXXXXX)
 export DLCTL_HOME="$WORK/home"
 cleanup() { "$DLCTL" sandbox stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }

@@ -20,5 +20,6 @@ swift test --skip-build --filter PowerLoss 2>&1 | tee -a .build/test-output.txt
 # The serving tier last, on its own: sandboxes with write proxies under thousands of client
 # processes (the fan-in test with the release binary users run: its 30 s limit is about this
 # machine, not about other tests sharing it).
-swift build -c release --product dlctl
-DLCTL_RELEASE_BINARY="$PWD/.build/release/dlctl" swift test --skip-build --filter ServingTierSuites 2>&1 | tee -a .build/test-output.txt
+source scripts/lib/release.sh
+dlctl_build_release
+DLCTL_RELEASE_BINARY="$(dlctl_release_binary)" swift test --skip-build --filter ServingTierSuites 2>&1 | tee -a .build/test-output.txt

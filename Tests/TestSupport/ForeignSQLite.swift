@@ -24,7 +24,9 @@ public enum ForeignSQLite {
 
     public struct Failure: Error, CustomStringConvertible { public var description: String }
 
-    private static func execute(_ path: String, _ sql: String) throws {
+    /// Runs `sql` on the database at `path` from a connection of its own (a write another
+    /// process makes behind dlctl's back).
+    public static func execute(_ path: String, _ sql: String) throws {
         try withDatabase(path) { db in
             guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw Failure(description: String(cString: sqlite3_errmsg(db))) }
         }

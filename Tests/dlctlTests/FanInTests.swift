@@ -34,7 +34,11 @@ extension ServingTierSuites {
             let elapsed = try #require(Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(run.stdout) \(run.stderr)")
             let failed = (try? String(contentsOfFile: sandbox.home.path + "/failed", encoding: .utf8)) ?? ""
             let errors = (try? String(contentsOfFile: sandbox.home.path + "/errors", encoding: .utf8)) ?? ""
-            #expect(failed.isEmpty, "clients that failed: \(failed.split(separator: "\n").count); first error: \(errors.prefix(300))")
+            let failures = failed.split(separator: "\n").count
+            // The distinct error lines, most frequent first: what a failed run has to say.
+            let distinct = Dictionary(grouping: errors.split(separator: "\n"), by: { $0 }).mapValues(\.count)
+                .sorted { $0.value > $1.value }.prefix(5).map { "\($0.value)x \($0.key)" }
+            #expect(failures == 0, "\(failures) clients failed: \(distinct.joined(separator: " | "))")
             #expect(elapsed < 30_000, "over within 30 s (\(elapsed) ms)")
             let records = try await sandbox.records("t/fanin")
             #expect(records.count == 1_000 && Set(records) == Set((1...1_000).map { "r\($0)" }), "each record once: \(records.count)")

@@ -313,11 +313,11 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     // MARK: Sessions
 
+    /// A session lives until a sweep ends it (as a ZooKeeper session lives until the server
+    /// expires it): one whose lease ran out while its process was starved of CPU, and that no
+    /// other process swept meanwhile, still holds its ephemeral nodes, so it may go on and renew.
     private static func requireLiveSession(_ db: Database, _ session: Int64) throws {
-        let expiresAt = try Int64.fetchOne(db, sql: "SELECT expires_at FROM sessions WHERE id = ?", arguments: [session])
-        guard let expiresAt else { throw MetadataError.sessionExpired }
-        if expiresAt < now() {
-            try expireSessions(db, now: now())
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM sessions WHERE id = ?)", arguments: [session]) == true else {
             throw MetadataError.sessionExpired
         }
     }
@@ -340,15 +340,20 @@ public final class SQLiteMetadataStore: MetadataStore {
         let interval = min(options.sessionTimeout / 3, .seconds(1))
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                let due = ContinuousClock.now + interval
+                try? await Task.sleep(until: due)
                 guard let self, !Task.isCancelled else { return }
-                await self.renew()
+                await self.renew(due: due, interval: interval)
             }
         }
         state.withLock { $0.renewTask = task }
     }
 
-    private func renew() async {
+    /// Renews this session's lease and sweeps the sessions whose leases ran out, unless this
+    /// tick ran more than `interval` after it was `due`: a process that was itself starved of CPU
+    /// (a burst of a thousand clients on two cores) judges no other, whose renewals were likely
+    /// starved as well; a later tick on time sweeps them.
+    private func renew(due: ContinuousClock.Instant, interval: Duration) async {
         let session = sessionId
         let timeoutMillis = Self.millis(options.sessionTimeout)
         do {
@@ -356,7 +361,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 try Self.requireLiveSession(db, session)
                 let now = Self.now()
                 try db.execute(sql: "UPDATE sessions SET expires_at = ? WHERE id = ?", arguments: [now + timeoutMillis, session])
-                try Self.expireSessions(db, now: now)
+                if ContinuousClock.now - due <= interval { try Self.expireSessions(db, now: now) }
                 try db.execute(sql: "DELETE FROM changes WHERE at < ?", arguments: [now - Self.changeRetentionMillis])
             }
         } catch .sessionExpired {
