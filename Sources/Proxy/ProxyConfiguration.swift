@@ -13,6 +13,10 @@ public struct ProxyConfiguration: Sendable {
     public var metadataOptions = MetadataStoreOptions()
     /// Options of the writer of every owned log (the lock is always taken with no wait).
     public var writer = LogWriter.Options()
+    /// Limits on all writes through this proxy together.
+    public var limits = WriteLimits.none
+    /// The most logs this proxy owns at once: past it, a log nobody owns goes to another proxy.
+    public var maxLogs: Int?
 
     public init(port: Int, metadataURI: MetadataURI) {
         self.port = port

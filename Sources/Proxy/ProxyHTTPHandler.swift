@@ -51,6 +51,8 @@ final class ProxyHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         metric("dlctl_proxy_connections", "gauge", "Client connections open.", "\(info.connections)")
         metric("dlctl_proxy_owned_logs", "gauge", "Logs this proxy owns.", "\(info.ownedLogs.count)")
         metric("dlctl_proxy_draining", "gauge", "1 while the proxy takes no new logs.", info.draining ? "1" : "0")
+        metric("dlctl_proxy_writes_over_soft_limit_total", "counter", "Writes let through above a soft limit.", "\(info.overSoftLimit)")
+        metric("dlctl_proxy_writes_over_capacity_total", "counter", "Writes refused above a hard limit.", "\(info.overCapacity)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -23,6 +23,9 @@ actor ProxyService {
     private var registered: Set<String> = []
     private var stopping = false
     let statistics = ProxyStatistics()
+    let limits: ProxyLimits
+    /// Per owned log: the watch on its limits and its namespace's.
+    private var limitWatches: [String: Task<Void, Never>] = [:]
 
     enum Acquired: Sendable {
         case served
@@ -35,13 +38,15 @@ actor ProxyService {
     }
 
     init(address: String, store: any MetadataStore, connections: BookieConnections, writerOptions: LogWriter.Options,
-         logger: Logger) {
+         limits: WriteLimits = .none, maxLogs: Int? = nil, logger: Logger) {
         self.address = address
         self.store = store
         self.connections = connections
         self.writerOptions = writerOptions
         self.logger = logger
+        self.limits = ProxyLimits(proxy: limits)
         self.ownership = LogOwnership(address: address)
+        self.ownership.maxLogs = maxLogs
     }
 
     var isDraining: Bool { ownership.draining }
@@ -52,6 +57,10 @@ actor ProxyService {
     func info() -> ProxyInfo {
         var info = ProxyInfo(address: address, draining: ownership.draining, ownedLogs: ownership.ownedLogs)
         statistics.fill(&info)
+        let totals = limits.totals
+        info.overSoftLimit = totals.overSoft
+        info.overCapacity = totals.refused
+        info.limits = limits.limits(of: .proxy).summary
         return info
     }
 
@@ -175,7 +184,8 @@ actor ProxyService {
             let history = try await WriteHistory.recentWrites(
                 of: WriteHistory.segmentsToLearnFrom(all: earlier, recovered: writer.recoveredSegments),
                 store: store, connections: connections)
-            served[log] = ServedLog(log: log, writer: writer, history: history)
+            served[log] = ServedLog(log: name, writer: writer, limits: limits, history: history)
+            try await watchLimits(of: name)
         } catch {
             // Without the previous owner's writes a retry could be appended twice: give it up.
             _ = try? await writer.close()
@@ -212,6 +222,49 @@ actor ProxyService {
         guard served[log] === servedLog else { return }
         served[log] = nil
         ownership.dropped(log)
+        limitWatches.removeValue(forKey: log)?.cancel()
+        limits.forget(.log(log))
+    }
+
+    // MARK: Limits
+
+    /// Reads the limits of `name` and of its namespace, then keeps them current through
+    /// watches, so a `dlctl log config set` takes effect without a restart.
+    private func watchLimits(of name: LogName) async throws {
+        let scopes: [WriteAdmission.Scope] = [.log(name.description), .namespace(name.namespace)]
+        var streams: [(WriteAdmission.Scope, AsyncStream<MetadataEvent>)] = []
+        for scope in scopes {
+            // Watch first, then read: a change between the two is not missed.
+            streams.append((scope, try await store.watch(LimitSettings.path(of: scope)!)))
+            await reloadLimits(scope)
+        }
+        limitWatches[name.description]?.cancel()
+        limitWatches[name.description] = Task { [weak self] in
+            await withTaskGroup(of: Void.self) { group in
+                for (scope, events) in streams {
+                    group.addTask {
+                        for await event in events {
+                            if case .sessionExpired = event { return }
+                            await self?.reloadLimits(scope)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func reloadLimits(_ scope: WriteAdmission.Scope) async {
+        do {
+            let settings = try await LimitSettings(store: store).limits(of: scope)
+            if settings != limits.limits(of: scope) {
+                limits.configure(scope, settings)
+                logger.info("limits", metadata: ["scope": "\(scope)", "limits": "\(settings.summary)"])
+            }
+        } catch let error as WriteLimits.Malformed {
+            logger.warning("kept the limits in force: \(error)", metadata: ["scope": "\(scope)"])
+        } catch {
+            // Deleted, or the metadata unreachable: the watch reports the next change.
+        }
     }
 
     /// Lets `log` go after its outstanding writes; a proxy that does not own it sends the

@@ -6,14 +6,18 @@ final class ServedLog: Sendable {
     typealias Respond = @Sendable (ProxyResponse) -> Void
 
     let log: String
+    let namespace: String
     let writer: LogWriter
+    private let limits: ProxyLimits
     private let deduplication: Locked<WriteDeduplication>
     /// Answers owed to retries of a write that is being appended.
     private let retries = Locked<[WriteOrigin: [Respond]]>([:])
 
-    init(log: String, writer: LogWriter, history: [(origin: WriteOrigin, dlsns: [DLSN])]) {
-        self.log = log
+    init(log: LogName, writer: LogWriter, limits: ProxyLimits, history: [(origin: WriteOrigin, dlsns: [DLSN])]) {
+        self.log = log.description
+        self.namespace = log.namespace
         self.writer = writer
+        self.limits = limits
         var deduplication = WriteDeduplication()
         for write in history { deduplication.learned(write.origin, at: write.dlsns) }
         self.deduplication = Locked(deduplication)
@@ -38,6 +42,14 @@ final class ServedLog: Sendable {
                 return respond(.write(.notReady, detail: "write \(origin.sequence) of session \(origin.session) came before write \(expected)",
                                       dlsns: []))
             }
+        }
+        let bytes = records.reduce(0) { $0 + $1.payload.count }
+        if case let .refused(reason) = limits.admit(log: log, namespace: namespace, records: records.count, bytes: bytes) {
+            if let origin { deduplication.withLock { $0.failed(origin) } }
+            let response = ProxyResponse.write(.overCapacity, detail: "over capacity: \(reason) (a refused write is not retried)", dlsns: [])
+            respond(response)
+            if let origin, let waiting = retries.withLock({ $0.removeValue(forKey: origin) }) { waiting.forEach { $0(response) } }
+            return
         }
         let (deduplication, retries, log) = (self.deduplication, self.retries, self.log)
         do {

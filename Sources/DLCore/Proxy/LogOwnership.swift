@@ -34,6 +34,9 @@ public struct LogOwnership: Sendable {
     public let address: String
     /// Serving the logs it owns, taking no new ones.
     public var draining = false
+    /// The most logs this proxy holds at once (owned or being taken or let go): past it, a log
+    /// it does not hold is answered unavailable, so the client takes it to another proxy.
+    public var maxLogs: Int?
     public private(set) var states: [String: State] = [:]
     /// Owners elsewhere, learned when their lock was found held.
     public private(set) var owners: [String: String] = [:]
@@ -65,6 +68,9 @@ public struct LogOwnership: Sendable {
                 ownerLearnedAt[log] = nil
             }
             if draining { return .unavailable("\(address) is draining: it takes no new logs") }
+            if let maxLogs, states.count >= maxLogs {
+                return .unavailable("\(address) holds \(states.count) logs, its limit (--max-logs): it takes no new ones")
+            }
             states[log] = .acquiring
             return .acquire
         }

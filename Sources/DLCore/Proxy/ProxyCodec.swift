@@ -77,6 +77,9 @@ public enum ProxyCodec {
             out.writeInteger(info.bytes)
             out.writeInteger(info.requestsPerSecond.bitPattern)
             out.writeInteger(info.bytesPerSecond.bitPattern)
+            out.writeInteger(info.overSoftLimit)
+            out.writeInteger(info.overCapacity)
+            writeString(&out, info.limits)
         case let .write(_, _, dlsns):
             out.writeInteger(UInt32(dlsns.count))
             for dlsn in dlsns { writeDLSN(&out, dlsn) }
@@ -190,6 +193,9 @@ public enum ProxyCodec {
             guard info.requestsPerSecond.isFinite, info.bytesPerSecond.isFinite, info.requestsPerSecond >= 0, info.bytesPerSecond >= 0 else {
                 throw .invalid(what: "handshake", reason: "a rate that is not a finite, non-negative number")
             }
+            info.overSoftLimit = try body.readChecked(UInt64.self, "writes over a soft limit")
+            info.overCapacity = try body.readChecked(UInt64.self, "writes over capacity")
+            info.limits = try readString(&body, "limits")
             response = .handshake(status, detail: detail, info: info)
         case .write:
             let count = try readCount(&body, "DLSNs", limit: maxRecords, each: 24)

@@ -135,6 +135,11 @@ public struct ProxyInfo: Sendable, Equatable, Codable {
     /// Over the last few seconds.
     public var requestsPerSecond: Double = 0
     public var bytesPerSecond: Double = 0
+    /// Writes let through above a soft limit, and refused above a hard one (over capacity).
+    public var overSoftLimit: UInt64 = 0
+    public var overCapacity: UInt64 = 0
+    /// The proxy's own limits, for people ("none" when it has none).
+    public var limits = "none"
 
     public init(address: String, draining: Bool, ownedLogs: [String]) {
         self.address = address

@@ -11,6 +11,7 @@ enum ExitStatus: Int32, CaseIterable {
     case conflict = 3
     case unavailable = 4
     case invalidData = 5
+    case overCapacity = 6
     case usage = 64
     case interrupted = 130
     case readerGone = 141
@@ -23,6 +24,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .conflict: return "conflict: already exists, changed concurrently, not empty, or held by another owner"
         case .unavailable: return "the cluster could not be reached in time, or the session expired"
         case .invalidData: return "stored data is corrupt or belongs to something else"
+        case .overCapacity: return "over capacity: a write limit (dlctl log config) refused the write; it was not retried"
         case .usage: return "bad arguments or URI"
         case .interrupted: return "stopped by Ctrl-C (in the shell)"
         case .readerGone: return "standard output's reader went away (| head): as a pipeline stage ended by SIGPIPE"
@@ -70,10 +72,13 @@ enum ExitStatus: Int32, CaseIterable {
             case .noSuchLog: self = .notFound
             case .recordTooLarge, .txidOutOfOrder, .malformed: self = .usage
             case .endOfStream: self = .conflict
-            case .overCapacity, .unavailable, .notReady, .redirect: self = .unavailable
+            case .overCapacity: self = .overCapacity
+            case .unavailable, .notReady, .redirect: self = .unavailable
             case .ok: self = .failed
             }
         case is ProxyClient.Failure, is ProxyConnectionError: self = .unavailable
+        case is WriteLimits.Malformed: self = .invalidData
+        case is WriteLimits.Invalid: self = .usage
         case is LogName.Invalid: self = .usage
         case is CookieCheck.Failure: self = .invalidData
         case let error as BookieNode.StartFailure:

@@ -104,14 +104,16 @@ struct DashboardFrame {
                 view.pane == .bookies && index == view.selected ? .selected : .normal)
         }
         add("PROXIES", .bold)
-        let proxyWidths = [22, 9, 6, 9, 8, 6, 24, spark]
-        add("  " + Self.columns(["ADDRESS", "STATUS", "CONNS", "WRITES/S", "MIB/S", "LOGS", "OWNED", "LAST MINUTE"], proxyWidths))
+        let proxyWidths = [22, 9, 6, 9, 8, 6, 8, 8, 18, spark]
+        add("  " + Self.columns(["ADDRESS", "STATUS", "CONNS", "WRITES/S", "MIB/S", "LOGS", "SOFT", "REFUSED", "OWNED", "LAST MINUTE"],
+                                proxyWidths))
         for (index, proxy) in Self.window(proxies, selected: view.pane == .proxies ? view.selected : -1, room: proxyRoom) {
             let selected = view.pane == .proxies && index == view.selected
             add((selected ? "> " : "  ")
                 + Self.columns([proxy.address, proxy.status, proxy.connections.map(String.init) ?? "-",
                                 String(format: "%.0f", proxy.requestsPerSecond), String(format: "%.1f", proxy.mibPerSecond),
-                                proxy.ownedLogs.map { "\($0.count)" } ?? "-", proxy.ownedLogs?.joined(separator: ",") ?? "-",
+                                proxy.ownedLogs.map { "\($0.count)" } ?? "-", proxy.overSoft.map { "\($0)" } ?? "-",
+                                proxy.overCapacity.map { "\($0)" } ?? "-", proxy.ownedLogs?.joined(separator: ",") ?? "-",
                                 Self.sparkline(proxy.history, width: spark, unicode: unicode)], proxyWidths),
                 selected ? .selected : .normal)
         }

@@ -36,6 +36,9 @@ struct DashboardSnapshot: Sendable {
         var requestsPerSecond: Double
         var mibPerSecond: Double
         var ownedLogs: [String]?
+        /// Writes over a soft limit and refused over a hard one (over capacity), since it started.
+        var overSoft: UInt64?
+        var overCapacity: UInt64?
         var history: [Double]
     }
 
@@ -154,6 +157,7 @@ actor DashboardSampler {
             return DashboardSnapshot.Proxy(address: registration.address, status: info?.status ?? "unreachable",
                                            connections: info?.connections, requestsPerSecond: rate,
                                            mibPerSecond: (info?.bytesPerSecond ?? 0) / 1_048_576, ownedLogs: info?.ownedLogs,
+                                           overSoft: info?.overSoftLimit, overCapacity: info?.overCapacity,
                                            history: remember(rate, in: &proxyHistory, key: registration.address))
         }
     }

@@ -88,3 +88,20 @@ import Testing
         #expect(ownership.idleLogs(now: start + .seconds(90), idle: .seconds(30)) == ["t/a", "t/b"])
     }
 }
+
+extension LogOwnershipTests {
+    @Test func aProxyAtItsLogLimitTakesNoNewLogsAndKeepsServingItsOwn() {
+        var ownership = LogOwnership(address: "127.0.0.1:4181")
+        ownership.maxLogs = 1
+        let answer1 = ownership.decide("t/a", now: start)
+        #expect(answer1 == .acquire)
+        ownership.lockTaken("t/a")
+        ownership.recovered("t/a", now: start)
+        guard case .unavailable = ownership.decide("t/b", now: start) else { Issue.record("a second log past the limit"); return }
+        let answer2 = ownership.decide("t/a", now: start)
+        #expect(answer2 == .serve)
+        ownership.dropped("t/a")
+        let answer3 = ownership.decide("t/b", now: start)
+        #expect(answer3 == .acquire, "room again once a log is let go")
+    }
+}

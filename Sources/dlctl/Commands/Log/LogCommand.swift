@@ -4,7 +4,7 @@ import DLCore
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "Create, list, show, rename and delete logs.",
-        subcommands: [Create.self, List.self, Show.self, Rename.self, Delete.self])
+        subcommands: [Create.self, List.self, Show.self, Config.self, Rename.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a log (and its namespace if needed).")

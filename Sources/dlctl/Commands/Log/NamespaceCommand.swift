@@ -5,7 +5,7 @@ import Foundation
 struct NamespaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "namespace", abstract: "Create, list, show and delete namespaces.",
-        subcommands: [Create.self, List.self, Show.self, Delete.self])
+        subcommands: [Create.self, List.self, Show.self, Config.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a namespace.")

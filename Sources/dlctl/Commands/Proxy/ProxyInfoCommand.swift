@@ -5,7 +5,7 @@ import Foundation
 struct ProxyInfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show one write proxy: status, owned logs, connections, requests/s and bytes/s."
+        abstract: "Show one write proxy: status, owned logs, connections, requests/s, bytes/s, limits and what they refused."
     )
 
     @OptionGroup var cluster: ClusterOptions
@@ -28,6 +28,9 @@ struct ProxyInfoCommand: AsyncParsableCommand {
                     ["requests", "\(info.requests)"], ["bytes", "\(info.bytes)"],
                     ["requests/s", String(format: "%.1f", info.requestsPerSecond)],
                     ["bytes/s", String(format: "%.0f", info.bytesPerSecond)],
+                    ["limits", info.limits],
+                    ["over soft limit", "\(info.overSoftLimit)"],
+                    ["over capacity", "\(info.overCapacity)"],
                     ["owned logs", info.ownedLogs.isEmpty ? "-" : info.ownedLogs.joined(separator: ",")],
                 ])
             }

@@ -25,6 +25,9 @@ struct ProxyStart: AsyncParsableCommand {
     var rollInterval = 7200.0
     @Option(help: "Compression of the record sets of owned logs: none or lz4.") var codec = "none"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @OptionGroup(title: "Limits on all writes through this proxy together") var limits: LimitOptions
+    @Option(name: .customLong("max-logs"), help: "The most logs this proxy owns at once; past it, new logs go to another proxy.")
+    var maxLogs: Int?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
@@ -34,6 +37,8 @@ struct ProxyStart: AsyncParsableCommand {
         }
         if CompressionCodec(name: codec) == nil { throw ValidationError("unknown codec \(codec) (none or lz4)") }
         try ServerLogging.validate(logLevel)
+        if let problem = limits.applied(to: .none).problem { throw ValidationError(problem) }
+        if let maxLogs, maxLogs < 1 { throw ValidationError("--max-logs must be at least 1") }
     }
 
     func run() async throws {
@@ -52,6 +57,8 @@ struct ProxyStart: AsyncParsableCommand {
         configuration.writer.rollBytes = Int64(rollSize) << 20
         configuration.writer.rollInterval = .milliseconds(Int64(rollInterval * 1000))
         configuration.writer.codec = CompressionCodec(name: codec) ?? .none
+        configuration.limits = limits.applied(to: .none)
+        configuration.maxLogs = maxLogs
         let node: ProxyNode
         do {
             node = try await ProxyNode.start(configuration, logger: logger)
