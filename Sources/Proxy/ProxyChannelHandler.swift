@@ -17,6 +17,8 @@ final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// Bytes of requests received and not yet taken by the service.
     private let queued = Locked(0)
     private let gate = ReadGate()
+    /// The follows this connection asked for: ended when it closes.
+    private let followers = Locked<[Follower]>([])
 
     private let service: ProxyService
     private let logger: Logger
@@ -44,6 +46,14 @@ final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
                     channel.eventLoop.execute { self.gate.resume(channel) }
                 }
                 let id = frame.requestId
+                if case let .follow(log, start) = frame.message {
+                    var after: DLSN?
+                    if case let .after(dlsn) = start { after = dlsn }
+                    let follower = Follower(requestId: id, channel: channel, maxPendingBytes: service.followerLagBytes, after: after)
+                    followers.withLock { $0.append(follower) }
+                    await service.follow(log, from: start, as: follower)
+                    continue
+                }
                 await service.handle(frame.message) { response in
                     self.deliver(BookieFrame(requestId: id, message: response), on: channel)
                 }
@@ -55,6 +65,7 @@ final class ProxyChannelHandler: ChannelDuplexHandler, @unchecked Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         service.statistics.connected(-1)
         continuation.finish()
+        for follower in followers.withLock({ $0 }) { follower.connectionClosed() }
         context.fireChannelInactive()
     }
 

@@ -26,6 +26,13 @@ actor ProxyService {
     let limits: ProxyLimits
     /// Per owned log: the watch on its limits and its namespace's.
     private var limitWatches: [String: Task<Void, Never>] = [:]
+    /// The followers of each log followed through this proxy (pushed from the writer of an
+    /// owned log, else read from the bookies).
+    private var feeds: [String: LogFeed] = [:]
+    /// Bytes of records a follower may have unsent before it is cut off; the window of
+    /// recent records kept for followers of each owned log.
+    nonisolated let followerLagBytes: Int
+    private let windowBytes: Int
 
     enum Acquired: Sendable {
         case served
@@ -38,7 +45,10 @@ actor ProxyService {
     }
 
     init(address: String, store: any MetadataStore, connections: BookieConnections, writerOptions: LogWriter.Options,
-         limits: WriteLimits = .none, maxLogs: Int? = nil, logger: Logger) {
+         limits: WriteLimits = .none, maxLogs: Int? = nil, followerLagBytes: Int = 8 << 20, windowBytes: Int = 32 << 20,
+         logger: Logger) {
+        self.followerLagBytes = followerLagBytes
+        self.windowBytes = windowBytes
         self.address = address
         self.store = store
         self.connections = connections
@@ -61,6 +71,7 @@ actor ProxyService {
         info.overSoftLimit = totals.overSoft
         info.overCapacity = totals.refused
         info.limits = limits.limits(of: .proxy).summary
+        info.followers = feeds.values.reduce(0) { $0 + $1.followerCount }
         return info
     }
 
@@ -86,6 +97,7 @@ actor ProxyService {
                 _ = ownership.startRelease(log)
                 do {
                     let dlsn = try await servedLog.writer.markEndOfStream()
+                    feeds[log]?.sealed(at: dlsn)
                     respond(.endOfStream(.ok, detail: "", dlsn: dlsn))
                 } catch {
                     respond(.endOfStream(ServedLog.status(of: error).0, detail: "\(error)", dlsn: nil))
@@ -98,6 +110,9 @@ actor ProxyService {
             respond(await truncate(log, before: before))
         case let .release(log):
             respond(await release(log))
+        case .follow:
+            // Followers are registered by `follow(_:from:as:)`, which needs their connection.
+            respond(.records(.malformed, detail: "a follow needs a connection of its own", records: []))
         case let .drain(undo):
             ownership.draining = !undo
             logger.info(undo ? "taking new logs again" : "draining: serving owned logs, taking no new ones")
@@ -186,6 +201,10 @@ actor ProxyService {
                 store: store, connections: connections)
             served[log] = ServedLog(log: name, writer: writer, limits: limits, history: history)
             try await watchLimits(of: name)
+            let feed = LogFeed(log: name, store: store, connections: connections, pushedFrom: DLSN(current, 0, 0),
+                               windowBytes: windowBytes, logger: logger)
+            writer.observeAcknowledged { feed.push($0) }
+            feeds[log] = feed
         } catch {
             // Without the previous owner's writes a retry could be appended twice: give it up.
             _ = try? await writer.close()
@@ -224,6 +243,42 @@ actor ProxyService {
         ownership.dropped(log)
         limitWatches.removeValue(forKey: log)?.cancel()
         limits.forget(.log(log))
+        servedLog.writer.observeAcknowledged(nil)
+        if let feed = feeds.removeValue(forKey: log), feed.pushed {
+            feed.close(.unavailable, "\(address) let \(log) go: follow it through its new owner")
+        }
+    }
+
+    // MARK: Followers
+
+    /// Adds a follower of `log`: served from this proxy's writer when it owns the log, sent to
+    /// the owner when another proxy owns it, else served from the bookies here.
+    func follow(_ log: String, from start: LogReader.Start, as follower: Follower) async {
+        let name: LogName
+        do { name = try LogName(parsing: log) } catch { return follower.finish(.malformed, "\(error)") }
+        if stopping { return follower.finish(.unavailable, "\(address) is stopping") }
+        if served[log] != nil, let feed = feeds[log], feed.pushed { return feed.follow(follower, from: start) }
+        do {
+            if let holder = try await LogLock.holder(of: name, store: store), let owner = LogLock.proxyAddress(ofHolder: holder),
+               owner != address, registered.contains(owner) {
+                return follower.finish(.redirect, owner)
+            }
+            guard try await LogCatalog(store: store).exists(name) else {
+                return follower.finish(.noSuchLog, "\(LogError.noSuchLog(log))")
+            }
+        } catch {
+            return follower.finish(.unavailable, "\(address) could not look \(log) up: \(error)")
+        }
+        // Taken meanwhile (the awaits above): pushed from here after all.
+        if served[log] != nil, let feed = feeds[log], feed.pushed { return feed.follow(follower, from: start) }
+        let feed = feeds[log] ?? LogFeed(log: name, store: store, connections: connections, pushedFrom: nil, windowBytes: 0, logger: logger)
+        feeds[log] = feed
+        feed.follow(follower, from: start)
+    }
+
+    /// Feeds of logs not owned here with nobody following them any more.
+    private func dropIdleFeeds() {
+        for (log, feed) in feeds where !feed.pushed && feed.followerCount == 0 { feeds[log] = nil }
     }
 
     // MARK: Limits
@@ -291,6 +346,7 @@ actor ProxyService {
     /// Releases logs nobody asked for in `idle`.
     func releaseIdle(after idle: Duration) async {
         for log in ownership.idleLogs(now: .now, idle: idle) { _ = await release(log) }
+        dropIdleFeeds()
     }
 
     /// The metadata session was lost (its locks with it): every log is dropped; `fresh` is the

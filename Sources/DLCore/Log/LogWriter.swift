@@ -53,6 +53,14 @@ public actor LogWriter {
     private static let logger = Logger(label: "dlctl.writer")
 
     public typealias Completion = @Sendable (Result<DLSN, any Error>) -> Void
+    public typealias AcknowledgedRecords = @Sendable ([PositionedRecord]) -> Void
+    /// Told of every acknowledged entry's records (control records too), in DLSN order, as
+    /// soon as the entry is acknowledged: a proxy pushes them to its followers from there.
+    private let acknowledgedObserver = Locked<AcknowledgedRecords?>(nil)
+
+    public nonisolated func observeAcknowledged(_ observer: AcknowledgedRecords?) {
+        acknowledgedObserver.withLock { $0 = observer }
+    }
     public typealias WriteCompletion = @Sendable (Result<[DLSN], any Error>) -> Void
 
     /// A record waiting for its entry. `group` is the number of records of the write that
@@ -333,9 +341,13 @@ public actor LogWriter {
         currentBytes += Int64(bytes.count)
         idleMarker += 1
         let marker = idleMarker
+        let observer = acknowledgedObserver
         segment.ledger.appendAsync(bytes) { [weak self] result in
             switch result {
             case let .success(entryId):
+                if let observe = observer.withLock({ $0 }) {
+                    observe(batch.enumerated().map { PositionedRecord(dlsn: DLSN(segment.sequenceNumber, entryId, Int64($0.offset)), record: $0.element.record) })
+                }
                 for (slot, item) in batch.enumerated() {
                     switch item.completion {
                     case let .record(completion):

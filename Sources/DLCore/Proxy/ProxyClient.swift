@@ -77,6 +77,15 @@ public actor ProxyClient {
         return connection
     }
 
+    /// `owner` owns `log` (a redirect said so): route there first.
+    public func remember(owner: String, of log: String) { owners[log] = owner }
+
+    /// `address` failed: its connection is dropped (and it is no longer taken as `log`'s owner).
+    public func failed(_ address: String, for log: String) {
+        forget(address)
+        if owners[log] == address { owners[log] = nil }
+    }
+
     private func forget(_ address: String) {
         if let connection = connections.removeValue(forKey: address) { Task { await connection.close() } }
     }
@@ -137,7 +146,7 @@ public actor ProxyClient {
                 last = response.detail
                 skipped.insert(target)
                 if owners[log] == target { owners[log] = nil }
-            case .noSuchLog, .recordTooLarge, .txidOutOfOrder, .endOfStream, .overCapacity, .malformed:
+            case .noSuchLog, .recordTooLarge, .txidOutOfOrder, .endOfStream, .overCapacity, .malformed, .behind:
                 return (response, target)
             }
         }

@@ -15,6 +15,8 @@ public enum ProxyCodec {
     public static let maxOwnedLogs = 100_000
 
     enum Kind: UInt8 { case request = 0, response = 1 }
+    /// Version, kind, opcode, flags and request id.
+    static let headerLength = 12
     enum Flag {
         /// A write or end-of-stream carries its origin (session, sequence).
         static let origin: UInt8 = 1
@@ -30,7 +32,7 @@ public enum ProxyCodec {
         var flags: UInt8 = 0
         switch frame.message {
         case let .write(_, origin, _), let .endOfStream(_, origin): flags = origin == nil ? 0 : Flag.origin
-        case .handshake, .truncate, .release, .drain: break
+        case .handshake, .truncate, .release, .drain, .follow: break
         }
         writeHeader(&out, kind: .request, opcode: frame.message.opcode.rawValue, flags: flags, requestId: frame.requestId)
         switch frame.message {
@@ -56,6 +58,9 @@ public enum ProxyCodec {
             writeString(&out, log)
         case let .drain(undo):
             out.writeInteger(UInt8(undo ? 1 : 0))
+        case let .follow(log, from):
+            writeString(&out, log)
+            writeStart(&out, from)
         }
         out.setInteger(UInt32(out.writerIndex - start - 4), at: start)
     }
@@ -80,16 +85,59 @@ public enum ProxyCodec {
             out.writeInteger(info.overSoftLimit)
             out.writeInteger(info.overCapacity)
             writeString(&out, info.limits)
+            out.writeInteger(UInt32(clamping: info.followers))
         case let .write(_, _, dlsns):
             out.writeInteger(UInt32(dlsns.count))
             for dlsn in dlsns { writeDLSN(&out, dlsn) }
         case let .endOfStream(_, _, dlsn):
             out.writeInteger(UInt8(dlsn == nil ? 0 : 1))
             if let dlsn { writeDLSN(&out, dlsn) }
+        case let .records(_, _, records):
+            writeRecords(&out, records)
         case .truncate, .release, .drain:
             break
         }
         out.setInteger(UInt32(out.writerIndex - start - 4), at: start)
+    }
+
+    /// The body of an ok `records` response, encoded once and sent to every follower that
+    /// needs these records (only the frame header differs: `recordsFrame`).
+    public static func encodeRecordsBody(_ records: [PositionedRecord], into out: inout ByteBuffer) {
+        out.writeInteger(ProxyStatus.ok.rawValue)
+        writeString(&out, "")
+        writeRecords(&out, records)
+    }
+
+    /// The header of a `records` response whose body (`encodeRecordsBody`) is `bodyLength` bytes.
+    public static func recordsFrameHeader(requestId: UInt64, bodyLength: Int, into out: inout ByteBuffer) {
+        out.writeInteger(UInt32(headerLength + bodyLength))
+        writeHeader(&out, kind: .response, opcode: ProxyOpcode.follow.rawValue, flags: 0, requestId: requestId)
+    }
+
+    private static func writeRecords(_ out: inout ByteBuffer, _ records: [PositionedRecord]) {
+        out.writeInteger(UInt32(records.count))
+        for record in records {
+            writeDLSN(&out, record.dlsn)
+            out.writeInteger(record.record.txid)
+            out.writeInteger(UInt32(record.record.payload.count))
+            out.writeBytes(record.record.payload)
+        }
+    }
+
+    private static func writeStart(_ out: inout ByteBuffer, _ start: LogReader.Start) {
+        switch start {
+        case .beginning: out.writeInteger(UInt8(0))
+        case .end: out.writeInteger(UInt8(1))
+        case let .dlsn(dlsn):
+            out.writeInteger(UInt8(2))
+            writeDLSN(&out, dlsn)
+        case let .after(dlsn):
+            out.writeInteger(UInt8(3))
+            writeDLSN(&out, dlsn)
+        case let .txid(txid):
+            out.writeInteger(UInt8(4))
+            out.writeInteger(txid)
+        }
     }
 
     private static func writeHeader(_ out: inout ByteBuffer, kind: Kind, opcode: UInt8, flags: UInt8, requestId: UInt64) {
@@ -162,6 +210,8 @@ public enum ProxyCodec {
             let undo = try body.readChecked(UInt8.self, "drain undo marker")
             guard undo <= 1 else { throw .invalid(what: "drain request", reason: "undo marker \(undo)") }
             request = .drain(undo: undo == 1)
+        case .follow:
+            request = .follow(log: try readString(&body, "log name"), from: try readStart(&body))
         }
         try body.requireFullyRead("proxy request")
         return BookieFrame(requestId: requestId, message: request)
@@ -196,6 +246,7 @@ public enum ProxyCodec {
             info.overSoftLimit = try body.readChecked(UInt64.self, "writes over a soft limit")
             info.overCapacity = try body.readChecked(UInt64.self, "writes over capacity")
             info.limits = try readString(&body, "limits")
+            info.followers = Int(try body.readChecked(UInt32.self, "followers"))
             response = .handshake(status, detail: detail, info: info)
         case .write:
             let count = try readCount(&body, "DLSNs", limit: maxRecords, each: 24)
@@ -216,6 +267,19 @@ public enum ProxyCodec {
             response = .release(status, detail: detail)
         case .drain:
             response = .drain(status, detail: detail)
+        case .follow:
+            // A record takes at least 36 bytes (DLSN, txid, length).
+            let count = try readCount(&body, "records", limit: maxRecords, each: 36)
+            var records: [PositionedRecord] = []
+            records.reserveCapacity(count)
+            for _ in 0..<count {
+                let dlsn = try readDLSN(&body)
+                let txid = try body.readChecked(Int64.self, "record txid")
+                let length = Int(try body.readChecked(UInt32.self, "record length"))
+                guard length <= Limits.maxRecordSize else { throw .tooLarge(what: "log record", size: length, limit: Limits.maxRecordSize) }
+                records.append(PositionedRecord(dlsn: dlsn, record: LogRecord(txid: txid, payload: try body.readBytesChecked(length, "record payload"))))
+            }
+            response = .records(status, detail: detail, records: records)
         }
         try body.requireFullyRead("proxy response")
         return BookieFrame(requestId: requestId, message: response)
@@ -248,6 +312,18 @@ public enum ProxyCodec {
             throw .invalid(what: what, reason: "not UTF-8")
         }
         return text
+    }
+
+    private static func readStart(_ body: inout ByteBuffer) throws(ModelError) -> LogReader.Start {
+        let kind = try body.readChecked(UInt8.self, "start kind")
+        switch kind {
+        case 0: return .beginning
+        case 1: return .end
+        case 2: return .dlsn(try readDLSN(&body))
+        case 3: return .after(try readDLSN(&body))
+        case 4: return .txid(try body.readChecked(Int64.self, "start txid"))
+        default: throw .invalid(what: "follow request", reason: "start kind \(kind)")
+        }
     }
 
     private static func readOrigin(_ body: inout ByteBuffer) throws(ModelError) -> WriteOrigin {

@@ -68,6 +68,17 @@ public final class ProxyConnection: Sendable {
         return try result.get()
     }
 
+    /// Sends a `follow`: `onFrame` gets each `records` answer, on the connection's event loop,
+    /// until one that is not `ok` (or a failure of the connection), which is the last.
+    public func follow(_ request: ProxyRequest, onFrame: @escaping Callback) {
+        handler.send(request, on: channel, timeout: nil, callback: onFrame)
+    }
+
+    /// Stops or resumes reading from the proxy (back-pressure for a follower whose reader is slow).
+    public func setReading(_ reading: Bool) {
+        channel.setOption(ChannelOptions.autoRead, value: reading).whenSuccess { [channel] in if reading { channel.read() } }
+    }
+
     public func close() async {
         try? await channel.close()
     }
@@ -80,6 +91,8 @@ final class ProxyConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private struct Pending {
         var callback: ProxyConnection.Callback
         var timer: Scheduled<Void>?
+        /// A follow: answered by frames until one that is not ok.
+        var streaming = false
     }
 
     private let address: String
@@ -87,11 +100,12 @@ final class ProxyConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     init(address: String) { self.address = address }
 
-    func send(_ request: ProxyRequest, on channel: any Channel, timeout: Duration, callback: @escaping ProxyConnection.Callback) {
+    /// `timeout` nil: a follow (no timer; answered until a frame that is not ok).
+    func send(_ request: ProxyRequest, on channel: any Channel, timeout: Duration?, callback: @escaping ProxyConnection.Callback) {
         let id: UInt64? = state.withLock { state in
             guard !state.closed else { return nil }
             defer { state.nextId += 1 }
-            state.pending[state.nextId] = Pending(callback: callback, timer: nil)
+            state.pending[state.nextId] = Pending(callback: callback, timer: nil, streaming: timeout == nil)
             return state.nextId
         }
         guard let id else {
@@ -100,8 +114,12 @@ final class ProxyConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         var buffer = channel.allocator.buffer(capacity: 64)
         ProxyCodec.encode(BookieFrame(requestId: id, message: request), into: &buffer)
-        let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         let frame = buffer
+        guard let timeout else {
+            channel.writeAndFlush(frame, promise: nil)
+            return
+        }
+        let nanos = Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         channel.eventLoop.execute { [self] in
             let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(max(nanos, 1))) { [self] in
                 if let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) {
@@ -125,7 +143,12 @@ final class ProxyConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             context.close(promise: nil)
             return
         }
-        if let pending = state.withLock({ $0.pending.removeValue(forKey: frame.requestId) }) {
+        let pending = state.withLock { state -> Pending? in
+            guard let pending = state.pending[frame.requestId] else { return nil }
+            if !(pending.streaming && frame.message.status == .ok) { state.pending[frame.requestId] = nil }
+            return pending
+        }
+        if let pending {
             pending.timer?.cancel()
             pending.callback(.success(frame.message))
         }

@@ -151,7 +151,7 @@ public actor ProxyLogWriter {
     static func isFinal(_ status: ProxyStatus) -> Bool {
         switch status {
         case .ok, .redirect, .notReady, .unavailable: return false
-        case .noSuchLog, .recordTooLarge, .txidOutOfOrder, .endOfStream, .overCapacity, .malformed: return true
+        case .noSuchLog, .recordTooLarge, .txidOutOfOrder, .endOfStream, .overCapacity, .malformed, .behind: return true
         }
     }
 

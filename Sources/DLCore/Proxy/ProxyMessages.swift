@@ -13,6 +13,9 @@ public enum ProxyRequest: Sendable, Equatable {
     case release(log: String)
     /// The proxy keeps serving the logs it owns and takes no new ones (`undo`: takes them again).
     case drain(undo: Bool)
+    /// Follow `log` from `from`: answered with a stream of `records` responses under this
+    /// request's id, each `ok` but the last (end of stream, cut off as too slow, moved...).
+    case follow(log: String, from: LogReader.Start)
 
     public var opcode: ProxyOpcode {
         switch self {
@@ -22,12 +25,13 @@ public enum ProxyRequest: Sendable, Equatable {
         case .truncate: return .truncate
         case .release: return .release
         case .drain: return .drain
+        case .follow: return .follow
         }
     }
 }
 
 public enum ProxyOpcode: UInt8, Sendable {
-    case handshake = 1, write = 2, endOfStream = 3, truncate = 4, release = 5, drain = 6
+    case handshake = 1, write = 2, endOfStream = 3, truncate = 4, release = 5, drain = 6, follow = 7
 }
 
 /// One record of a write: its bytes, and its txid when the client gives one (else the owner
@@ -70,6 +74,9 @@ public enum ProxyStatus: UInt16, Sendable {
     case unavailable = 8
     /// The request made no sense (a bad log name, a bad position).
     case malformed = 9
+    /// A follower fell further behind than the proxy keeps for it: it was cut off (resume after
+    /// the last record it got).
+    case behind = 10
 }
 
 /// The proxy's answers, one per request kind.
@@ -81,11 +88,13 @@ public enum ProxyResponse: Sendable, Equatable {
     case truncate(ProxyStatus, detail: String)
     case release(ProxyStatus, detail: String)
     case drain(ProxyStatus, detail: String)
+    /// Records of a followed log, in order; `ok` while more may come.
+    case records(ProxyStatus, detail: String, records: [PositionedRecord])
 
     public var status: ProxyStatus {
         switch self {
         case let .handshake(status, _, _), let .write(status, _, _), let .endOfStream(status, _, _),
-             let .truncate(status, _), let .release(status, _), let .drain(status, _):
+             let .truncate(status, _), let .release(status, _), let .drain(status, _), let .records(status, _, _):
             return status
         }
     }
@@ -93,7 +102,7 @@ public enum ProxyResponse: Sendable, Equatable {
     public var detail: String {
         switch self {
         case let .handshake(_, detail, _), let .write(_, detail, _), let .endOfStream(_, detail, _),
-             let .truncate(_, detail), let .release(_, detail), let .drain(_, detail):
+             let .truncate(_, detail), let .release(_, detail), let .drain(_, detail), let .records(_, detail, _):
             return detail
         }
     }
@@ -106,6 +115,7 @@ public enum ProxyResponse: Sendable, Equatable {
         case .truncate: return .truncate
         case .release: return .release
         case .drain: return .drain
+        case .records: return .follow
         }
     }
 
@@ -118,6 +128,7 @@ public enum ProxyResponse: Sendable, Equatable {
         case .endOfStream: return .endOfStream(status, detail: detail, dlsn: nil)
         case .truncate: return .truncate(status, detail: detail)
         case .release: return .release(status, detail: detail)
+        case .follow: return .records(status, detail: detail, records: [])
         }
     }
 }
@@ -140,6 +151,8 @@ public struct ProxyInfo: Sendable, Equatable, Codable {
     public var overCapacity: UInt64 = 0
     /// The proxy's own limits, for people ("none" when it has none).
     public var limits = "none"
+    /// Followers of logs it serves (pushed from its writers or read from the bookies).
+    public var followers = 0
 
     public init(address: String, draining: Bool, ownedLogs: [String]) {
         self.address = address

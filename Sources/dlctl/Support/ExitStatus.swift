@@ -74,7 +74,7 @@ enum ExitStatus: Int32, CaseIterable {
             case .endOfStream: self = .conflict
             case .overCapacity: self = .overCapacity
             case .unavailable, .notReady, .redirect: self = .unavailable
-            case .ok: self = .failed
+            case .ok, .behind: self = .failed
             }
         case is ProxyClient.Failure, is ProxyConnectionError: self = .unavailable
         case is WriteLimits.Malformed: self = .invalidData

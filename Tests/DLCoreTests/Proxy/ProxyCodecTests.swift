@@ -19,6 +19,11 @@ import TestSupport
         BookieFrame(requestId: .max, message: .release(log: "t/a")),
         BookieFrame(requestId: 8, message: .drain(undo: true)),
         BookieFrame(requestId: 9, message: .drain(undo: false)),
+        BookieFrame(requestId: 10, message: .follow(log: "t/a", from: .beginning)),
+        BookieFrame(requestId: 11, message: .follow(log: "t/a", from: .end)),
+        BookieFrame(requestId: 12, message: .follow(log: "t/a", from: .dlsn(DLSN(1, 2, 3)))),
+        BookieFrame(requestId: 13, message: .follow(log: "t/a", from: .after(DLSN(4, 5, 6)))),
+        BookieFrame(requestId: 14, message: .follow(log: "t/a", from: .txid(-1))),
     ]
 
     static let responses: [BookieFrame<ProxyResponse>] = [
@@ -32,6 +37,11 @@ import TestSupport
         BookieFrame(requestId: 7, message: .release(.notReady, detail: "recovering")),
         BookieFrame(requestId: 8, message: .drain(.ok, detail: "")),
         BookieFrame(requestId: 9, message: .handshake(.ok, detail: "", info: busyInfo)),
+        BookieFrame(requestId: 10, message: .records(.ok, detail: "", records: [
+            PositionedRecord(dlsn: DLSN(1, 0, 0), record: LogRecord(txid: 5, payload: [])),
+            PositionedRecord(dlsn: DLSN(1, 0, 1), record: LogRecord(txid: 6, payload: [0, 0xFF, 10])),
+        ])),
+        BookieFrame(requestId: 11, message: .records(.behind, detail: "cut off", records: [])),
     ]
 
     static var busyInfo: ProxyInfo {
@@ -41,6 +51,10 @@ import TestSupport
         info.bytes = 1 << 40
         info.requestsPerSecond = 0.5
         info.bytesPerSecond = 1e9
+        info.overSoftLimit = 3
+        info.overCapacity = .max
+        info.limits = "hard 5 MiB/s"
+        info.followers = 1000
         return info
     }
 

@@ -16,6 +16,12 @@ struct TailCommand: AsyncParsableCommand {
             sealed log, followers too, ends at its end with status 0 (at once when started there); a DLSN past \
             the end of a completed segment or of the log is refused with status 2. When standard output's \
             reader goes away (| head) the command ends at once with status 141.
+
+            With -f, when the cluster has write proxies, the records come through them: the log's owner pushes each \
+            record as soon as it is acknowledged, and readers of one log share the proxy's reads of the bookies. A \
+            follower that falls too far behind (its output not read) is cut off with status 1 and a line saying \
+            where to resume. When the owner moves, the follow moves with it, missing nothing. --direct reads the \
+            bookies from this process instead.
             """
     )
 
@@ -32,6 +38,7 @@ struct TailCommand: AsyncParsableCommand {
     var format: String?
     @Option(help: "Read as this subscriber: start after its committed position and commit as records are printed.")
     var subscriber: String?
+    @Flag(help: "With -f: read the bookies from this process instead of following through a write proxy.") var direct = false
 
     var outputMode: RecordOutputMode { json ? .json : output }
 
@@ -70,8 +77,17 @@ struct TailCommand: AsyncParsableCommand {
                     start = .after(committed)
                 }
                 let connections = BookieConnections()
-                let reader = try await LogReader(options.log, store: store, connections: connections, from: start,
-                                                 follow: following)
+                let reader: any RecordSource
+                var follower: (ProxyLogFollower, ProxyClient)?
+                if following, !options.direct, try await ProxiedRequest.available(store) {
+                    let client = ProxyClient(store: store)
+                    let proxied = ProxyLogFollower(log: options.log.description, client: client, from: start,
+                                                   reconnectTimeout: options.cluster.commandTimeout)
+                    follower = (proxied, client)
+                    reader = proxied
+                } else {
+                    reader = try await LogReader(options.log, store: store, connections: connections, from: start, follow: following)
+                }
                 var printed = 0
                 var lastPrinted: DLSN?
                 // Output is buffered while records are at hand and written out as soon as the
@@ -99,6 +115,10 @@ struct TailCommand: AsyncParsableCommand {
                     if !reader.hasBufferedRecords || output.count >= 64 * 1024 { try await writeOut() }
                 }
                 try await writeOut()
+                if let (proxied, client) = follower {
+                    proxied.close()
+                    await client.close()
+                }
                 await connections.closeAll()
             }
         }

@@ -28,6 +28,7 @@ struct ProxyInfoCommand: AsyncParsableCommand {
                     ["requests", "\(info.requests)"], ["bytes", "\(info.bytes)"],
                     ["requests/s", String(format: "%.1f", info.requestsPerSecond)],
                     ["bytes/s", String(format: "%.0f", info.bytesPerSecond)],
+                    ["followers", "\(info.followers)"],
                     ["limits", info.limits],
                     ["over soft limit", "\(info.overSoftLimit)"],
                     ["over capacity", "\(info.overCapacity)"],

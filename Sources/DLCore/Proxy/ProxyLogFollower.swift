@@ -1,0 +1,204 @@
+import Synchronization
+
+/// Follows a log through the write proxies (DESIGN.md section 10, fan-out): asks the log's
+/// owner (found as for writes: the ring, owners learned, redirects) to push records as they are
+/// acknowledged, or a proxy to read them from the bookies when no proxy owns the log. When the
+/// owner moves (released, failed over, a proxy stopping), it follows again after the last record
+/// it got, so nothing is missed or repeated. Records read ahead are bounded: past the bound the
+/// connection is not read, and the proxy cuts a follower that stays behind off (`behind`).
+public final class ProxyLogFollower: Sendable {
+    public let log: String
+    private let client: ProxyClient
+    private let start: LogReader.Start
+    /// How long to look for a proxy that takes the follow, each time one is needed.
+    private let reconnectTimeout: Duration
+    private static let readAheadRecords = 20_000
+
+    private struct State {
+        var buffered: [PositionedRecord] = []
+        var index = 0
+        /// nil while following; then the end (success) or why it stopped.
+        var outcome: Result<Void, any Error>?
+        var waiter: CheckedContinuation<Void, Never>?
+        var connection: ProxyConnection?
+        var paused = false
+        var last: DLSN?
+    }
+    private let state = Mutex(State())
+    private let driver = Mutex<Task<Void, Never>?>(nil)
+
+    public init(log: String, client: ProxyClient, from start: LogReader.Start, reconnectTimeout: Duration) {
+        self.log = log
+        self.client = client
+        self.start = start
+        self.reconnectTimeout = reconnectTimeout
+        driver.withLock { $0 = Task { await self.run() } }
+    }
+
+    deinit { driver.withLock { $0 }?.cancel() }
+
+    public var hasBufferedRecords: Bool { state.withLock { $0.index < $0.buffered.count } }
+
+    /// The next record; nil at the end of a sealed log.
+    public func next() async throws -> PositionedRecord? {
+        while true {
+            let (record, outcome, resume) = state.withLock { state -> (PositionedRecord?, Result<Void, any Error>?, ProxyConnection?) in
+                if state.index < state.buffered.count {
+                    let record = state.buffered[state.index]
+                    state.index += 1
+                    if state.index == state.buffered.count {
+                        state.buffered.removeAll(keepingCapacity: true)
+                        state.index = 0
+                    }
+                    var resume: ProxyConnection?
+                    if state.paused && state.buffered.count - state.index < Self.readAheadRecords / 4 {
+                        state.paused = false
+                        resume = state.connection
+                    }
+                    return (record, nil, resume)
+                }
+                return (nil, state.outcome, nil)
+            }
+            resume?.setReading(true)
+            if let record { return record }
+            if let outcome {
+                try outcome.get()
+                return nil
+            }
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.index < state.buffered.count || state.outcome != nil { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+
+    public func close() {
+        driver.withLock { $0 }?.cancel()
+        let connection = state.withLock { state -> ProxyConnection? in
+            if state.outcome == nil { state.outcome = .success(()) }
+            return state.connection
+        }
+        if let connection { Task { await connection.close() } }
+    }
+
+    // MARK: Driving
+
+    private enum Ending {
+        case final(Result<Void, any Error>)
+        case moved(to: String)
+        case retry(String)
+    }
+
+    private func run() async {
+        var deadline = ContinuousClock.now + reconnectTimeout
+        var skipped = Set<String>()
+        var last = "no proxy answered"
+        var backoff: Duration = .milliseconds(20)
+        while !Task.isCancelled {
+            if ContinuousClock.now >= deadline {
+                return finish(.failure(ProxyClient.Failure.gaveUp(log: log, after: reconnectTimeout, last: last)))
+            }
+            do {
+                if await client.proxyCount == 0 { try await client.refresh() }
+            } catch {
+                last = "\(error)"
+            }
+            let route = await client.route(log)
+            guard let target = route.first(where: { !skipped.contains($0) }) else {
+                if route.isEmpty { last = "no proxy is registered" }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .milliseconds(500))
+                skipped.removeAll()
+                _ = try? await client.refresh()
+                continue
+            }
+            let ending: Ending
+            do {
+                let connection = try await client.connection(target, timeout: min(deadline - .now, .seconds(2)))
+                ending = await follow(on: connection)
+            } catch {
+                ending = .retry("\(error)")
+            }
+            switch ending {
+            case let .final(result):
+                return finish(result)
+            case let .moved(owner):
+                await client.remember(owner: owner, of: log)
+                last = "\(target) says \(owner) owns \(log)"
+                if owner == target || skipped.contains(owner) { skipped.insert(target) }
+            case let .retry(why):
+                last = why
+                skipped.insert(target)
+                await client.failed(target, for: log)
+            }
+            // Records came since the last look: the deadline starts again.
+            if state.withLock({ $0.last }) != nil { deadline = max(deadline, .now + reconnectTimeout) }
+        }
+    }
+
+    /// One follow on one connection, until its last answer or the connection's end.
+    private func follow(on connection: ProxyConnection) async -> Ending {
+        let from: LogReader.Start = state.withLock { state in
+            state.connection = connection
+            return state.last.map { .after($0) } ?? start
+        }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Ending, Never>) in
+            connection.follow(.follow(log: log, from: from)) { [self] result in
+                switch result {
+                case let .success(.records(.ok, detail, records)):
+                    if records.isEmpty, detail.hasPrefix("after "), let position = try? DLSN(parsing: String(detail.dropFirst(6))) {
+                        // Where "the end" was: a follow that moves before a record resumes there.
+                        state.withLock { if $0.last == nil { $0.last = position } }
+                    }
+                    received(records, on: connection)
+                case let .success(response):
+                    switch response.status {
+                    case .endOfStream: continuation.resume(returning: .final(.success(())))
+                    case .redirect: continuation.resume(returning: .moved(to: response.detail))
+                    case .unavailable, .notReady, .ok: continuation.resume(returning: .retry(response.detail))
+                    case .behind:
+                        let resume = state.withLock { $0.last }.map { " (resume after it: --from \(DLSN($0.segmentSequenceNumber, $0.entryId, $0.slotId + 1)))" } ?? ""
+                        continuation.resume(returning: .final(.failure(ProxyRefusal(.behind, response.detail + resume))))
+                    case .noSuchLog, .malformed, .recordTooLarge, .txidOutOfOrder, .overCapacity:
+                        continuation.resume(returning: .final(.failure(ProxyRefusal(response.status, response.detail))))
+                    }
+                case let .failure(error):
+                    continuation.resume(returning: .retry("\(error)"))
+                }
+            }
+        }
+    }
+
+    private func received(_ records: [PositionedRecord], on connection: ProxyConnection) {
+        guard !records.isEmpty else { return }
+        let (waiter, pause) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
+            // A record at or before the last one is a repeat (a follow resumed elsewhere): skipped.
+            let fresh = state.last.map { last in records.drop { $0.dlsn <= last } } ?? records[...]
+            state.buffered.append(contentsOf: fresh)
+            if let newest = fresh.last?.dlsn { state.last = newest }
+            var pause = false
+            if !state.paused && state.buffered.count - state.index > Self.readAheadRecords {
+                state.paused = true
+                pause = true
+            }
+            defer { state.waiter = nil }
+            return (state.waiter, pause)
+        }
+        if pause { connection.setReading(false) }
+        waiter?.resume()
+    }
+
+    private func finish(_ outcome: Result<Void, any Error>) {
+        let (waiter, connection) = state.withLock { state -> (CheckedContinuation<Void, Never>?, ProxyConnection?) in
+            if state.outcome == nil { state.outcome = outcome }
+            defer { state.waiter = nil }
+            return (state.waiter, state.connection)
+        }
+        waiter?.resume()
+        if let connection { Task { await connection.close() } }
+    }
+}
