@@ -3,56 +3,112 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// `GET /metrics` (Prometheus text) and `GET /info` (JSON) of a write proxy.
+/// One HTTP connection to a proxy's door: reads a request whole (a body over
+/// `HTTPDoor.maxBodyBytes` is answered 413 without being kept), has `HTTPDoor` answer it, and
+/// ends a streamed answer when the client goes. One request per connection (Connection: close).
 final class ProxyHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let service: ProxyService
-    private var path = "/"
+    private let door: HTTPDoor
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var tooLarge = false
+    private var answering: Task<Void, Never>?
 
-    init(service: ProxyService) { self.service = service }
+    init(door: HTTPDoor) { self.door = door }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case let .head(head): path = head.uri
-        case .body: break
-        case .end:
-            let (channel, path, service) = (context.channel, self.path, self.service)
-            Task {
-                let info = await service.info()
-                let (status, type, body): (HTTPResponseStatus, String, String)
-                switch path {
-                case "/metrics": (status, type, body) = (.ok, "text/plain; version=0.0.4", Self.prometheus(info))
-                case "/info":
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    (status, type, body) = (.ok, "application/json", String(decoding: (try? encoder.encode(info)) ?? Data(), as: UTF8.self))
-                default: (status, type, body) = (.notFound, "text/plain", "not found: try /metrics or /info\n")
-                }
-                var headers = HTTPHeaders()
-                headers.add(name: "Content-Type", value: type)
-                headers.add(name: "Content-Length", value: "\(body.utf8.count)")
-                channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)),
-                              promise: nil)
-                channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
-                channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: nil)
+        case let .head(head):
+            self.head = head
+            body.removeAll()
+            tooLarge = false
+        case var .body(buffer):
+            if body.count + buffer.readableBytes > HTTPDoor.maxBodyBytes {
+                tooLarge = true
+                body.removeAll()
+            } else if !tooLarge, let bytes = buffer.readBytes(length: buffer.readableBytes) {
+                body += bytes
             }
+        case .end:
+            guard let head, answering == nil else { return }
+            let responder = HTTPResponder(channel: context.channel)
+            if tooLarge {
+                responder.error(.tooLarge("the body is over the limit of \(HTTPDoor.maxBodyBytes >> 20) MiB"))
+                return
+            }
+            let (door, request) = (self.door, HTTPDoorRequest(head: head, body: body))
+            body = []
+            answering = Task { await door.answer(request, responder) }
         }
     }
 
-    static func prometheus(_ info: ProxyInfo) -> String {
-        var lines: [String] = []
-        func metric(_ name: String, _ type: String, _ help: String, _ value: String) {
-            lines += ["# HELP \(name) \(help)", "# TYPE \(name) \(type)", "\(name) \(value)"]
+    func channelInactive(context: ChannelHandlerContext) {
+        answering?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A request that is not HTTP: 400 from the pipeline's own handler, then close.
+        context.close(promise: nil)
+    }
+}
+
+/// Writes an HTTP answer from any thread: whole, or streamed in chunks.
+struct HTTPResponder: Sendable {
+    let channel: any Channel
+
+    private func head(_ status: HTTPResponseStatus, type: String, length: Int?) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: type)
+        if let length { headers.add(name: "Content-Length", value: "\(length)") } else { headers.add(name: "Transfer-Encoding", value: "chunked") }
+        headers.add(name: "Connection", value: "close")
+        channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)), promise: nil)
+    }
+
+    func send(_ status: HTTPResponseStatus, type: String, _ body: String) {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            head(status, type: type, length: body.utf8.count)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(string: body))), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
         }
-        metric("dlctl_proxy_write_requests_total", "counter", "Write requests received.", "\(info.requests)")
-        metric("dlctl_proxy_write_bytes_total", "counter", "Record bytes in write requests.", "\(info.bytes)")
-        metric("dlctl_proxy_connections", "gauge", "Client connections open.", "\(info.connections)")
-        metric("dlctl_proxy_owned_logs", "gauge", "Logs this proxy owns.", "\(info.ownedLogs.count)")
-        metric("dlctl_proxy_draining", "gauge", "1 while the proxy takes no new logs.", info.draining ? "1" : "0")
-        metric("dlctl_proxy_writes_over_soft_limit_total", "counter", "Writes let through above a soft limit.", "\(info.overSoftLimit)")
-        metric("dlctl_proxy_writes_over_capacity_total", "counter", "Writes refused above a hard limit.", "\(info.overCapacity)")
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        send(status, type: "application/json", body + "\n")
+    }
+
+    func error(_ error: HTTPDoorError) { send(error.status, type: "application/json", error.json) }
+
+    func startStream(type: String) {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            head(.ok, type: type, length: nil)
+            channel.flush()
+        }
+    }
+
+    /// A chunk of a streamed answer; waits until it is written (back-pressure).
+    func chunk(_ data: Data) async throws {
+        let channel = self.channel
+        let written: EventLoopFuture<Void> = channel.eventLoop.flatSubmit {
+            channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: data))))
+        }
+        try await written.get()
+    }
+
+    func endStream(trailer error: HTTPDoorError? = nil) {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            if let error {
+                channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(string: error.json))), promise: nil)
+            }
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 }

@@ -68,11 +68,13 @@ public final class ProxyNode: Sendable {
         box.service = service
         do {
             if let httpPort = configuration.httpPort {
+                let door = HTTPDoor(service: service, store: store, connections: connections, client: ProxyClient(store: store),
+                                    writeTimeout: .seconds(30))
                 let http = try await ServerBootstrap(group: group)
                     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                     .childChannelInitializer { channel in
-                        channel.pipeline.configureHTTPServerPipeline().flatMap {
-                            channel.pipeline.addHandler(ProxyHTTPHandler(service: service))
+                        channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                            channel.pipeline.addHandler(ProxyHTTPHandler(door: door))
                         }
                     }
                     .bind(host: configuration.host, port: httpPort).get()

@@ -13,6 +13,7 @@ public final class ProxySandbox: @unchecked Sendable {
         public var status: String
         public var pid: Int32
         public var ownedLogs: [String]?
+        public var httpPort: Int?
     }
 
     public struct StartFailure: Error, CustomStringConvertible { public var description: String }

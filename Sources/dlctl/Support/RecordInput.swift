@@ -1,4 +1,5 @@
 import ArgumentParser
+import DLCore
 import Foundation
 
 /// How `dlctl write` splits standard input into records.
