@@ -365,13 +365,13 @@ _dlctl_namespace() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|show|delete)
+    create|list|show|config|delete)
         # Offer subcommand argument completions
         "_dlctl_namespace_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list show delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list show config delete' -- "${cur}"))
         ;;
     esac
 }
@@ -454,6 +454,105 @@ _dlctl_namespace_show() {
     esac
 }
 
+_dlctl_namespace_config() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    show|set)
+        # Offer subcommand argument completions
+        "_dlctl_namespace_config_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'show set' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_namespace_config_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion namespace config show -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_namespace_config_set() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --soft-records --hard-records --soft-bytes --hard-bytes --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--soft-records')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--hard-records')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--soft-bytes')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--hard-bytes')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion namespace config set -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _dlctl_namespace_delete() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -492,13 +591,13 @@ _dlctl_log() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|show|rename|delete)
+    create|list|show|config|rename|delete)
         # Offer subcommand argument completions
         "_dlctl_log_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list show rename delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list show config rename delete' -- "${cur}"))
         ;;
     esac
 }
@@ -584,6 +683,105 @@ _dlctl_log_show() {
     case "${positional_number}" in
     1)
         __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion log show -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_log_config() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    show|set)
+        # Offer subcommand argument completions
+        "_dlctl_log_config_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'show set' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_log_config_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion log config show -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_log_config_set() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --soft-records --hard-records --soft-bytes --hard-bytes --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--soft-records')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--hard-records')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--soft-bytes')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--hard-bytes')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion log config set -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -691,7 +889,7 @@ _dlctl_write() {
 
 _dlctl_tail() {
     repeating_flags=()
-    non_repeating_flags=(--follow -f -e --json --version -h --help)
+    non_repeating_flags=(--follow -f -e --json --direct --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --from -n --count --output --format --subscriber)
     __dlctl_offer_flags_options 1
@@ -1307,7 +1505,7 @@ _dlctl_proxy_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --codec --log-level)
+    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --codec --log-level --soft-records --hard-records --soft-bytes --hard-bytes --max-logs)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1340,6 +1538,25 @@ _dlctl_proxy_start() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    '--soft-records')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--hard-records')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--soft-bytes')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--hard-bytes')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--max-logs')
         return
         ;;
     esac
@@ -1755,13 +1972,13 @@ _dlctl_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    meta|bookie|ledger|write|read|e2e)
+    meta|bookie|ledger|write|read|e2e|fanout)
         # Offer subcommand argument completions
         "_dlctl_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e fanout' -- "${cur}"))
         ;;
     esac
 }
@@ -1975,7 +2192,7 @@ _dlctl_bench_read() {
 
 _dlctl_bench_e2e() {
     repeating_flags=()
-    non_repeating_flags=(--keep --version -h --help)
+    non_repeating_flags=(--keep --via-proxy --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --records --interval-micros --output -o)
     __dlctl_offer_flags_options 0
@@ -2004,6 +2221,49 @@ _dlctl_bench_e2e() {
         return
         ;;
     '--interval-micros')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_fanout() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --readers --rate --seconds --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--record-size')
+        return
+        ;;
+    '--readers')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--seconds')
         return
         ;;
     '--output'|'-o')

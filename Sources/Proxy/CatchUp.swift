@@ -13,7 +13,8 @@ final class CatchUp: Sendable {
         let from: DLSN?
     }
     private let members = Mutex<[Member]>([])
-    var memberCount: Int { members.withLock { $0.count } }
+    /// Members still following.
+    var memberCount: Int { members.withLock { $0.filter { !$0.follower.ended }.count } }
     private let start: LogReader.Start
     private let follow: Bool
     /// Strong: a cohort outlives the feed's place in the proxy (a feed replaced when this proxy

@@ -48,7 +48,19 @@ final class LogFeed: Sendable {
     }
 
     var followerCount: Int {
-        state.withLock { state in state.live.count + state.cohorts.reduce(0) { $0 + $1.memberCount } }
+        state.withLock { state in state.live.filter { !$0.ended }.count + state.cohorts.reduce(0) { $0 + $1.memberCount } }
+    }
+
+    /// Stops the catch-up readers whose followers are all gone (an idle log's reader would
+    /// otherwise keep polling the bookies for nobody).
+    func reap() {
+        let idle = state.withLock { state -> [CatchUp] in
+            state.live.removeAll { $0.ended }
+            let idle = state.cohorts.filter { $0.memberCount == 0 }
+            state.cohorts.removeAll { $0.memberCount == 0 }
+            return idle
+        }
+        for cohort in idle { cohort.stop(.unavailable, "nobody follows") }
     }
 
     // MARK: The writer's side

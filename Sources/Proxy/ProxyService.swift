@@ -204,6 +204,9 @@ actor ProxyService {
             let feed = LogFeed(log: name, store: store, connections: connections, pushedFrom: DLSN(current, 0, 0),
                                windowBytes: windowBytes, logger: logger)
             writer.observeAcknowledged { feed.push($0) }
+            // Followers fed from the bookies here follow again (a redirect to this proxy) and
+            // are pushed to from now on.
+            if let fromBookies = feeds[log], !fromBookies.pushed { fromBookies.close(.redirect, address) }
             feeds[log] = feed
         } catch {
             // Without the previous owner's writes a retry could be appended twice: give it up.
@@ -278,7 +281,10 @@ actor ProxyService {
 
     /// Feeds of logs not owned here with nobody following them any more.
     private func dropIdleFeeds() {
-        for (log, feed) in feeds where !feed.pushed && feed.followerCount == 0 { feeds[log] = nil }
+        for (log, feed) in feeds {
+            feed.reap()
+            if !feed.pushed && feed.followerCount == 0 { feeds[log] = nil }
+        }
     }
 
     // MARK: Limits

@@ -129,7 +129,8 @@ public final class ProxyLogFollower: Sendable {
             case let .moved(owner):
                 await client.remember(owner: owner, of: log)
                 last = "\(target) says \(owner) owns \(log)"
-                if owner == target || skipped.contains(owner) { skipped.insert(target) }
+                // A redirect to itself: the proxy took the log meanwhile; follow it there again.
+                if owner != target && skipped.contains(owner) { skipped.insert(target) }
             case let .retry(why):
                 last = why
                 skipped.insert(target)

@@ -221,15 +221,20 @@ public actor ProxyLogWriter {
         waiting.forEach { $0.resume() }
     }
 
-    /// Sends what is gathered and waits until every write is answered: returns the last DLSN,
-    /// or throws the first failure.
-    @discardableResult
-    public func close() async throws -> DLSN? {
+    /// Sends what is gathered and waits until every write is answered (the session stays open).
+    public func flushAndWait() async throws {
         flush()
         while !writes.isEmpty && failure == nil {
             await withCheckedContinuation { waiters.append($0) }
         }
         if let failure { throw failure }
+    }
+
+    /// Sends what is gathered and waits until every write is answered: returns the last DLSN,
+    /// or throws the first failure.
+    @discardableResult
+    public func close() async throws -> DLSN? {
+        try await flushAndWait()
         return lastDLSN
     }
 

@@ -62,7 +62,11 @@ struct BenchEndToEnd: LogWorkload {
             guard try await !ProxyRegistration.all(in: store).isEmpty else { throw ProxyClient.Failure.noProxies }
             let client = ProxyClient(store: store)
             proxyClient = client
-            proxyWriter = ProxyLogWriter(log: names[0].description, client: client, timeout: cluster.commandTimeout, flushInterval: .zero)
+            let session = ProxyLogWriter(log: names[0].description, client: client, timeout: cluster.commandTimeout, flushInterval: .zero)
+            proxyWriter = session
+            // A proxy owns the log before the follower comes, so the follower is pushed to.
+            try await session.enqueue(Array("warm-up".utf8)) { _ in }
+            try await session.flushAndWait()
             let follower = ProxyLogFollower(log: names[0].description, client: ProxyClient(store: store), from: .beginning,
                                             reconnectTimeout: cluster.commandTimeout)
             following = Task {
