@@ -1972,13 +1972,13 @@ _dlctl_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    meta|bookie|ledger|write|read|e2e|fanout)
+    meta|bookie|ledger|write|read|e2e|fanout|tenants)
         # Offer subcommand argument completions
         "_dlctl_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e fanout' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e fanout tenants' -- "${cur}"))
         ;;
     esac
 }
@@ -2261,6 +2261,53 @@ _dlctl_bench_fanout() {
         return
         ;;
     '--rate')
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_tenants() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --noisy-limit --noisy-clients --quiet-rate --seconds --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--record-size')
+        return
+        ;;
+    '--noisy-limit')
+        __dlctl_add_completions -W 'none'
+        return
+        ;;
+    '--noisy-clients')
+        return
+        ;;
+    '--quiet-rate')
         return
         ;;
     '--seconds')

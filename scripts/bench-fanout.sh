@@ -3,8 +3,9 @@
 # and 2 proxies: `dlctl bench e2e --via-proxy` (acknowledgement-to-reader latency of a follower
 # pushed to by the owner, beside a reader of the bookies by LAC long-poll, same run), then
 # `dlctl bench fanout` with 1, 100 and 1,000 followers of a log written at --rate records/s
-# (followers are connections of one process), and the write's ack p99 with no followers
-# beside it with 100 (the same command with --readers 0 is not allowed: 1 follower is the base).
+# (followers are connections of one process), 1 and 100 followers at 10 times that rate (the
+# write's ack p99 beside 100 followers against beside 1), and `dlctl bench tenants` (a noisy log
+# held to a hard limit of 5 MiB/s beside a quiet one at 1,000 records/s).
 # Usage: scripts/bench-fanout.sh [--seconds 10] [--rate 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +21,7 @@ done
 source scripts/lib/release.sh
 dlctl_build_release >/dev/null
 DLCTL="$(dlctl_release_binary)"
-WORK=$(mktemp -d /tmp/dlctl-bench-fanout.XXXXXX)
-export DLCTL_HOME="$WORK/home"
-export DLCTL_METADATA_URI=
-cleanup() {
-  "$DLCTL" sandbox stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+dlctl_bench_home bench-fanout
 "$DLCTL" sandbox --detach --bookies 3 --proxies 2 >/dev/null
 echo "== bench e2e --via-proxy (2000 records, 1 in flight)"
 "$DLCTL" bench e2e --via-proxy --records 2000
@@ -35,6 +29,12 @@ for readers in 1 100 1000; do
   echo "== bench fanout --readers $readers --rate $RATE --seconds $SECONDS_PER_RUN"
   "$DLCTL" bench fanout --readers "$readers" --rate "$RATE" --seconds "$SECONDS_PER_RUN"
 done
+for readers in 1 100; do
+  echo "== bench fanout --readers $readers --rate $((RATE * 10)) --seconds $SECONDS_PER_RUN"
+  "$DLCTL" bench fanout --readers "$readers" --rate "$((RATE * 10))" --seconds "$SECONDS_PER_RUN"
+done
+echo "== bench tenants --noisy-limit 5MiB --quiet-rate 1000 --seconds $SECONDS_PER_RUN"
+"$DLCTL" bench tenants --noisy-limit 5MiB --quiet-rate 1000 --seconds "$SECONDS_PER_RUN"
 echo "== proxy RSS after the runs"
 for pid in $("$DLCTL" proxy list -o json | python3 -c 'import json,sys; print(" ".join(str(p["pid"]) for p in json.load(sys.stdin)))'); do
   echo "proxy pid $pid: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status) peak RSS"

@@ -22,14 +22,7 @@ done
 source scripts/lib/release.sh
 dlctl_build_release >/dev/null
 DLCTL="$(dlctl_release_binary)"
-WORK=$(mktemp -d /tmp/dlctl-bench-proxy.XXXXXX)
-export DLCTL_HOME="$WORK/home"
-export DLCTL_METADATA_URI=
-cleanup() {
-  "$DLCTL" sandbox stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+dlctl_bench_home bench-proxy
 
 . scripts/lib/peers.sh
 REDIS_RPS=$(redis_xadd_rps)

@@ -124,6 +124,15 @@ struct HTTPDoor: Sendable {
             source = try await LogReader(name, store: store, connections: connections, from: start, follow: false)
         }
         defer { follower?.close() }
+        // The client going away cancels this task; a follower waiting for records ends then too.
+        try await withTaskCancellationHandler {
+            try await stream(source, follow: follow, limit: limit, responder)
+        } onCancel: { [follower] in
+            follower?.close()
+        }
+    }
+
+    private func stream(_ source: any RecordSource, follow: Bool, limit: Int?, _ responder: HTTPResponder) async throws {
         // A read to the end: its first record (or the end) decides the status, so an error
         // before it is a JSON error. A follow answers at once and streams as records come.
         var pending: PositionedRecord?

@@ -9,3 +9,12 @@ dlctl_build_release() {
 dlctl_release_binary() {
   echo "$(swift build -c release --static-swift-stdlib --show-bin-path)/dlctl"
 }
+
+# A scratch home for a benchmark's sandbox ($WORK, $DLCTL_HOME), its sandbox stopped and the
+# directory removed on exit. Call after DLCTL is set.
+dlctl_bench_home() {
+  WORK=$(mktemp -d "/tmp/dlctl-$1.XXXXXX")
+  export DLCTL_HOME="$WORK/home"
+  export DLCTL_METADATA_URI=
+  trap '"$DLCTL" sandbox stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+}

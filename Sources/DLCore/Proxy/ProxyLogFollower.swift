@@ -76,13 +76,10 @@ public final class ProxyLogFollower: Sendable {
         }
     }
 
+    /// Stops following: a `next()` waiting returns what is buffered, then nil.
     public func close() {
         driver.withLock { $0 }?.cancel()
-        let connection = state.withLock { state -> ProxyConnection? in
-            if state.outcome == nil { state.outcome = .success(()) }
-            return state.connection
-        }
-        if let connection { Task { await connection.close() } }
+        finish(.success(()))
     }
 
     // MARK: Driving

@@ -25,6 +25,8 @@ struct RateArgument: ExpressibleByArgument, Sendable {
     }
 
     static var defaultCompletionKind: CompletionKind { .list(["none"]) }
+
+    var defaultValueDescription: String { value.map { WriteLimits.bytes($0) } ?? "none" }
 }
 
 /// Write limits given as options: per second, soft (counted) and hard (refused).
