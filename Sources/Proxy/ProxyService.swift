@@ -199,8 +199,8 @@ actor ProxyService {
             let history = try await WriteHistory.recentWrites(
                 of: WriteHistory.segmentsToLearnFrom(all: earlier, recovered: writer.recoveredSegments),
                 store: store, connections: connections)
-            served[log] = ServedLog(log: name, writer: writer, limits: limits, history: history)
             try await watchLimits(of: name)
+            served[log] = ServedLog(log: name, writer: writer, limits: limits, history: history)
             let feed = LogFeed(log: name, store: store, connections: connections, pushedFrom: DLSN(current, 0, 0),
                                windowBytes: windowBytes, logger: logger)
             writer.observeAcknowledged { feed.push($0) }
@@ -209,10 +209,12 @@ actor ProxyService {
             if let fromBookies = feeds[log], !fromBookies.pushed { fromBookies.close(.redirect, address) }
             feeds[log] = feed
         } catch {
-            // Without the previous owner's writes a retry could be appended twice: give it up.
+            // Without the previous owner's writes a retry could be appended twice (and without
+            // its limits a tenant could go over them): give it up.
+            limitWatches.removeValue(forKey: log)?.cancel()
             _ = try? await writer.close()
             ownership.dropped(log)
-            return .answer(.unavailable, "\(address) could not read the recent writes of \(log): \(error)")
+            return .answer(.unavailable, "\(address) could not read the recent writes or the limits of \(log): \(error)")
         }
         ownership.lockTaken(log)
         ownership.recovered(log, now: .now)

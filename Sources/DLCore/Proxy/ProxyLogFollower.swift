@@ -95,6 +95,9 @@ public final class ProxyLogFollower: Sendable {
         var skipped = Set<String>()
         var last = "no proxy answered"
         var backoff: Duration = .milliseconds(20)
+        // Redirects followed since the last pause: past 16, proxies that disagree about the owner
+        // (a move in progress) are given time instead of being asked again at once.
+        var hops = 0
         while !Task.isCancelled {
             if ContinuousClock.now >= deadline {
                 return finish(.failure(ProxyClient.Failure.gaveUp(log: log, after: reconnectTimeout, last: last)))
@@ -105,7 +108,8 @@ public final class ProxyLogFollower: Sendable {
                 last = "\(error)"
             }
             let route = await client.route(log)
-            guard let target = route.first(where: { !skipped.contains($0) }) else {
+            guard let target = route.first(where: { !skipped.contains($0) }), hops < 16 else {
+                hops = 0
                 if route.isEmpty { last = "no proxy is registered" }
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .milliseconds(500))
@@ -124,6 +128,7 @@ public final class ProxyLogFollower: Sendable {
             case let .final(result):
                 return finish(result)
             case let .moved(owner):
+                hops += 1
                 await client.remember(owner: owner, of: log)
                 last = "\(target) says \(owner) owns \(log)"
                 // A redirect to itself: the proxy took the log meanwhile; follow it there again.
