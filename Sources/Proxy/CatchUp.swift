@@ -69,9 +69,13 @@ final class CatchUp: Sendable {
                         batch.removeAll(keepingCapacity: true)
                     }
                     if !batch.isEmpty, !deliver(batch) { return finished() }
-                    if follow || !feed.joinIfInWindow(live(), at: nil) {
-                        // The end of the log (sealed), or of a log this proxy does not own.
+                    if follow {
+                        // A following reader ends only at the end of a sealed log.
                         for member in live() { member.finish(.endOfStream, "\(log) is sealed") }
+                    } else if !feed.joinIfInWindow(live(), at: nil) {
+                        // Caught up, but the feed closed meanwhile (this proxy let the log go):
+                        // the members follow it again wherever it is served now.
+                        for member in live() { member.finish(.unavailable, "\(log) moved while its followers caught up") }
                     }
                 } catch is CancellationError {
                 } catch {

@@ -25,7 +25,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         var closed = false
         var pollerLastSeq: Int64 = 0
         var pollTask: Task<Void, Never>?
-        var renewTask: Task<Void, Never>?
+        var renewer: SessionRenewer?
     }
 
     private enum ChangeKind: Int64 { case created = 1, changed = 2, deleted = 3 }
@@ -338,45 +338,45 @@ public final class SQLiteMetadataStore: MetadataStore {
         // Renew well within the lease; tick at least every second so that expired sessions
         // of other processes are swept promptly even when this session's lease is long.
         let interval = min(options.sessionTimeout / 3, .seconds(1))
-        let task = Task { [weak self] in
-            while !Task.isCancelled {
-                let due = ContinuousClock.now + interval
-                try? await Task.sleep(until: due)
-                guard let self, !Task.isCancelled else { return }
-                await self.renew(due: due, interval: interval)
-            }
+        let renewer = SessionRenewer(interval: interval, name: "dlctl-session-\(sessionId)") { [weak self] due in
+            self?.renew(due: due, interval: interval) ?? false
         }
-        state.withLock { $0.renewTask = task }
+        state.withLock { $0.renewer = renewer }
     }
 
     /// Renews this session's lease and sweeps the sessions whose leases ran out, unless this
     /// tick ran more than `interval` after it was `due`: a process that was itself starved of CPU
     /// (a burst of a thousand clients on two cores) judges no other, whose renewals were likely
     /// starved as well; a later tick on time sweeps them.
-    private func renew(due: ContinuousClock.Instant, interval: Duration) async {
+    /// On the renewer's thread; false once the session is over.
+    private func renew(due: ContinuousClock.Instant, interval: Duration) -> Bool {
         let session = sessionId
         let timeoutMillis = Self.millis(options.sessionTimeout)
         do {
-            try await write { db in
+            try pool.write { db in
                 try Self.requireLiveSession(db, session)
                 let now = Self.now()
                 try db.execute(sql: "UPDATE sessions SET expires_at = ? WHERE id = ?", arguments: [now + timeoutMillis, session])
                 if ContinuousClock.now - due <= interval { try Self.expireSessions(db, now: now) }
                 try db.execute(sql: "DELETE FROM changes WHERE at < ?", arguments: [now - Self.changeRetentionMillis])
             }
-        } catch .sessionExpired {
+            return true
+        } catch MetadataError.sessionExpired {
             markExpired()
+            return false
         } catch {
             // A busy or failing database: the next tick tries again; the lease covers three ticks.
+            return state.withLock { !$0.closed && !$0.expired }
         }
     }
 
     private func markExpired() {
-        let tasks = state.withLock { s -> [Task<Void, Never>] in
+        let (renewer, poller) = state.withLock { s -> (SessionRenewer?, Task<Void, Never>?) in
             s.expired = true
-            return [s.renewTask, s.pollTask].compactMap { $0 }
+            return (s.renewer, s.pollTask)
         }
-        tasks.forEach { $0.cancel() }
+        renewer?.stop()
+        poller?.cancel()
         watches.finishAll(with: .sessionExpired)
     }
 
@@ -387,12 +387,13 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func close() async {
-        let (wasClosed, tasks) = state.withLock { s -> (Bool, [Task<Void, Never>]) in
+        let (wasClosed, renewer, poller) = state.withLock { s -> (Bool, SessionRenewer?, Task<Void, Never>?) in
             defer { s.closed = true }
-            return (s.closed, [s.renewTask, s.pollTask].compactMap { $0 })
+            return (s.closed, s.renewer, s.pollTask)
         }
         if wasClosed { return }
-        tasks.forEach { $0.cancel() }
+        renewer?.stop()
+        poller?.cancel()
         let session = sessionId
         if !options.sessionless { try? await write { db in try Self.endSession(db, session, now: Self.now()) } }
         watches.finishAll(with: nil)

@@ -54,6 +54,9 @@ struct ProxyStart: AsyncParsableCommand {
         configuration.httpPort = httpPort
         configuration.idleRelease = .milliseconds(Int64(idleRelease * 1000))
         configuration.metadataOptions = cluster.storeOptions
+        // The embedded store's watches poll: a tenth of a second is soon enough for limits and
+        // new segments, and keeps an idle proxy idle (ZooKeeper watches are pushed anyway).
+        configuration.metadataOptions.watchPollInterval = .milliseconds(100)
         configuration.writer.rollBytes = Int64(rollSize) << 20
         configuration.writer.rollInterval = .milliseconds(Int64(rollInterval * 1000))
         configuration.writer.codec = CompressionCodec(name: codec) ?? .none
