@@ -1,5 +1,4 @@
 import DLCore
-import Logging
 import NIOCore
 import Synchronization
 
@@ -14,7 +13,6 @@ final class LogFeed: Sendable {
     let log: LogName
     private let store: any MetadataStore
     private let connections: BookieConnections
-    private let logger: Logger
     private let windowBytes: Int
     /// Whether records are pushed by this proxy's writer of the log (else read from bookies).
     let pushed: Bool
@@ -36,12 +34,10 @@ final class LogFeed: Sendable {
     }
     private let state: Mutex<State>
 
-    init(log: LogName, store: any MetadataStore, connections: BookieConnections, pushedFrom floor: DLSN?, windowBytes: Int,
-         logger: Logger) {
+    init(log: LogName, store: any MetadataStore, connections: BookieConnections, pushedFrom floor: DLSN?, windowBytes: Int) {
         self.log = log
         self.store = store
         self.connections = connections
-        self.logger = logger
         self.windowBytes = windowBytes
         self.pushed = floor != nil
         self.state = Mutex(State(floor: floor ?? DLSN(Int64.max, 0, 0)))

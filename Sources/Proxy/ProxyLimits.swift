@@ -23,8 +23,4 @@ final class ProxyLimits: Sendable {
     func limits(of scope: WriteAdmission.Scope) -> WriteLimits { admission.withLock { $0.limits(of: scope) } }
 
     var totals: WriteAdmission.Counters { admission.withLock { $0.totals } }
-
-    func counters(of scope: WriteAdmission.Scope) -> WriteAdmission.Counters {
-        admission.withLock { $0.counters[scope] ?? .init() }
-    }
 }

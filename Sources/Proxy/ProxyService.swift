@@ -202,7 +202,7 @@ actor ProxyService {
             try await watchLimits(of: name)
             served[log] = ServedLog(log: name, writer: writer, limits: limits, history: history)
             let feed = LogFeed(log: name, store: store, connections: connections, pushedFrom: DLSN(current, 0, 0),
-                               windowBytes: windowBytes, logger: logger)
+                               windowBytes: windowBytes)
             writer.observeAcknowledged { feed.push($0) }
             // Followers fed from the bookies here follow again (a redirect to this proxy) and
             // are pushed to from now on.
@@ -276,7 +276,7 @@ actor ProxyService {
         }
         // Taken meanwhile (the awaits above): pushed from here after all.
         if served[log] != nil, let feed = feeds[log], feed.pushed { return feed.follow(follower, from: start) }
-        let feed = feeds[log] ?? LogFeed(log: name, store: store, connections: connections, pushedFrom: nil, windowBytes: 0, logger: logger)
+        let feed = feeds[log] ?? LogFeed(log: name, store: store, connections: connections, pushedFrom: nil, windowBytes: 0)
         feeds[log] = feed
         feed.follow(follower, from: start)
     }
