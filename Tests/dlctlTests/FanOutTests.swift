@@ -86,6 +86,24 @@ extension ServingTierSuites {
             print("fan-out (\(backend)): 20 followers through the tier cost the bookies \(readsByFollowers) reads; one direct reader \(readsByOne)")
         }
 
+        @Test func aSubscriberFollowsThroughTheTierFromItsCommittedPosition() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite)
+            #expect(try await sandbox.run(["write", "t/sub"], stdin: (1...10).map { "\($0)\n" }.joined()).status == 0)
+            let first = try await sandbox.run(["tail", "-f", "t/sub", "--from", "start", "--subscriber", "s1", "-n", "4"])
+            #expect(first.status == 0 && first.stdoutLines == ["1", "2", "3", "4"], "\(first.stdout) \(first.stderr)")
+            let second = try await sandbox.run(["tail", "-f", "t/sub", "--subscriber", "s1", "-n", "3"])
+            #expect(second.status == 0 && second.stdoutLines == ["5", "6", "7"], "after its committed position: \(second.stdout) \(second.stderr)")
+            // Following on from there: the rest, then what is written next, pushed by the owner.
+            let follower = try sandbox.spawn(["tail", "-f", "t/sub", "--subscriber", "s1"])
+            #expect(await follower.waitForOutput(containing: "10", timeout: 30))
+            #expect(try await sandbox.run(["write", "t/sub"], stdin: "11\n12\n").status == 0)
+            #expect(await follower.waitForOutput(containing: "12", timeout: 30))
+            follower.kill(SIGTERM)
+            _ = await follower.waitForExit(timeout: 10)
+            #expect(follower.stdout.split(separator: "\n").map(String.init) == ["8", "9", "10", "11", "12"], "\(follower.stdout)")
+        }
+
         @Test func aStoppedFollowerIsCutOffAndResumesWithoutAGap() async throws {
             try #require(Binaries.dlctlExists)
             let sandbox = try await ProxySandbox(.sqlite, proxies: 1)
