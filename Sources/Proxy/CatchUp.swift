@@ -79,8 +79,7 @@ final class CatchUp: Sendable {
                     }
                 } catch is CancellationError {
                 } catch {
-                    let (status, detail) = feed.failed(error)
-                    for member in live() { member.finish(status, detail) }
+                    for member in live() { member.finish(ProxyService.refusal(error), "\(error)") }
                 }
                 finished()
             }

@@ -65,7 +65,7 @@ final class Follower: Sendable {
     /// Encodes `records` once for `send`.
     static func body(_ records: ArraySlice<PositionedRecord>, allocator: ByteBufferAllocator) -> ByteBuffer {
         var body = allocator.buffer(capacity: records.reduce(64) { $0 + 44 + $1.record.payload.count })
-        ProxyCodec.encodeRecordsBody(Array(records), into: &body)
+        ProxyCodec.encodeRecordsBody(records, into: &body)
         return body
     }
 

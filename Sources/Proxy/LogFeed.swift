@@ -181,8 +181,4 @@ final class LogFeed: Sendable {
     func cohortEnded(_ cohort: CatchUp) {
         state.withLock { $0.cohorts.removeAll { $0 === cohort } }
     }
-
-    func failed(_ error: any Error) -> (ProxyStatus, String) {
-        (ProxyService.refusal(error), "\(error)")
-    }
 }

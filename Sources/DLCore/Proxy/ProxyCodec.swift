@@ -102,7 +102,7 @@ public enum ProxyCodec {
 
     /// The body of an ok `records` response, encoded once and sent to every follower that
     /// needs these records (only the frame header differs: `recordsFrame`).
-    public static func encodeRecordsBody(_ records: [PositionedRecord], into out: inout ByteBuffer) {
+    public static func encodeRecordsBody(_ records: some Collection<PositionedRecord>, into out: inout ByteBuffer) {
         out.writeInteger(ProxyStatus.ok.rawValue)
         writeString(&out, "")
         writeRecords(&out, records)
@@ -114,7 +114,7 @@ public enum ProxyCodec {
         writeHeader(&out, kind: .response, opcode: ProxyOpcode.follow.rawValue, flags: 0, requestId: requestId)
     }
 
-    private static func writeRecords(_ out: inout ByteBuffer, _ records: [PositionedRecord]) {
+    private static func writeRecords(_ out: inout ByteBuffer, _ records: some Collection<PositionedRecord>) {
         out.writeInteger(UInt32(records.count))
         for record in records {
             writeDLSN(&out, record.dlsn)

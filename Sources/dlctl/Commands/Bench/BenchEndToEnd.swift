@@ -111,10 +111,6 @@ struct BenchEndToEnd: LogWorkload {
         // A record can reach a reader a hair before the writer's continuation runs: count that as 0.
         let delivery = zip(delivered.withLock { $0 }, acknowledged).map { $0 > $1 ? $0 - $1 : 0 }
         let proxiedDelivery = zip(proxied.withLock { $0 }, acknowledged).map { $0 > $1 ? $0 - $1 : 0 }
-        if viaProxy {
-            // The log is held by a proxy until it is idle: let it go so it can be deleted.
-            _ = try? await ProxiedRequest.send(.release(log: names[0].description), log: names[0], store: store, timeout: .seconds(5))
-        }
         await log.cleanUp(names, store: store)
         await connections.closeAll()
         return Result(quorum: log.quorumText, write: LatencySummary(nanos: writeSamples, elapsedNanos: elapsed),

@@ -109,8 +109,6 @@ struct BenchFanOut: LogWorkload {
         let deliveredAt = MonotonicClock.nanos() - start
         followers.forEach { $0.close() }
         for client in clients { await client.close() }
-        // The owner holds the log until it is idle: let it go so it can be deleted.
-        _ = try? await writeClient.send(.release(log: name), log: name, deadline: .now + .seconds(10))
         await writeClient.close()
         await log.cleanUp(names, store: store)
         let delivered = deliveries.withLock { $0 }

@@ -35,8 +35,17 @@ struct BenchLogOptions: ParsableArguments {
         return names
     }
 
+    /// Deletes the benchmark's logs (unless --keep), after a write proxy that still holds one
+    /// (its owner until it is idle) lets it go.
     func cleanUp(_ names: [LogName], store: any MetadataStore) async {
         guard !keep else { return }
+        if let proxies = try? await ProxyRegistration.all(in: store), !proxies.isEmpty {
+            let releaser = ProxyClient(store: store)
+            for name in names {
+                _ = try? await releaser.send(.release(log: name.description), log: name.description, deadline: .now + .seconds(10))
+            }
+            await releaser.close()
+        }
         for name in names { try? await LogCatalog(store: store).deleteLog(name) }
     }
 

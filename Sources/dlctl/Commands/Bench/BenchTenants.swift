@@ -67,9 +67,6 @@ struct BenchTenants: LogWorkload {
         stop.withLock { $0 = true }
         await flooding.value
         let noisySeconds = Double(MonotonicClock.nanos() - noisyStart) / 1e9
-        let releaser = ProxyClient(store: store)
-        for name in names { _ = try? await releaser.send(.release(log: name.description), log: name.description, deadline: .now + .seconds(10)) }
-        await releaser.close()
         await log.cleanUp(names, store: store)
         return Result(quietAlone: alone, quietBesideNoisy: beside, noisyLimitBytesPerSecond: limit,
                       noisyAcceptedBytesPerSecond: Double(accepted.withLock { $0 }) / noisySeconds, noisyRefusedWrites: refused.withLock { $0 })
