@@ -1505,7 +1505,7 @@ _dlctl_proxy_start() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --codec --log-level --soft-records --hard-records --soft-bytes --hard-bytes --max-logs)
+    non_repeating_options=(--uri --timeout --port --host --http-port --idle-release --roll-size --roll-interval --codec --log-level --soft-records --hard-records --soft-bytes --hard-bytes --max-logs --follower-lag)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1557,6 +1557,10 @@ _dlctl_proxy_start() {
         return
         ;;
     '--max-logs')
+        return
+        ;;
+    '--follower-lag')
+        __dlctl_add_completions -W 'none'
         return
         ;;
     esac
@@ -2232,9 +2236,9 @@ _dlctl_bench_e2e() {
 
 _dlctl_bench_fanout() {
     repeating_flags=()
-    non_repeating_flags=(--keep --version -h --help)
+    non_repeating_flags=(--keep --processes --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --readers --rate --seconds --output -o)
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --readers --stop-one --rate --seconds --output -o)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -2258,6 +2262,9 @@ _dlctl_bench_fanout() {
         return
         ;;
     '--readers')
+        return
+        ;;
+    '--stop-one')
         return
         ;;
     '--rate')

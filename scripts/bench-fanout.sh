@@ -2,10 +2,11 @@
 # Fan-out through the serving tier, in one run on a release-build sandbox of 3 bookies (3/3/2)
 # and 2 proxies: `dlctl bench e2e --via-proxy` (acknowledgement-to-reader latency of a follower
 # pushed to by the owner, beside a reader of the bookies by LAC long-poll, same run), then
-# `dlctl bench fanout` with 1, 100 and 1,000 followers of a log written at --rate records/s
-# (followers are connections of one process), 1 and 100 followers at 10 times that rate (the
-# write's ack p99 beside 100 followers against beside 1), and `dlctl bench tenants` (a noisy log
-# held to a hard limit of 5 MiB/s beside a quiet one at 1,000 records/s).
+# `dlctl bench fanout` (each run: the writer alone, then beside its followers) with 1, 100 and
+# 1,000 followers of a log written at --rate records/s as connections of one process, 1,000 as
+# processes for 30 s, 100 at 10 times that rate both ways, one follower stopped 30 s beside 10
+# others, and `dlctl bench tenants` (a noisy log held to a hard limit of 5 MiB/s, written from a
+# process of its own, beside a quiet one at 1,000 records/s).
 # Usage: scripts/bench-fanout.sh [--seconds 10] [--rate 1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,14 +26,19 @@ dlctl_bench_home bench-fanout
 "$DLCTL" sandbox --detach --bookies 3 --proxies 2 >/dev/null
 echo "== bench e2e --via-proxy (2000 records, 1 in flight)"
 "$DLCTL" bench e2e --via-proxy --records 2000
+# Each fanout run writes alone first, then beside its followers: the ack p99 ratio is same-run.
 for readers in 1 100 1000; do
-  echo "== bench fanout --readers $readers --rate $RATE --seconds $SECONDS_PER_RUN"
+  echo "== bench fanout --readers $readers --rate $RATE --seconds $SECONDS_PER_RUN (connections of one process)"
   "$DLCTL" bench fanout --readers "$readers" --rate "$RATE" --seconds "$SECONDS_PER_RUN"
 done
-for readers in 1 100; do
-  echo "== bench fanout --readers $readers --rate $((RATE * 10)) --seconds $SECONDS_PER_RUN"
-  "$DLCTL" bench fanout --readers "$readers" --rate "$((RATE * 10))" --seconds "$SECONDS_PER_RUN"
+echo "== bench fanout --readers 1000 --processes --rate $RATE --seconds 30"
+"$DLCTL" bench fanout --readers 1000 --processes --rate "$RATE" --seconds 30
+for mode in "" --processes; do
+  echo "== bench fanout --readers 100 $mode --rate $((RATE * 10)) --seconds $SECONDS_PER_RUN"
+  "$DLCTL" bench fanout --readers 100 $mode --rate "$((RATE * 10))" --seconds "$SECONDS_PER_RUN"
 done
+echo "== bench fanout --readers 10 --processes --stop-one 30 --rate $((RATE * 10)) --seconds 45"
+"$DLCTL" bench fanout --readers 10 --processes --stop-one 30 --rate "$((RATE * 10))" --seconds 45
 echo "== bench tenants --noisy-limit 5MiB --quiet-rate 1000 --seconds $SECONDS_PER_RUN"
 "$DLCTL" bench tenants --noisy-limit 5MiB --quiet-rate 1000 --seconds "$SECONDS_PER_RUN"
 echo "== proxy RSS after the runs"

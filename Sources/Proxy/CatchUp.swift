@@ -65,10 +65,10 @@ final class CatchUp: Sendable {
                         batch.append(record)
                         position.withLock { $0 = record.dlsn }
                         if reader.hasBufferedRecords && batch.count < 1024 { continue }
-                        if !deliver(batch) { return finished() }
+                        if await !deliver(batch) { return finished() }
                         batch.removeAll(keepingCapacity: true)
                     }
-                    if !batch.isEmpty, !deliver(batch) { return finished() }
+                    if !batch.isEmpty, await !deliver(batch) { return finished() }
                     if follow {
                         // A following reader ends only at the end of a sealed log.
                         for member in live() { member.finish(.endOfStream, "\(log) is sealed") }
@@ -93,8 +93,10 @@ final class CatchUp: Sendable {
         }
     }
 
-    /// Sends `batch` to the members that want it; false when none is left.
-    private func deliver(_ batch: [PositionedRecord]) -> Bool {
+    /// Sends `batch` to the members that want it, then waits until the member that takes
+    /// records fastest has taken most of what it was sent: the cohort reads at its pace, and a
+    /// member slower than it falls behind until it is cut off. False when no member is left.
+    private func deliver(_ batch: [PositionedRecord]) async -> Bool {
         let members = self.members.withLock { members in
             members.removeAll { $0.follower.ended }
             return members
@@ -113,6 +115,9 @@ final class CatchUp: Sendable {
             } else {
                 member.follower.send(wanted, body: Follower.body(wanted, allocator: member.follower.channel.allocator))
             }
+        }
+        if let fastest = members.map(\.follower).filter({ !$0.ended }).min(by: { $0.pendingBytes < $1.pendingBytes }) {
+            await fastest.waitForDrain(below: fastest.maxPendingBytes / 2)
         }
         return true
     }

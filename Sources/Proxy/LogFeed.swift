@@ -31,6 +31,21 @@ final class LogFeed: Sendable {
         var closed: String?
 
         var records: ArraySlice<PositionedRecord> { window[windowStart...] }
+
+        /// About how many bytes of the window come after `position` (all of it for nil): the
+        /// records after it (found by binary search) times the window's mean record size.
+        func bytes(after position: DLSN?) -> Int {
+            let records = self.records
+            guard !records.isEmpty else { return 0 }
+            var (low, high) = (records.startIndex, records.endIndex)
+            if let position {
+                while low < high {
+                    let middle = (low + high) / 2
+                    if records[middle].dlsn <= position { low = middle + 1 } else { high = middle }
+                }
+            }
+            return (records.endIndex - low) * (bytes / records.count)
+        }
     }
     private let state: Mutex<State>
 
@@ -149,13 +164,16 @@ final class LogFeed: Sendable {
     }
 
     /// Sends `follower` the window's records after `after` (or from `from`), then makes it live.
-    /// Under the state lock: no push comes in between. False when the window cannot serve it.
-    private func join(_ follower: Follower, _ state: inout State, after: DLSN?, from: DLSN?) -> Bool {
+    /// Under the state lock: no push comes in between. False when the window cannot serve it:
+    /// unless `whatever` is set, when more is due than a quarter of what a follower may fall
+    /// behind (sent at once, it would be cut off): a catch-up reader paces it there instead.
+    private func join(_ follower: Follower, _ state: inout State, after: DLSN?, from: DLSN?, whatever: Bool = false) -> Bool {
         let pending = state.records.filter { record in
             if let after { return record.dlsn > after }
             if let from { return record.dlsn >= from }
             return true
         }
+        if !whatever && pending.count * (state.bytes / max(state.records.count, 1)) > follower.maxPendingBytes / 4 { return false }
         if !pending.isEmpty { follower.send(pending[...], body: Follower.body(pending[...], allocator: follower.channel.allocator)) }
         if let sealedAt = state.sealedAt {
             follower.finish(.endOfStream, "\(log) is sealed at \(sealedAt)")
@@ -173,7 +191,14 @@ final class LogFeed: Sendable {
             if let record {
                 guard record >= state.floor, let last = state.records.last, record <= last.dlsn else { return false }
             }
-            for member in members where !member.ended { _ = join(member, &state, after: member.last, from: nil) }
+            // Mid-log, all of them or none (the cohort reads on until they are close enough); at
+            // the end of what the bookies hold, all of them.
+            let joining = members.filter { !$0.ended }
+            if record != nil {
+                let window = state
+                if joining.contains(where: { window.bytes(after: $0.last) > $0.maxPendingBytes / 4 }) { return false }
+            }
+            for member in joining { _ = join(member, &state, after: member.last, from: nil, whatever: true) }
             return true
         }
     }

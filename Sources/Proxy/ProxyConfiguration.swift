@@ -17,6 +17,9 @@ public struct ProxyConfiguration: Sendable {
     public var limits = WriteLimits.none
     /// The most logs this proxy owns at once: past it, a log nobody owns goes to another proxy.
     public var maxLogs: Int?
+    /// How far (bytes sent and not yet taken by the client) a follower may fall behind before
+    /// it is cut off.
+    public var followerLagBytes = 8 << 20
 
     public init(port: Int, metadataURI: MetadataURI) {
         self.port = port

@@ -64,7 +64,8 @@ public final class ProxyNode: Sendable {
         // Port 0: the port the system chose is the address.
         let bound = Self.address(host: configuration.host, port: channels[0].localAddress?.port ?? configuration.port)
         let service = ProxyService(address: bound, store: store, connections: connections, writerOptions: configuration.writer,
-                                   limits: configuration.limits, maxLogs: configuration.maxLogs, logger: logger)
+                                   limits: configuration.limits, maxLogs: configuration.maxLogs,
+                                   followerLagBytes: configuration.followerLagBytes, logger: logger)
         box.service = service
         do {
             if let httpPort = configuration.httpPort {

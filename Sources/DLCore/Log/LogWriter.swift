@@ -345,9 +345,6 @@ public actor LogWriter {
         segment.ledger.appendAsync(bytes) { [weak self] result in
             switch result {
             case let .success(entryId):
-                if let observe = observer.withLock({ $0 }) {
-                    observe(batch.enumerated().map { PositionedRecord(dlsn: DLSN(segment.sequenceNumber, entryId, Int64($0.offset)), record: $0.element.record) })
-                }
                 for (slot, item) in batch.enumerated() {
                     switch item.completion {
                     case let .record(completion):
@@ -357,6 +354,10 @@ public actor LogWriter {
                     case .inWrite:
                         break
                     }
+                }
+                // The writers are answered first: pushing to followers never delays an acknowledgement.
+                if let observe = observer.withLock({ $0 }) {
+                    observe(batch.enumerated().map { PositionedRecord(dlsn: DLSN(segment.sequenceNumber, entryId, Int64($0.offset)), record: $0.element.record) })
                 }
                 let last = DLSN(segment.sequenceNumber, entryId, Int64(batch.count - 1))
                 segment.acknowledged(first: batch[0].record, last: batch[batch.count - 1].record, lastDLSN: last,

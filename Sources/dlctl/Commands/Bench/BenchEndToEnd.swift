@@ -49,7 +49,7 @@ struct BenchEndToEnd: LogWorkload {
             for _ in 0..<records {
                 guard let record = try await reader.next() else { break }
                 let now = MonotonicClock.nanos()
-                let index = Int(String(decoding: record.record.payload.prefix { $0 != 0x20 }, as: UTF8.self)) ?? -1
+                let index = BenchLogOptions.index(of: record.record.payload) ?? -1
                 if delivered.withLock({ $0.indices.contains(index) }) { delivered.withLock { $0[index] = now } }
             }
         }
@@ -74,7 +74,7 @@ struct BenchEndToEnd: LogWorkload {
                 for _ in 0..<records {
                     guard let record = try await follower.next() else { break }
                     let now = MonotonicClock.nanos()
-                    let index = Int(String(decoding: record.record.payload.prefix { $0 != 0x20 }, as: UTF8.self)) ?? -1
+                    let index = BenchLogOptions.index(of: record.record.payload) ?? -1
                     if proxied.withLock({ $0.indices.contains(index) }) { proxied.withLock { $0[index] = now } }
                 }
             }

@@ -50,10 +50,30 @@ struct BenchLogOptions: ParsableArguments {
     }
 
     /// A payload of `recordSize` bytes that starts with `index` (so a reader can tell records apart).
-    func payload(_ index: Int) -> [UInt8] {
+    func payload(_ index: Int) -> [UInt8] { Self.payload(index, size: recordSize) }
+
+    static func payload(_ index: Int, size: Int) -> [UInt8] {
         var bytes = Array("\(index) ".utf8)
-        bytes += [UInt8](repeating: 0x61, count: max(0, recordSize - bytes.count))
+        bytes += [UInt8](repeating: 0x61, count: max(0, size - bytes.count))
         return bytes
+    }
+
+    /// Payloads of `recordSize` bytes (at least one) that together fill about `bytes`.
+    static func payloads(bytes: Int, recordSize: Int) -> [[UInt8]] {
+        (0..<max(1, bytes / recordSize)).map { payload($0, size: recordSize) }
+    }
+
+    /// The number a `payload` starts with (nil for a record that is not a bench record).
+    static func index(of payload: [UInt8]) -> Int? {
+        var value = 0
+        var digits = 0
+        for byte in payload {
+            guard byte >= 0x30 && byte <= 0x39 else { break }
+            value = value &* 10 &+ Int(byte - 0x30)
+            digits += 1
+            if digits > 18 { return nil }
+        }
+        return digits > 0 ? value : nil
     }
 
     static func progress(_ text: String, when shown: Bool) {

@@ -9,8 +9,8 @@ struct BenchTenants: LogWorkload {
         discussion: """
             Sets a hard limit of --noisy-limit bytes/s on log 'noisy' (dlctl log config), then: the quiet log \
             alone, written at --quiet-rate records/s by one client (its ack latency measured); then both, with \
-            --noisy-clients clients writing 'noisy' flat out (64 KiB writes; a refused write pauses that client 5 ms \
-            and counts). Reports what 'noisy' was let through against its limit, how many of its writes were refused, \
+            --noisy-clients clients writing 'noisy' flat out from a process of their own (64 KiB writes; a refused \
+            write pauses that client 5 ms and counts). Reports what 'noisy' was let through against its limit, how many of its writes were refused, \
             and the quiet log's ack p99 alone and beside it. Needs proxies (dlctl sandbox starts two).
             """
     )
@@ -35,13 +35,21 @@ struct BenchTenants: LogWorkload {
         var noisyLimitBytesPerSecond: Double
         var noisyAcceptedBytesPerSecond: Double
         var noisyRefusedWrites: Int
+        /// CPU seconds per second of the noisy tenant's process.
+        var noisyCores: Double
+        /// CPU seconds per second of the proxies and of the bookies while both tenants wrote.
+        var proxyCores: Double
+        var bookieCores: Double
     }
 
     func tableLines(_ result: Result) -> [String] {
         [LatencySummary.header, result.quietAlone.row("quiet alone, \(quietRate)/s"), result.quietBesideNoisy.row("quiet beside noisy"),
          String(format: "noisy: %.2f MiB/s let through against a hard limit of %.2f MiB/s (%.2fx); %d writes refused over capacity",
                 result.noisyAcceptedBytesPerSecond / 1_048_576, result.noisyLimitBytesPerSecond / 1_048_576,
-                result.noisyAcceptedBytesPerSecond / result.noisyLimitBytesPerSecond, result.noisyRefusedWrites)]
+                result.noisyAcceptedBytesPerSecond / result.noisyLimitBytesPerSecond, result.noisyRefusedWrites),
+         String(format: "quiet ack p99 beside noisy: %.2fx alone; cores used beside noisy: noisy process %.2f, proxies %.2f, bookies %.2f",
+                result.quietAlone.p99Micros > 0 ? result.quietBesideNoisy.p99Micros / result.quietAlone.p99Micros : 0, result.noisyCores,
+                result.proxyCores, result.bookieCores)]
     }
 
     func measure(store: any MetadataStore) async throws -> Result {
@@ -52,24 +60,26 @@ struct BenchTenants: LogWorkload {
         try await LimitSettings(store: store).update(.log(noisy.description)) { $0.hardBytesPerSecond = limit }
         BenchLogOptions.progress("quiet alone \(seconds) s, then beside \(noisyClients) noisy clients \(seconds) s", when: output == .table)
         let alone = try await writeQuiet(quiet, store: store)
-        let stop = Locked(false)
-        let accepted = Locked(0)
-        let refused = Locked(0)
-        let noisyStart = MonotonicClock.nanos()
-        let flooding = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for _ in 0..<noisyClients {
-                    group.addTask { await flood(noisy, store: store, until: stop, accepted: accepted, refused: refused) }
-                }
-            }
+        let flood = try FloodProcess.launch(uri: try cluster.metadataURI().description, log: noisy.description, clients: noisyClients,
+                                            seconds: seconds + 2, recordSize: log.recordSize)
+        guard await flood.waitUntilFlooding() else {
+            let outcome = await flood.finish()
+            throw CommandFailure(.failed, "the noisy tenant's process did not start writing: \(outcome.text)")
         }
+        let servers = await ProcessCPU.Servers.find(store)
+        let serversBefore = servers.used
+        let besideStart = MonotonicClock.nanos()
         let beside = try await writeQuiet(quiet, store: store)
-        stop.withLock { $0 = true }
-        await flooding.value
-        let noisySeconds = Double(MonotonicClock.nanos() - noisyStart) / 1e9
+        let serversAfter = servers.used
+        let besideSeconds = Double(MonotonicClock.nanos() - besideStart) / 1e9
+        let outcome = await flood.finish()
         await log.cleanUp(names, store: store)
+        guard let noisyOutcome = outcome.result else { throw CommandFailure(.failed, "the noisy tenant's process failed: \(outcome.text)") }
         return Result(quietAlone: alone, quietBesideNoisy: beside, noisyLimitBytesPerSecond: limit,
-                      noisyAcceptedBytesPerSecond: Double(accepted.withLock { $0 }) / noisySeconds, noisyRefusedWrites: refused.withLock { $0 })
+                      noisyAcceptedBytesPerSecond: Double(noisyOutcome.acceptedBytes) / noisyOutcome.seconds,
+                      noisyRefusedWrites: noisyOutcome.refused, noisyCores: noisyOutcome.cpuSeconds / noisyOutcome.seconds,
+                      proxyCores: (serversAfter.proxies - serversBefore.proxies) / besideSeconds,
+                      bookieCores: (serversAfter.bookies - serversBefore.bookies) / besideSeconds)
     }
 
     /// The quiet tenant: one record at a time at `quietRate`, each write's ack latency.
@@ -92,25 +102,5 @@ struct BenchTenants: LogWorkload {
         }
         _ = try await writer.close()
         return LatencySummary(nanos: latencies.withLock { $0 }, elapsedNanos: MonotonicClock.nanos() - start)
-    }
-
-    /// A noisy client: 64 KiB writes back to back; a refusal (over capacity) pauses it 5 ms.
-    private func flood(_ name: LogName, store: any MetadataStore, until stop: Locked<Bool>, accepted: Locked<Int>,
-                       refused: Locked<Int>) async {
-        let client = ProxyClient(store: store)
-        let records = (0..<max(1, 65_536 / log.recordSize)).map { ProxyRecord(payload: log.payload($0)) }
-        let bytes = records.reduce(0) { $0 + $1.payload.count }
-        while !stop.withLock({ $0 }) {
-            guard let (response, _) = try? await client.send(.write(log: name.description, origin: nil, records: records),
-                                                             log: name.description, deadline: .now + .seconds(10)) else { continue }
-            switch response.status {
-            case .ok: accepted.withLock { $0 += bytes }
-            case .overCapacity:
-                refused.withLock { $0 += 1 }
-                try? await Task.sleep(for: .milliseconds(5))
-            default: try? await Task.sleep(for: .milliseconds(5))
-            }
-        }
-        await client.close()
     }
 }

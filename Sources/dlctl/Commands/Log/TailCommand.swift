@@ -59,7 +59,9 @@ struct TailCommand: AsyncParsableCommand {
             if let subscriber = options.subscriber {
                 do { try LogName.validate(subscriber) } catch { throw CommandFailure(.usage, "--subscriber: \(error)") }
             }
-            try await options.cluster.withStore { store in
+            // No session: a reader creates no ephemeral node, and a thousand followers starting at
+            // once do not queue on the embedded store's write lock (or starve the servers' renewals).
+            try await options.cluster.withStore(sessionless: true) { store in
                 let following = options.follow && !options.exitAtEnd
                 if following {
                     // A follower may wait long between records: it ends as soon as its reader goes.

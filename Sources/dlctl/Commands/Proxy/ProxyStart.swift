@@ -28,6 +28,8 @@ struct ProxyStart: AsyncParsableCommand {
     @OptionGroup(title: "Limits on all writes through this proxy together") var limits: LimitOptions
     @Option(name: .customLong("max-logs"), help: "The most logs this proxy owns at once; past it, new logs go to another proxy.")
     var maxLogs: Int?
+    @Option(name: .customLong("follower-lag"), help: "How far a follower may fall behind (bytes sent it has not read: 512KiB, 8MiB) before it is cut off.")
+    var followerLag = RateArgument(argument: "8MiB")!
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
@@ -39,6 +41,9 @@ struct ProxyStart: AsyncParsableCommand {
         try ServerLogging.validate(logLevel)
         if let problem = limits.applied(to: .none).problem { throw ValidationError(problem) }
         if let maxLogs, maxLogs < 1 { throw ValidationError("--max-logs must be at least 1") }
+        guard let lag = followerLag.value, lag >= 4096, lag <= Double(1 << 40) else {
+            throw ValidationError("--follower-lag must be between 4KiB and 1TiB")
+        }
     }
 
     func run() async throws {
@@ -62,6 +67,7 @@ struct ProxyStart: AsyncParsableCommand {
         configuration.writer.codec = CompressionCodec(name: codec) ?? .none
         configuration.limits = limits.applied(to: .none)
         configuration.maxLogs = maxLogs
+        configuration.followerLagBytes = Int(followerLag.value ?? Double(configuration.followerLagBytes))
         let node: ProxyNode
         do {
             node = try await ProxyNode.start(configuration, logger: logger)

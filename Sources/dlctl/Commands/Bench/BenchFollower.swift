@@ -1,0 +1,87 @@
+import ArgumentParser
+import DLCore
+import Foundation
+
+/// One follower of `dlctl bench fanout --processes`, as a process of its own (hidden: the bench
+/// starts it). Follows the log through the proxies after `--after`, as `dlctl tail -f` does,
+/// until it has `--records` bench records (or `--deadline` passes); writes the time each record
+/// arrived (CLOCK_MONOTONIC nanoseconds, the same clock in every process, 0 for a record that
+/// never came) to `--times` as native 64-bit numbers indexed by the record's number, and
+/// prints one JSON line: how many came, how many out of order or twice, and why it stopped early.
+struct BenchFollower: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "follower", shouldDisplay: false)
+
+    @OptionGroup var cluster: ClusterOptions
+    @Option var log: String
+    @Option var after: String
+    @Option var records: Int
+    @Option var times: String
+    @Option var deadline: Double = 120
+    /// Cut off for falling behind, it follows again after the last record it got (as a user
+    /// would run `dlctl tail -f --from` with the position the error names).
+    @Flag var resume = false
+
+    struct Outcome: Codable {
+        var received = 0
+        var outOfOrder = 0
+        var duplicates = 0
+        var error: String?
+        /// CPU seconds (user and system) the follower used.
+        var cpuSeconds = 0.0
+        /// The error that cut it off, when it resumed after it.
+        var cutOff: String?
+    }
+
+    func run() async throws {
+        guard let after = try? DLSN(parsing: after), records > 0 else { throw ValidationError("--after DLSN and --records N") }
+        let (cluster, log, records, times, deadline, resume) = (cluster, log, records, times, deadline, resume)
+        try await reportingErrors(timeout: nil) {
+            var arrived = [UInt64](repeating: 0, count: records)
+            var outcome = Outcome()
+            try await cluster.withStore(sessionless: true) { store in
+                let client = ProxyClient(store: store)
+                let end = ContinuousClock.now + .milliseconds(Int64(deadline * 1000))
+                var expected = 0
+                var last = after
+                while outcome.received < records && ContinuousClock.now < end {
+                    let follower = ProxyLogFollower(log: log, client: client, from: .after(last), reconnectTimeout: cluster.commandTimeout)
+                    let stop = Task {
+                        try? await Task.sleep(until: end)
+                        follower.close()
+                    }
+                    defer {
+                        stop.cancel()
+                        follower.close()
+                    }
+                    do {
+                        while outcome.received < records, let record = try await follower.next() {
+                            let now = MonotonicClock.nanos()
+                            last = record.dlsn
+                            guard let index = BenchLogOptions.index(of: record.record.payload), index >= 0 && index < records else { continue }
+                            if arrived[index] != 0 {
+                                outcome.duplicates += 1
+                                continue
+                            }
+                            if index != expected { outcome.outOfOrder += 1 }
+                            expected = index + 1
+                            arrived[index] = now
+                            outcome.received += 1
+                        }
+                        break
+                    } catch let refusal as ProxyRefusal where refusal.status == .behind && resume && outcome.cutOff == nil {
+                        outcome.cutOff = "\(refusal)"
+                    } catch {
+                        outcome.error = "\(error)"
+                        break
+                    }
+                }
+                await client.close()
+            }
+            outcome.cpuSeconds = ProcessCPU.ownSeconds
+            let bytes = arrived.withUnsafeBytes { Data($0) }
+            try bytes.write(to: URL(fileURLWithPath: times))
+            let json = try JSONEncoder().encode(outcome)
+            StandardOutput.write(String(decoding: json, as: UTF8.self) + "\n")
+        }
+    }
+}
