@@ -165,15 +165,15 @@ final class LogFeed: Sendable {
 
     /// Sends `follower` the window's records after `after` (or from `from`), then makes it live.
     /// Under the state lock: no push comes in between. False when the window cannot serve it:
-    /// unless `whatever` is set, when more is due than a quarter of what a follower may fall
+    /// unless `evenIfFar` is set, when more is due than a quarter of what a follower may fall
     /// behind (sent at once, it would be cut off): a catch-up reader paces it there instead.
-    private func join(_ follower: Follower, _ state: inout State, after: DLSN?, from: DLSN?, whatever: Bool = false) -> Bool {
+    private func join(_ follower: Follower, _ state: inout State, after: DLSN?, from: DLSN?, evenIfFar: Bool = false) -> Bool {
         let pending = state.records.filter { record in
             if let after { return record.dlsn > after }
             if let from { return record.dlsn >= from }
             return true
         }
-        if !whatever && pending.count * (state.bytes / max(state.records.count, 1)) > follower.maxPendingBytes / 4 { return false }
+        if !evenIfFar && pending.count * (state.bytes / max(state.records.count, 1)) > follower.maxPendingBytes / 4 { return false }
         if !pending.isEmpty { follower.send(pending[...], body: Follower.body(pending[...], allocator: follower.channel.allocator)) }
         if let sealedAt = state.sealedAt {
             follower.finish(.endOfStream, "\(log) is sealed at \(sealedAt)")
@@ -198,7 +198,7 @@ final class LogFeed: Sendable {
                 let window = state
                 if joining.contains(where: { window.bytes(after: $0.last) > $0.maxPendingBytes / 4 }) { return false }
             }
-            for member in joining { _ = join(member, &state, after: member.last, from: nil, whatever: true) }
+            for member in joining { _ = join(member, &state, after: member.last, from: nil, evenIfFar: true) }
             return true
         }
     }
