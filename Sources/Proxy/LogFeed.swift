@@ -168,12 +168,12 @@ final class LogFeed: Sendable {
     /// unless `evenIfFar` is set, when more is due than a quarter of what a follower may fall
     /// behind (sent at once, it would be cut off): a catch-up reader paces it there instead.
     private func join(_ follower: Follower, _ state: inout State, after: DLSN?, from: DLSN?, evenIfFar: Bool = false) -> Bool {
+        if !evenIfFar && state.bytes(after: after ?? from) > follower.maxPendingBytes / 4 { return false }
         let pending = state.records.filter { record in
             if let after { return record.dlsn > after }
             if let from { return record.dlsn >= from }
             return true
         }
-        if !evenIfFar && pending.count * (state.bytes / max(state.records.count, 1)) > follower.maxPendingBytes / 4 { return false }
         if !pending.isEmpty { follower.send(pending[...], body: Follower.body(pending[...], allocator: follower.channel.allocator)) }
         if let sealedAt = state.sealedAt {
             follower.finish(.endOfStream, "\(log) is sealed at \(sealedAt)")

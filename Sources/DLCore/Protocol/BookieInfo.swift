@@ -92,6 +92,19 @@ public struct BookieRegistration: VersionedMetadata, Equatable {
         if bookieId.isEmpty || address.isEmpty { throw .invalid(what: Self.kind, reason: "empty id or address") }
     }
 
+    /// The bookies registered as available, by id (a registration that does not decode is left out).
+    public static func available(in store: any MetadataStore) async throws -> [BookieRegistration] {
+        let ids: [String]
+        do { ids = try await store.children(ClusterLayout.availableBookies) } catch MetadataError.noNode { return [] }
+        var registrations: [BookieRegistration] = []
+        for id in ids.sorted() {
+            guard let node = try await store.getIfExists(path(id, .available)),
+                  let registration = try? BookieRegistration(decoding: node.data) else { continue }
+            registrations.append(registration)
+        }
+        return registrations
+    }
+
     /// The metadata path of a bookie's registration in `state`.
     public static func path(_ bookieId: String, _ state: State) -> String {
         (state == .available ? ClusterLayout.availableBookies : ClusterLayout.readOnlyBookies) + "/" + bookieId

@@ -123,13 +123,9 @@ struct BenchFanOut: LogWorkload {
         let latencies = Locked([UInt64](repeating: 0, count: total))
         let entries = Locked(Set<DLSN>())
         let session = ProxyLogWriter(log: name, client: client, timeout: cluster.commandTimeout, flushInterval: .milliseconds(1))
-        let start = MonotonicClock.nanos()
-        let interval = 1e9 / Double(rate)
+        let schedule = FixedRate(perSecond: rate)
         for index in 0..<total {
-            let due = start + UInt64(Double(index) * interval)
-            let now = MonotonicClock.nanos()
-            if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
-            let sent = MonotonicClock.nanos()
+            let sent = try await schedule.waitForTurn(index)
             try await session.enqueue(log.payload(index)) { result in
                 guard case let .success(dlsn) = result else { return }
                 let done = MonotonicClock.nanos()
@@ -139,7 +135,7 @@ struct BenchFanOut: LogWorkload {
             }
         }
         let last = try await session.close()
-        let elapsed = MonotonicClock.nanos() - start
+        let elapsed = MonotonicClock.nanos() - schedule.start
         let serversAfter = servers.used
         let seconds = Double(elapsed) / 1e9
         return Phase(latencies: latencies.withLock { $0 }, acknowledged: acknowledged.withLock { $0 }, elapsed: elapsed,
@@ -152,10 +148,8 @@ struct BenchFanOut: LogWorkload {
     /// Reads the cluster's bookies have served so far.
     static func bookieReads(_ store: any MetadataStore) async -> Int {
         var total = 0
-        for id in (try? await store.children(ClusterLayout.availableBookies)) ?? [] {
-            guard let node = try? await store.getIfExists(BookieRegistration.path(id, .available)),
-                  let registration = try? BookieRegistration(decoding: node.data),
-                  let client = try? await BookieClient.connect(registration.address, group: MultiThreadedEventLoopGroup.singleton,
+        for registration in (try? await BookieRegistration.available(in: store)) ?? [] {
+            guard let client = try? await BookieClient.connect(registration.address, group: MultiThreadedEventLoopGroup.singleton,
                                                                timeout: .seconds(5)) else { continue }
             if case let .info(.ok, json)? = try? await client.send(.info, timeout: .seconds(5)),
                let info = try? JSONDecoder().decode(BookieInfo.self, from: Data(json)) {
@@ -206,21 +200,12 @@ struct BenchFanOut: LogWorkload {
             await withTaskGroup(of: FollowerProcesses.Tally.self) { group in
                 for follower in followers {
                     group.addTask {
-                        var tally = FollowerProcesses.Tally(arrivals: [[UInt64](repeating: 0, count: total)])
-                        var expected = 0
-                        while tally.received < total, let record = try? await follower.next() {
-                            let now = MonotonicClock.nanos()
-                            guard let index = BenchLogOptions.index(of: record.record.payload), index < total else { continue }
-                            if tally.arrivals[0][index] != 0 {
-                                tally.duplicates += 1
-                                continue
-                            }
-                            if index != expected { tally.outOfOrder += 1 }
-                            expected = index + 1
-                            tally.arrivals[0][index] = now
-                            tally.received += 1
+                        var arrivals = Arrivals(records: total)
+                        while arrivals.received < total, let record = try? await follower.next() {
+                            arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: MonotonicClock.nanos())
                         }
-                        return tally
+                        return FollowerProcesses.Tally(arrivals: [arrivals.times], received: arrivals.received,
+                                                       outOfOrder: arrivals.outOfOrder, duplicates: arrivals.duplicates)
                     }
                 }
                 return await group.reduce(into: FollowerProcesses.Tally()) { all, one in
@@ -233,8 +218,7 @@ struct BenchFanOut: LogWorkload {
         await Self.waitForFollowers(readers + (stopOne == nil ? 0 : 1), store: store)
         BenchLogOptions.progress("\(rate) records/s for \(seconds) s to \(readers) followers", when: output == .table)
         // The stopped follower: from a quarter into the phase, for --stop-one seconds.
-        var stopWindow: (from: UInt64, to: UInt64)?
-        let stopping = Task { () -> (UInt64, UInt64)? in
+        let stopping = Task { () -> (from: UInt64, to: UInt64)? in
             guard let stopOne, let child = children?.children.last else { return nil }
             try? await Task.sleep(for: .milliseconds(Int64((seconds - stopOne) * 250)))
             let from = MonotonicClock.nanos()
@@ -244,7 +228,7 @@ struct BenchFanOut: LogWorkload {
             return (from, MonotonicClock.nanos())
         }
         let followed = try await write(name, client: writeClient, total: total, store: store)
-        stopWindow = await stopping.value
+        let stopWindow = await stopping.value
         // Every follower gets every record, or the bench stops waiting after a while.
         let waited = Task {
             try? await Task.sleep(for: .seconds(60))

@@ -36,14 +36,13 @@ struct BenchFollower: AsyncParsableCommand {
         guard let after = try? DLSN(parsing: after), records > 0 else { throw ValidationError("--after DLSN and --records N") }
         let (cluster, log, records, times, deadline, resume) = (cluster, log, records, times, deadline, resume)
         try await reportingErrors(timeout: nil) {
-            var arrived = [UInt64](repeating: 0, count: records)
+            var arrivals = Arrivals(records: records)
             var outcome = Outcome()
             try await cluster.withStore(sessionless: true) { store in
                 let client = ProxyClient(store: store)
                 let end = ContinuousClock.now + .milliseconds(Int64(deadline * 1000))
-                var expected = 0
                 var last = after
-                while outcome.received < records && ContinuousClock.now < end {
+                while arrivals.received < records && ContinuousClock.now < end {
                     let follower = ProxyLogFollower(log: log, client: client, from: .after(last), reconnectTimeout: cluster.commandTimeout)
                     let stop = Task {
                         try? await Task.sleep(until: end)
@@ -54,18 +53,9 @@ struct BenchFollower: AsyncParsableCommand {
                         follower.close()
                     }
                     do {
-                        while outcome.received < records, let record = try await follower.next() {
-                            let now = MonotonicClock.nanos()
+                        while arrivals.received < records, let record = try await follower.next() {
                             last = record.dlsn
-                            guard let index = BenchLogOptions.index(of: record.record.payload), index >= 0 && index < records else { continue }
-                            if arrived[index] != 0 {
-                                outcome.duplicates += 1
-                                continue
-                            }
-                            if index != expected { outcome.outOfOrder += 1 }
-                            expected = index + 1
-                            arrived[index] = now
-                            outcome.received += 1
+                            arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: MonotonicClock.nanos())
                         }
                         break
                     } catch let refusal as ProxyRefusal where refusal.status == .behind && resume && outcome.cutOff == nil {
@@ -77,8 +67,9 @@ struct BenchFollower: AsyncParsableCommand {
                 }
                 await client.close()
             }
+            (outcome.received, outcome.outOfOrder, outcome.duplicates) = (arrivals.received, arrivals.outOfOrder, arrivals.duplicates)
             outcome.cpuSeconds = ProcessCPU.ownSeconds
-            let bytes = arrived.withUnsafeBytes { Data($0) }
+            let bytes = arrivals.times.withUnsafeBytes { Data($0) }
             try bytes.write(to: URL(fileURLWithPath: times))
             let json = try JSONEncoder().encode(outcome)
             StandardOutput.write(String(decoding: json, as: UTF8.self) + "\n")

@@ -89,18 +89,14 @@ struct BenchTenants: LogWorkload {
         let total = Int(Double(quietRate) * seconds)
         let latencies = Locked<[UInt64]>([])
         let writer = ProxyLogWriter(log: name.description, client: client, timeout: cluster.commandTimeout, flushInterval: .zero)
-        let start = MonotonicClock.nanos()
-        let interval = 1e9 / Double(quietRate)
+        let schedule = FixedRate(perSecond: quietRate)
         for index in 0..<total {
-            let due = start + UInt64(Double(index) * interval)
-            let now = MonotonicClock.nanos()
-            if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
-            let sent = MonotonicClock.nanos()
+            let sent = try await schedule.waitForTurn(index)
             try await writer.enqueue(log.payload(index)) { result in
                 if case .success = result { latencies.withLock { $0.append(MonotonicClock.nanos() - sent) } }
             }
         }
         _ = try await writer.close()
-        return LatencySummary(nanos: latencies.withLock { $0 }, elapsedNanos: MonotonicClock.nanos() - start)
+        return LatencySummary(nanos: latencies.withLock { $0 }, elapsedNanos: MonotonicClock.nanos() - schedule.start)
     }
 }

@@ -29,15 +29,8 @@ enum ProcessCPU {
         var proxies: [Int32] = []
 
         static func find(_ store: any MetadataStore) async -> Servers {
-            var servers = Servers()
-            for id in (try? await store.children(ClusterLayout.availableBookies)) ?? [] {
-                if let node = try? await store.getIfExists(BookieRegistration.path(id, .available)),
-                   let registration = try? BookieRegistration(decoding: node.data) {
-                    servers.bookies.append(registration.pid)
-                }
-            }
-            servers.proxies = ((try? await ProxyRegistration.all(in: store)) ?? []).map(\.pid)
-            return servers
+            Servers(bookies: ((try? await BookieRegistration.available(in: store)) ?? []).map(\.pid),
+                    proxies: ((try? await ProxyRegistration.all(in: store)) ?? []).map(\.pid))
         }
 
         var used: (bookies: Double, proxies: Double) {
