@@ -67,9 +67,12 @@ extension ServingTierSuites {
                 """
             let writers = try ChildProcess("/bin/bash", ["-c", script], environment: sandbox.environment.merging(["DLCTL": sandbox.dlctl]) { $1 })
             let owner = try #require(try await waitForOwner(sandbox, of: "t/fo"))
-            // Mid-stream: some records are in, the streams are still running.
+            // Mid-stream: some records are acknowledged in the owner's segment (a reader sees
+            // one), the streams are still running.
             #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(200)) {
-                try await sandbox.run(["segments", "t/fo"]).stdout.contains("in-progress")
+                guard try await sandbox.run(["segments", "t/fo"]).stdout.contains("in-progress") else { return false }
+                let first = try await sandbox.run(["tail", "t/fo", "--from", "start", "-n", "1"])
+                return first.status == 0 && !first.stdout.isEmpty
             })
             kill(owner.pid, SIGKILL)
             #expect(await writers.waitForExit(timeout: 240) == 0)
