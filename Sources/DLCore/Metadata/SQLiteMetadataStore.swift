@@ -416,30 +416,42 @@ public final class SQLiteMetadataStore: MetadataStore {
         try checkUsable()
         let current = try await read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM changes") ?? 0 }
         let (id, stream) = watches.add(path: path, kind: kind)
-        let (startPoller, missedSome) = state.withLock { s -> (Bool, Bool) in
+        let missedSome = state.withLock { s -> Bool in
             if s.pollTask == nil {
                 s.pollerLastSeq = current
-                return (true, false)
+                s.pollTask = startPolling()
+                return false
             }
-            return (false, s.pollerLastSeq > current)
+            return s.pollerLastSeq > current
         }
         // The poller already passed changes this watch should have seen: report a change so
         // the watcher re-reads.
         if missedSome { watches.yield(kind == .node ? .changed(path) : .childrenChanged(path), to: id) }
-        if startPoller { startPolling() }
         return stream
     }
 
-    private func startPolling() {
+    /// Whether the change poller runs (while a watch is live).
+    var pollsChanges: Bool { state.withLock { $0.pollTask != nil } }
+
+    /// The poller runs while some watch is live and ends with the last one, so a process that
+    /// watched once (a follower waiting for its log to be created) does not wake every
+    /// `watchPollInterval` for the rest of its life: a thousand of them would keep two cores busy.
+    /// Called with the state locked; the next watch starts a new poller.
+    private func startPolling() -> Task<Void, Never> {
         let interval = options.watchPollInterval
-        let task = Task { [weak self] in
+        return Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self, !Task.isCancelled else { return }
+                let unwatched = self.state.withLock { s -> Bool in
+                    guard self.watches.isEmpty else { return false }
+                    s.pollTask = nil
+                    return true
+                }
+                if unwatched { return }
                 await self.pollChanges()
             }
         }
-        state.withLock { $0.pollTask = task }
     }
 
     private struct Change { var seq: Int64; var path: String; var parent: String; var kind: ChangeKind }

@@ -51,6 +51,13 @@ struct TailCommand: AsyncParsableCommand {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
     }
 
+    private static func waitUntilCreated(_ log: LogName, store: any MetadataStore) async throws {
+        let catalog = LogCatalog(store: store)
+        let created = try await store.watch(log.path)
+        var events = created.makeAsyncIterator()
+        while try await !catalog.exists(log) { _ = await events.next() }
+    }
+
     func run() async throws {
         let options = self
         try await reportingErrors(timeout: nil) {
@@ -66,11 +73,9 @@ struct TailCommand: AsyncParsableCommand {
                 if following {
                     // A follower may wait long between records: it ends as soon as its reader goes.
                     StandardOutput.endWhenReaderGoes()
-                    // Following a log that does not exist yet: wait for it to be created.
-                    let catalog = LogCatalog(store: store)
-                    let created = try await store.watch(options.log.path)
-                    var events = created.makeAsyncIterator()
-                    while try await !catalog.exists(options.log) { _ = await events.next() }
+                    // Following a log that does not exist yet: wait for it to be created. The
+                    // watch ends with this block (an idle follower polls nothing).
+                    try await Self.waitUntilCreated(options.log, store: store)
                 }
                 let subscriptions = LogSubscriptions(store: store)
                 var start = from.readerStart
