@@ -10,18 +10,27 @@ final class CatchUp: Sendable {
     private struct Member {
         let follower: Follower
         /// Records before this are not for it (it started later in the log than the cohort).
-        let from: DLSN?
+        var from: DLSN?
+        /// It started at the end before the reader knew where that was: told once it does.
+        var awaitsEnd = false
     }
-    private let members = Mutex<[Member]>([])
+    /// The members, and how far the reader has got, under one lock: a member added while the
+    /// reader reads is either given the record just read or told it starts after it.
+    private struct Cohort {
+        var members: [Member] = []
+        /// The last record read; nil before the first.
+        var position: DLSN?
+        /// Where the reader started (`.end` resolved); nil until it is open.
+        var started: DLSN?
+    }
+    private let cohort = Mutex(Cohort())
     /// Members still following.
-    var memberCount: Int { members.withLock { $0.filter { !$0.follower.ended }.count } }
+    var memberCount: Int { cohort.withLock { $0.members.filter { !$0.follower.ended }.count } }
     private let start: LogReader.Start
     private let follow: Bool
     /// Strong: a cohort outlives the feed's place in the proxy (a feed replaced when this proxy
     /// takes the log) until its reader ends.
     private let feed: LogFeed
-    /// The last record read; nil before the first.
-    private let position = Mutex<DLSN?>(nil)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     init(feed: LogFeed, start: LogReader.Start, follow: Bool) {
@@ -32,25 +41,62 @@ final class CatchUp: Sendable {
 
     /// Whether a follower starting at `start` can share this cohort: it has not read past it.
     func accepts(_ start: LogReader.Start) -> Bool {
-        let position = self.position.withLock { $0 }
+        let position = cohort.withLock { $0.position }
         guard let position else { return start == self.start }
         switch start {
         case let .dlsn(dlsn): return dlsn > position
         case let .after(dlsn): return dlsn >= position
-        case .end: return follow
+        // A following reader that started at the end stays about there; one that started
+        // earlier may still be reading records older than this follower's start.
+        case .end: return follow && self.start == .end
         case .beginning, .txid: return false
         }
     }
 
+    /// Adds a member; one that starts at the end is told where that is (after the last record
+    /// read, or where the reader started), so that a follow that moves before its first record
+    /// resumes there.
     func add(_ follower: Follower, from start: LogReader.Start) {
-        let from: DLSN?
-        switch start {
-        case let .dlsn(dlsn): from = dlsn
-        case .after: from = nil  // `follower.last` is set to it
-        case .end: from = position.withLock { $0 }.map { DLSN($0.segmentSequenceNumber, $0.entryId, $0.slotId + 1) }
-        case .beginning, .txid: from = nil
+        enum Announcement { case none, after(DLSN), from(DLSN) }
+        let announcement = cohort.withLock { cohort -> Announcement in
+            var member = Member(follower: follower)
+            var announcement = Announcement.none
+            switch start {
+            case let .dlsn(dlsn): member.from = dlsn
+            case .after, .beginning, .txid: break  // `.after`: `follower.last` is set to it
+            case .end:
+                if let position = cohort.position {
+                    announcement = .after(position)
+                } else if let started = cohort.started {
+                    member.from = started
+                    announcement = .from(started)
+                } else {
+                    member.awaitsEnd = true
+                }
+            }
+            cohort.members.append(member)
+            return announcement
         }
-        members.withLock { $0.append(Member(follower: follower, from: from)) }
+        switch announcement {
+        case .none: break
+        case let .after(position): follower.announce(after: position)
+        case let .from(position): follower.announce(from: position)
+        }
+    }
+
+    /// The reader is open at `position`: the members that started at the end start there.
+    private func opened(at position: DLSN) {
+        let waiting = cohort.withLock { cohort -> [Follower] in
+            cohort.started = position
+            var waiting: [Follower] = []
+            for index in cohort.members.indices where cohort.members[index].awaitsEnd {
+                cohort.members[index].awaitsEnd = false
+                cohort.members[index].from = position
+                waiting.append(cohort.members[index].follower)
+            }
+            return waiting
+        }
+        for follower in waiting { follower.announce(from: position) }
     }
 
     func run(store: any MetadataStore, connections: BookieConnections) {
@@ -59,11 +105,12 @@ final class CatchUp: Sendable {
             $0 = Task { [self] in
                 do {
                     let reader = try await LogReader(log, store: store, connections: connections, from: start, follow: follow)
+                    opened(at: reader.startPosition)
                     var batch: [PositionedRecord] = []
                     while let record = try await reader.next() {
                         if batch.isEmpty, !follow, feed.joinIfInWindow(live(), at: record.dlsn) { return finished() }
                         batch.append(record)
-                        position.withLock { $0 = record.dlsn }
+                        cohort.withLock { $0.position = record.dlsn }
                         if reader.hasBufferedRecords && batch.count < 1024 { continue }
                         if await !deliver(batch) { return finished() }
                         batch.removeAll(keepingCapacity: true)
@@ -87,9 +134,9 @@ final class CatchUp: Sendable {
     }
 
     private func live() -> [Follower] {
-        members.withLock { members in
-            members.removeAll { $0.follower.ended }
-            return members.map(\.follower)
+        cohort.withLock { cohort in
+            cohort.members.removeAll { $0.follower.ended }
+            return cohort.members.map(\.follower)
         }
     }
 
@@ -97,9 +144,9 @@ final class CatchUp: Sendable {
     /// records fastest has taken most of what it was sent: the cohort reads at its pace, and a
     /// member slower than it falls behind until it is cut off. False when no member is left.
     private func deliver(_ batch: [PositionedRecord]) async -> Bool {
-        let members = self.members.withLock { members in
-            members.removeAll { $0.follower.ended }
-            return members
+        let members = cohort.withLock { cohort in
+            cohort.members.removeAll { $0.follower.ended }
+            return cohort.members
         }
         guard let first = members.first else { return false }
         var shared: ByteBuffer?

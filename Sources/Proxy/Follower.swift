@@ -123,9 +123,21 @@ final class Follower: Sendable {
     /// moves before a record comes, it resumes after this position, not at a later end.
     func announce(after position: DLSN) {
         state.withLock { if $0.last == nil { $0.last = position } }
+        announce("after \(position)")
+    }
+
+    /// As `announce(after:)` where no record comes before the end: the follow resumes from
+    /// `position` (the end of an empty log, of a segment, or of the owner's empty window).
+    func announce(from position: DLSN) {
+        announce("from \(position)")
+    }
+
+    /// An answer with no records: ordered before every record sent after it (both go through
+    /// the connection's event loop in turn).
+    private func announce(_ detail: String) {
         let (channel, requestId) = (self.channel, self.requestId)
         var buffer = channel.allocator.buffer(capacity: 64)
-        ProxyCodec.encode(BookieFrame(requestId: requestId, message: .records(.ok, detail: "after \(position)", records: [])), into: &buffer)
+        ProxyCodec.encode(BookieFrame(requestId: requestId, message: .records(.ok, detail: detail, records: [])), into: &buffer)
         let frame = buffer
         channel.eventLoop.execute { channel.writeAndFlush(frame, promise: nil) }
     }

@@ -136,8 +136,9 @@ final class LogFeed: Sendable {
             guard pushed else { return false }
             switch start {
             case .end:
-                // From now on: the next record pushed.
-                if let last = state.records.last?.dlsn { follower.announce(after: last) }
+                // From now on: the next record pushed (every acknowledged record from the
+                // floor on is in the window, so an empty window's end is its floor).
+                if let last = state.records.last?.dlsn { follower.announce(after: last) } else { follower.announce(from: state.floor) }
                 state.live.append(follower)
                 return true
             case let .dlsn(dlsn) where dlsn >= state.floor && dlsn <= (state.records.last?.dlsn ?? state.floor):

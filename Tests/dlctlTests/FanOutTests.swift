@@ -86,6 +86,39 @@ extension ServingTierSuites {
             print("fan-out (\(backend)): 20 followers through the tier cost the bookies \(readsByFollowers) reads; one direct reader \(readsByOne)")
         }
 
+        /// Followers from the end of a log with no record yet (some started before it was
+        /// created) are served from the bookies until a writer comes; their follows then move
+        /// to the new owner and resume where the end was. They are stopped while the writer
+        /// writes, so their records are pushed before they follow again: none may be lost.
+        @Test func followersOfAnEmptyLogGetItsFirstRecords() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite)
+            let started = try await sandbox.bash("""
+                for i in 1 2 3; do "$DLCTL" tail -f t/new > "$DLCTL_HOME/new-$i" 2>&1 & echo $! >> "$DLCTL_HOME/new-pids"; done
+                "$DLCTL" log create t/new >/dev/null || exit 1
+                for i in 4 5 6; do "$DLCTL" tail -f t/new > "$DLCTL_HOME/new-$i" 2>&1 & echo $! >> "$DLCTL_HOME/new-pids"; done
+                echo started
+                """, timeout: 60)
+            #expect(started.status == 0, "\(started.stderr)")
+            #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(100)) { try await followers(sandbox) == 6 })
+            let pids = try String(contentsOfFile: sandbox.home.path + "/new-pids", encoding: .utf8).split(separator: "\n").compactMap { pid_t($0) }
+            #expect(pids.count == 6)
+            for pid in pids { kill(pid, SIGSTOP) }
+            #expect(try await sandbox.run(["write", "t/new"], stdin: (1...1_000).map { "\($0)\n" }.joined()).status == 0)
+            for pid in pids { kill(pid, SIGCONT) }
+            #expect(try await sandbox.run(["seal", "t/new"]).status == 0)
+            let expected = (1...1_000).map(String.init)
+            for i in 1...6 {
+                let path = sandbox.home.path + "/new-\(i)"
+                #expect(await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(100)) {
+                    (try? String(contentsOfFile: path, encoding: .utf8))?.hasSuffix("1000\n") ?? false
+                })
+                let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+                let exact = lines == expected
+                #expect(exact, "follower \(i): \(lines.count) lines, first \(lines.prefix(2))")
+            }
+        }
+
         @Test func aSubscriberFollowsThroughTheTierFromItsCommittedPosition() async throws {
             try #require(Binaries.dlctlExists)
             let sandbox = try await ProxySandbox(.sqlite)

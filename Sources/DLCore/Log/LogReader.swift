@@ -76,6 +76,7 @@ public final class LogReader: @unchecked Sendable {
             position = try await Self.position(ofTxId: txid, segments, firstAvailable: firstAvailable, store: store,
                                                connections: connections)
         }
+        startPosition = position
         // At the end of a sealed log: nothing will ever follow, so the read (even a follower's) ends.
         if let last = segments.last, last.endsStream, position >= DLSN(last.sequenceNumber + 1, 0, 0) { finished = true }
     }
@@ -124,6 +125,10 @@ public final class LogReader: @unchecked Sendable {
         }
         return try await endPosition(segments, store: store, connections: connections)
     }
+
+    /// Where the read started, as a position (`.end` and `.txid` resolved): a follower that
+    /// started at the end and moves before its first record resumes here.
+    public private(set) var startPosition = DLSN.initial
 
     /// True when the next `next()` returns at once (records already read ahead).
     public var hasBufferedRecords: Bool { pendingIndex < pending.count }

@@ -23,6 +23,9 @@ public final class ProxyLogFollower: Sendable {
         var connection: ProxyConnection?
         var paused = false
         var last: DLSN?
+        /// Where a follow that started at the end resumes before its first record (the proxy
+        /// said where that end was).
+        var resumeFrom: DLSN?
     }
     private let state = Mutex(State())
     private let driver = Mutex<Task<Void, Never>?>(nil)
@@ -147,15 +150,18 @@ public final class ProxyLogFollower: Sendable {
     private func follow(on connection: ProxyConnection) async -> Ending {
         let from: LogReader.Start = state.withLock { state in
             state.connection = connection
-            return state.last.map { .after($0) } ?? start
+            return state.last.map { .after($0) } ?? state.resumeFrom.map { .dlsn($0) } ?? start
         }
         return await withCheckedContinuation { (continuation: CheckedContinuation<Ending, Never>) in
             connection.follow(.follow(log: log, from: from)) { [self] result in
                 switch result {
                 case let .success(.records(.ok, detail, records)):
-                    if records.isEmpty, detail.hasPrefix("after "), let position = try? DLSN(parsing: String(detail.dropFirst(6))) {
+                    if records.isEmpty, let (after, position) = Self.announcedEnd(detail) {
                         // Where "the end" was: a follow that moves before a record resumes there.
-                        state.withLock { if $0.last == nil { $0.last = position } }
+                        state.withLock { state in
+                            guard state.last == nil else { return }
+                            if after { state.last = position } else if state.resumeFrom == nil { state.resumeFrom = position }
+                        }
                     }
                     received(records, on: connection)
                 case let .success(response):
@@ -174,6 +180,14 @@ public final class ProxyLogFollower: Sendable {
                 }
             }
         }
+    }
+
+    /// "after DLSN" or "from DLSN": where the end was when the follow started there.
+    private static func announcedEnd(_ detail: String) -> (after: Bool, position: DLSN)? {
+        for (prefix, after) in [("after ", true), ("from ", false)] where detail.hasPrefix(prefix) {
+            if let position = try? DLSN(parsing: String(detail.dropFirst(prefix.count))) { return (after, position) }
+        }
+        return nil
     }
 
     private func received(_ records: [PositionedRecord], on connection: ProxyConnection) {
