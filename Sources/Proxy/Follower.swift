@@ -132,6 +132,12 @@ final class Follower: Sendable {
         announce("from \(position)")
     }
 
+    /// Tells the follower its follow was taken (before any record or announcement): a client
+    /// whose follow later moves knows it is looking for a proxy anew, however long it followed.
+    func accepted() {
+        announce(ProxyLogFollower.acceptedDetail)
+    }
+
     /// An answer with no records: ordered before every record sent after it (both go through
     /// the connection's event loop in turn).
     private func announce(_ detail: String) {

@@ -133,6 +133,7 @@ final class LogFeed: Sendable {
                 follower.finish(.unavailable, closed)
                 return true
             }
+            follower.accepted()
             guard pushed else { return false }
             switch start {
             case .end:

@@ -119,6 +119,24 @@ extension ServingTierSuites {
             }
         }
 
+        /// A follower idle for longer than its --timeout still follows its log when it moves
+        /// (an empty log served from the bookies, then taken by the proxy its first writer
+        /// reaches): the timeout bounds each search for a proxy, not the life of the follow.
+        @Test func anIdleFollowerFollowsItsLogWhenItMoves() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite)
+            #expect(try await sandbox.run(["log", "create", "t/idle"]).status == 0)
+            let follower = try sandbox.spawn(["tail", "-f", "t/idle", "--timeout", "1"])
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(50)) { try await followers(sandbox) == 1 })
+            // The scenario itself, not a synchronisation: idle for longer than its timeout.
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await sandbox.run(["write", "t/idle", "r1"]).status == 0)
+            #expect(await follower.waitForOutput(containing: "r1", timeout: 30), "\(follower.stderr)")
+            follower.kill(SIGTERM)
+            _ = await follower.waitForExit(timeout: 10)
+            #expect(follower.stdout == "r1\n" && follower.stderr.isEmpty, "\(follower.stdout) \(follower.stderr)")
+        }
+
         @Test func aSubscriberFollowsThroughTheTierFromItsCommittedPosition() async throws {
             try #require(Binaries.dlctlExists)
             let sandbox = try await ProxySandbox(.sqlite)

@@ -13,6 +13,8 @@ public final class ProxyLogFollower: Sendable {
     /// How long to look for a proxy that takes the follow, each time one is needed.
     private let reconnectTimeout: Duration
     private static let readAheadRecords = 20_000
+    /// The detail of the empty answer a proxy sends when it takes a follow.
+    public static let acceptedDetail = "following"
 
     private struct State {
         var buffered: [PositionedRecord] = []
@@ -26,6 +28,8 @@ public final class ProxyLogFollower: Sendable {
         /// Where a follow that started at the end resumes before its first record (the proxy
         /// said where that end was).
         var resumeFrom: DLSN?
+        /// The current follow was taken by its proxy (it answered).
+        var taken = false
     }
     private let state = Mutex(State())
     private let driver = Mutex<Task<Void, Never>?>(nil)
@@ -141,8 +145,11 @@ public final class ProxyLogFollower: Sendable {
                 skipped.insert(target)
                 await client.failed(target, for: log)
             }
-            // Records came since the last look: the deadline starts again.
-            if state.withLock({ $0.last }) != nil { deadline = max(deadline, .now + reconnectTimeout) }
+            // The follow that ended had been taken (however long ago): looking for a proxy
+            // starts again, with a deadline of its own.
+            if state.withLock({ state in defer { state.taken = false }; return state.taken }) {
+                deadline = .now + reconnectTimeout
+            }
         }
     }
 
@@ -156,6 +163,7 @@ public final class ProxyLogFollower: Sendable {
             connection.follow(.follow(log: log, from: from)) { [self] result in
                 switch result {
                 case let .success(.records(.ok, detail, records)):
+                    state.withLock { $0.taken = true }
                     if records.isEmpty, let (after, position) = Self.announcedEnd(detail) {
                         // Where "the end" was: a follow that moves before a record resumes there.
                         state.withLock { state in
