@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|proxy|ledger|sandbox|bench|shell|top|help)
+    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|proxy|ledger|autorecovery|sandbox|bench|shell|top|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie proxy ledger sandbox bench shell top help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie proxy ledger autorecovery sandbox bench shell top help' -- "${cur}"))
         ;;
     esac
 }
@@ -1276,22 +1276,22 @@ _dlctl_bookie() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    start|list|info|format|readjournal|readlog|sanity)
+    start|list|info|format|readjournal|readlog|sanity|decommission)
         # Offer subcommand argument completions
         "_dlctl_bookie_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'start list info format readjournal readlog sanity' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'start list info format readjournal readlog sanity decommission' -- "${cur}"))
         ;;
     esac
 }
 
 _dlctl_bookie_start() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--no-replication-worker --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --max-adds-in-flight --log-level)
+    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --max-adds-in-flight --log-level --lost-bookie-delay --ledger-check-interval)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1336,6 +1336,12 @@ _dlctl_bookie_start() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    '--lost-bookie-delay')
+        return
+        ;;
+    '--ledger-check-interval')
         return
         ;;
     esac
@@ -1473,6 +1479,32 @@ _dlctl_bookie_sanity() {
     case "${positional_number}" in
     1)
         __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion bookie sanity -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_bookie_decommission() {
+    repeating_flags=()
+    non_repeating_flags=(--force --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion bookie decommission -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -1682,13 +1714,13 @@ _dlctl_ledger() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|write|list|show|read|recover|delete)
+    create|write|list|show|read|recover|delete|check|underreplicated)
         # Offer subcommand argument completions
         "_dlctl_ledger_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create write list show read recover delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create write list show read recover delete check underreplicated' -- "${cur}"))
         ;;
     esac
 }
@@ -1893,11 +1925,165 @@ _dlctl_ledger_delete() {
     esac
 }
 
+_dlctl_ledger_check() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --sample --output -o)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--sample')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -W "$(__dlctl_custom_complete ---completion ledger check -- positional@0 "${COMP_CWORD}" "$(__dlctl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_dlctl_ledger_underreplicated() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_autorecovery() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status|enable|disable|check)
+        # Offer subcommand argument completions
+        "_dlctl_autorecovery_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status enable disable check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_autorecovery_status() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_autorecovery_enable() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_dlctl_autorecovery_disable() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_dlctl_autorecovery_check() {
+    repeating_flags=()
+    non_repeating_flags=(--full --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _dlctl_sandbox() {
     repeating_flags=()
     non_repeating_flags=(--detach --zookeeper --no-restart --version -h --help)
     repeating_options=()
-    non_repeating_options=(--bookies --proxies --zk-uri)
+    non_repeating_options=(--bookies --proxies --zk-uri --lost-bookie-delay)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1909,6 +2095,9 @@ _dlctl_sandbox() {
         return
         ;;
     '--zk-uri')
+        return
+        ;;
+    '--lost-bookie-delay')
         return
         ;;
     esac

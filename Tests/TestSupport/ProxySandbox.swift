@@ -19,10 +19,10 @@ public final class ProxySandbox: @unchecked Sendable {
     public struct StartFailure: Error, CustomStringConvertible { public var description: String }
 
     /// `binary`: the dlctl to run (this build's by default).
-    public init(_ backend: MetadataBackend, proxies: Int = 2, binary: String = Binaries.dlctl) async throws {
+    public init(_ backend: MetadataBackend, proxies: Int = 2, binary: String = Binaries.dlctl, sandboxArguments: [String] = []) async throws {
         self.backend = backend
         self.dlctl = binary
-        var arguments = ["sandbox", "--detach", "--proxies", "\(proxies)"]
+        var arguments = ["sandbox", "--detach", "--proxies", "\(proxies)"] + sandboxArguments
         if backend == .zookeeper {
             arguments += ["--zk-uri", "zk://\(try await ZooKeeperTestServer.hosts())/p-\(UUID().uuidString.prefix(12).lowercased())"]
         }
@@ -82,6 +82,7 @@ public final class ProxySandbox: @unchecked Sendable {
         public var sequenceNumber: Int64
         public var state: String
         public var recordCount: Int64
+        public var ledgerId: Int64
     }
 
     public func segments(_ log: String) async throws -> [Segment] {

@@ -29,6 +29,9 @@ public struct BookieConfiguration: Sendable {
     public var maxAddsInFlightPerConnection = Self.defaultMaxAddsInFlight
     public static let defaultMaxAddsInFlight = 16_384
     public var journal = Journal.Options()
+    /// Autorecovery in this process (auditor candidate and, unless turned off, a replication
+    /// worker); nil runs none (in-process test bookies).
+    public var autorecovery: Autorecovery.Options?
     /// Every file the bookie keeps goes through this layer (a power-loss recorder in tests).
     public var files: any FileLayer = PosixFiles()
 

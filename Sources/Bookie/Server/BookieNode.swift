@@ -224,7 +224,15 @@ public final class BookieNode: Sendable {
                 }
             }
         }
-        background.withLock { $0 = [keeper, collector] }
+        var tasks = [keeper, collector]
+        if let options = configuration.autorecovery {
+            let autorecovery = Autorecovery(identity: configuration.bookieId, uri: configuration.metadataURI,
+                                            storeOptions: configuration.metadataOptions, options: options,
+                                            connections: BookieConnections(authToken: configuration.authToken.map { Array($0.utf8) }),
+                                            logger: logger)
+            tasks.append(Task { await autorecovery.run() })
+        }
+        background.withLock { $0 = tasks }
     }
 
     /// Runs one garbage collection pass now (for tests and `dlctl`).

@@ -55,6 +55,17 @@ enum PrometheusText {
         metric("dlctl_bookie_ledgers", "gauge", "Ledgers stored.", "\(info.ledgers)")
         metric("dlctl_bookie_disk_used_ratio", "gauge", "Used share of the data disk.", String(format: "%.4f", info.disk.usedFraction))
         metric("dlctl_bookie_read_only", "gauge", "1 when the bookie is read-only.", info.state == .readonly ? "1" : "0")
+        let autorecovery = AutorecoveryCounters.process
+        metric("dlctl_autorecovery_underreplicated_ledgers", "gauge", "Ledgers marked under-replicated (-1 before this bookie's worker counted).",
+               "\(autorecovery.underReplicatedLedgers.load(ordering: .relaxed))")
+        metric("dlctl_autorecovery_fragments_copied_total", "counter", "Fragments this bookie's worker copied to a replacement.",
+               "\(autorecovery.fragmentsCopied.load(ordering: .relaxed))")
+        metric("dlctl_autorecovery_entries_copied_total", "counter", "Entries this bookie's worker copied.",
+               "\(autorecovery.entriesCopied.load(ordering: .relaxed))")
+        metric("dlctl_autorecovery_bytes_copied_total", "counter", "Payload bytes this bookie's worker copied.",
+               "\(autorecovery.bytesCopied.load(ordering: .relaxed))")
+        metric("dlctl_autorecovery_ledgers_replicated_total", "counter", "Ledgers this bookie's worker re-replicated.",
+               "\(autorecovery.ledgersReplicated.load(ordering: .relaxed))")
         lines.append("# HELP dlctl_bookie_journal_fsync_seconds Journal write group fdatasync latency.")
         lines.append("# TYPE dlctl_bookie_journal_fsync_seconds histogram")
         for (bound, count) in service.journal.syncLatency.cumulativeBuckets() {

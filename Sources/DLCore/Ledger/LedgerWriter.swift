@@ -57,6 +57,7 @@ public final class LedgerWriter: @unchecked Sendable {
     private var ready: [PendingAdd] = []
     private var delivering = false
     private let changes = Mutex<Task<Void, Never>?>(nil)
+    private let decommissionWatch = Mutex<Task<Void, any Error>?>(nil)
 
     /// Bookie ids in the ensemble that now takes new entries.
     public var ensemble: [String] { lock.withLock { metadata.ensembles.last?.bookies ?? [] } }
@@ -74,7 +75,7 @@ public final class LedgerWriter: @unchecked Sendable {
         guard writeQuorum <= AddQuorum.maxWriteQuorum else {
             throw LedgerError.invalidQuorum("a write quorum of at most \(AddQuorum.maxWriteQuorum), got \(writeQuorum)")
         }
-        let available = try await store.children(ClusterLayout.availableBookies)
+        let available = try await WritableBookies.list(store)
         guard available.count >= ensembleSize else {
             throw LedgerError.notEnoughBookies(needed: ensembleSize, available: available.count)
         }
@@ -91,7 +92,32 @@ public final class LedgerWriter: @unchecked Sendable {
             // A bookie that cannot be reached now is replaced by the first add's failure.
             if let client = try? await connections.client(bookie) { writer.lock.withLock { writer.clients[index] = client } }
         }
+        writer.followDecommissions()
         return writer
+    }
+
+    /// Moves the ensemble off bookies being decommissioned (`dlctl bookie decommission`), as
+    /// off a failed bookie: their data then moves without this ledger being fenced.
+    private func followDecommissions() {
+        let task = Task { [weak self, store] in
+            guard try await store.exists(WritableBookies.decommissioning) != nil else { return }
+            let events = try await store.watchChildren(WritableBookies.decommissioning)
+            await self?.leaveDecommissioned()
+            for await event in events {
+                guard let self, !Task.isCancelled else { return }
+                if case .sessionExpired = event { return }
+                await self.leaveDecommissioned()
+            }
+        }
+        decommissionWatch.withLock { $0 = task }
+    }
+
+    private func leaveDecommissioned() async {
+        guard let leaving = try? await store.children(WritableBookies.decommissioning), !leaving.isEmpty else { return }
+        let bookies = lock.withLock { failure == nil ? metadata.ensembles.last?.bookies ?? [] : [] }
+        for (index, bookie) in bookies.enumerated() where leaving.contains(bookie) {
+            bookieFailed(index: index, bookie: bookie, reason: "\(bookie) is being decommissioned")
+        }
     }
 
     private init(ledgerId: Int64, key: [UInt8], store: any MetadataStore, connections: BookieConnections,
@@ -302,6 +328,7 @@ public final class LedgerWriter: @unchecked Sendable {
 
     /// Fails every outstanding and future add.
     private func fail(_ error: LedgerError) {
+        decommissionWatch.withLock { $0 }?.cancel()
         let (failed, waiters) = lock.withLock { () -> ([Completion], [CheckedContinuation<Void, Never>]) in
             if failure == nil { failure = error }
             let failed = outstanding.map(\.completion)
@@ -339,7 +366,7 @@ public final class LedgerWriter: @unchecked Sendable {
 
     private func replace(index: Int, bookie failed: String, reason: String) async {
         do {
-            let available = Set(try await store.children(ClusterLayout.availableBookies))
+            let available = Set(try await WritableBookies.list(store))
             var attempts = 0
             while true {
                 attempts += 1
@@ -478,6 +505,7 @@ public final class LedgerWriter: @unchecked Sendable {
                     metadataVersion = newVersion
                     failure = .closed(ledgerId)
                 }
+                decommissionWatch.withLock { $0 }?.cancel()
                 return (last, length)
             }
             if attempts >= 5 { throw LedgerError.recoveryFailed(ledgerId: ledgerId, reason: "metadata kept changing while closing") }

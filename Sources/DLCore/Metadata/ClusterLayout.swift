@@ -11,6 +11,8 @@ import Foundation
 /// /ledgers-idgen         sequential nodes that hand out ledger ids
 /// /namespaces            namespace -> logs -> {segments, maxtxid, lock, readlock, subscribers}
 /// /proxies               one ephemeral node per running write proxy
+/// /autorecovery          the auditor, workers, locks and decommissions (AutorecoveryLayout),
+/// /underreplicated       and the under-replicated ledgers: created by the first bookie
 /// ```
 public enum ClusterLayout {
     public static let bookies = "/bookies"

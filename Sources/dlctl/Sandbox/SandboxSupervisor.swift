@@ -15,6 +15,8 @@ final class SandboxSupervisor: @unchecked Sendable {
         var zooKeeper: Bool
         var zooKeeperURI: String?
         var restart: Bool
+        /// Passed to every bookie (`bookie start --lost-bookie-delay`).
+        var lostBookieDelay = 60.0
     }
 
     /// A process the supervisor runs and restarts.
@@ -274,7 +276,7 @@ final class SandboxSupervisor: @unchecked Sendable {
         let process = try SupervisedProcess(
             ProcessLiveness.executable,
             ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)", "--http-port", "\(spec.httpPort)",
-             "--uri", state.metadataURI],
+             "--uri", state.metadataURI, "--lost-bookie-delay", "\(options.lostBookieDelay)"],
             logFile: home.bookieLog(index)) { status in emit.yield(.exited(.bookie(index), status: status)) }
         processes[.bookie(index)] = process
         startedAt[.bookie(index)] = .now

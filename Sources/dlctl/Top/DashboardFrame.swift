@@ -74,7 +74,8 @@ struct DashboardFrame {
         let mib = snapshot.bookies.reduce(0) { $0 + $1.mibPerSecond }
         let records = snapshot.logs.reduce(0) { $0 + $1.recordsPerSecond }
         let requests = snapshot.proxies.reduce(0) { $0 + $1.requestsPerSecond }
-        add(String(format: "total  bookie adds/s %.0f  bookie MiB/s %.1f  proxy writes/s %.0f  log records/s %.0f", adds, mib, requests, records))
+        add(String(format: "total  bookie adds/s %.0f  bookie MiB/s %.1f  proxy writes/s %.0f  log records/s %.0f  under-replicated ledgers %d",
+                   adds, mib, requests, records, snapshot.underReplicated))
         if view.showHelp {
             add("")
             for help in ["q        quit", "tab      switch between bookies, proxies and logs", "up/down  move the selection",

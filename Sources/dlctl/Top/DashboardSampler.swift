@@ -46,6 +46,8 @@ struct DashboardSnapshot: Sendable {
     var proxies: [Proxy] = []
     var logs: [Log] = []
     var events: [String] = []
+    /// Ledgers marked under-replicated (autorecovery has work to do).
+    var underReplicated = 0
     var takenAt = Date()
     var samples = 0
 }
@@ -94,6 +96,7 @@ actor DashboardSampler {
             snapshot.bookies.append(await bookieRow(id, state: available.contains(id) ? "available" : readOnly.contains(id) ? "read-only" : "gone"))
         }
         snapshot.proxies = await proxyRows()
+        snapshot.underReplicated = (try? await UnderReplication(store: store).all().count) ?? 0
         let catalog = LogCatalog(store: store)
         var names: [LogName] = []
         for namespace in try await catalog.namespaces().sorted() where names.count < maxLogs {

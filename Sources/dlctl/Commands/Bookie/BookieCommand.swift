@@ -5,6 +5,6 @@ struct BookieCommand: AsyncParsableCommand {
         commandName: "bookie",
         abstract: "Run, list and inspect storage nodes (bookies).",
         subcommands: [BookieStart.self, BookieList.self, BookieInfoCommand.self, BookieFormat.self,
-                      BookieReadJournal.self, BookieReadLog.self, BookieSanity.self]
+                      BookieReadJournal.self, BookieReadLog.self, BookieSanity.self, BookieDecommission.self]
     )
 }

@@ -30,6 +30,14 @@ struct BookieStart: AsyncParsableCommand {
             help: "Unanswered adds of one connection above which the bookie stops reading it until they are answered.")
     var maxAddsInFlight = BookieConfiguration.defaultMaxAddsInFlight
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(name: .customLong("lost-bookie-delay"),
+            help: "Seconds a bookie must be gone before the auditor has its ledgers re-replicated (0: at once).")
+    var lostBookieDelay = 60.0
+    @Option(name: .customLong("ledger-check-interval"),
+            help: "Seconds between the auditor's sampled checks of closed ledgers for lacking replicas (0: never).")
+    var ledgerCheckInterval = 3600.0
+    @Flag(name: .customLong("no-replication-worker"), help: "Run no replication worker in this bookie (it still stands for auditor).")
+    var noReplicationWorker = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
@@ -41,6 +49,8 @@ struct BookieStart: AsyncParsableCommand {
         guard checkpointInterval > 0, gcInterval > 0 else {
             throw ValidationError("--checkpoint-interval and --gc-interval must be positive")
         }
+        guard lostBookieDelay >= 0, lostBookieDelay.isFinite else { throw ValidationError("--lost-bookie-delay must be 0 or more seconds") }
+        guard ledgerCheckInterval >= 0, ledgerCheckInterval.isFinite else { throw ValidationError("--ledger-check-interval must be 0 or more seconds") }
         try ServerLogging.validate(logLevel)
     }
 
@@ -64,6 +74,11 @@ struct BookieStart: AsyncParsableCommand {
         configuration.writeCacheBytes = writeCacheMiB * 1024 * 1024
         configuration.maxAddsInFlightPerConnection = maxAddsInFlight
         configuration.metadataOptions = cluster.storeOptions
+        var autorecovery = Autorecovery.Options()
+        autorecovery.lostBookieDelay = .milliseconds(Int64(lostBookieDelay * 1000))
+        autorecovery.worker = !noReplicationWorker
+        autorecovery.checkInterval = ledgerCheckInterval > 0 ? .milliseconds(Int64(ledgerCheckInterval * 1000)) : nil
+        configuration.autorecovery = autorecovery
         let node: BookieNode
         do {
             node = try await BookieNode.start(configuration, logger: logger)

@@ -6,7 +6,7 @@ struct LedgerCommand: AsyncParsableCommand {
         commandName: "ledger",
         abstract: "Create, write, read, recover and delete replicated ledgers.",
         subcommands: [LedgerCreate.self, LedgerWrite.self, LedgerList.self, LedgerShow.self, LedgerRead.self,
-                      LedgerRecover.self, LedgerDelete.self]
+                      LedgerRecover.self, LedgerDelete.self, LedgerCheck.self, LedgerUnderReplicated.self]
     )
 }
 

@@ -20,10 +20,14 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(name: .customLong("zookeeper"), help: "Keep metadata in a ZooKeeper server started for the sandbox.") var zooKeeper = false
     @Option(name: .customLong("zk-uri"), help: "Keep metadata in this (running) ZooKeeper instead.") var zooKeeperURI: String?
     @Flag(name: .customLong("no-restart"), help: "Do not restart bookies that exit.") var noRestart = false
+    @Option(name: .customLong("lost-bookie-delay"),
+            help: "Seconds a bookie must be gone before its ledgers are re-replicated (passed to every bookie; 0: at once).")
+    var lostBookieDelay = 60.0
 
     func validate() throws {
         guard (1...32).contains(bookies) else { throw ValidationError("--bookies must be within 1...32") }
         guard (0...16).contains(proxies) else { throw ValidationError("--proxies must be within 0...16") }
+        guard lostBookieDelay >= 0, lostBookieDelay.isFinite else { throw ValidationError("--lost-bookie-delay must be 0 or more seconds") }
         if let zooKeeperURI {
             guard case .zooKeeper = try MetadataURI(parsing: zooKeeperURI) else {
                 throw ValidationError("--zk-uri must be a zk:// URI")
@@ -40,7 +44,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         if detach { return try await runDetached(home) }
         let supervisor = SandboxSupervisor(options: .init(bookies: bookies, proxies: proxies, zooKeeper: zooKeeper, zooKeeperURI: zooKeeperURI,
-                                                          restart: !noRestart))
+                                                          restart: !noRestart, lostBookieDelay: lostBookieDelay))
         do {
             try await supervisor.run { state in
                 Self.printReady(state, home: home)
@@ -58,6 +62,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if zooKeeper { arguments.append("--zookeeper") }
         if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
         if noRestart { arguments.append("--no-restart") }
+        arguments += ["--lost-bookie-delay", "\(lostBookieDelay)"]
         let started = Date()
         // A state left by a supervisor that was killed names it (and may still say ready).
         let previousSupervisor = home.loadState()?.supervisorPid

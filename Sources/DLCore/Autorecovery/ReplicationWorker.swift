@@ -1,0 +1,174 @@
+import Foundation
+import Logging
+
+/// A replication worker (every bookie process runs one unless told not to): takes an
+/// under-replicated ledger by an ephemeral lock, copies each fragment a lost bookie held from a
+/// surviving replica to a bookie outside that fragment's ensemble, then replaces the lost bookie
+/// in the ledger's metadata by compare-and-set and removes the mark. A worker that dies
+/// mid-copy leaves the metadata as it was (the copy is redone by the next one); an open ledger
+/// is left to its writer for a grace period, then fenced and closed by recovery first.
+public struct ReplicationWorker: Sendable {
+    public let identity: String
+    public let openLedgerGrace: Duration
+    public let interval: Duration
+    private let connections: BookieConnections
+    private let logger: Logger
+
+    public init(identity: String, connections: BookieConnections, openLedgerGrace: Duration = .seconds(30),
+                interval: Duration = .milliseconds(500), logger: Logger) {
+        self.identity = identity
+        self.connections = connections
+        self.openLedgerGrace = openLedgerGrace
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// What became of one mark.
+    enum Outcome: Equatable { case replicated, busy, waiting(String), lost(String) }
+
+    public func run(_ store: any MetadataStore) async throws {
+        // Listed for `dlctl autorecovery status`; a node left by this bookie's previous session
+        // (it restarted before that session expired) goes with that session.
+        do { try await store.create(AutorecoveryLayout.workers + "/" + identity, data: [], mode: .ephemeral) } catch MetadataError.nodeExists {}
+        var reportedLost = Set<Int64>()
+        while !Task.isCancelled {
+            let marks = try await UnderReplication(store: store).all()
+            AutorecoveryCounters.process.underReplicatedLedgers.store(Int64(marks.count), ordering: .relaxed)
+            if try await AutorecoveryLayout.enabled(store) {
+                for (id, mark, version) in marks {
+                    guard case let .success(mark) = mark, !Task.isCancelled else { continue }
+                    guard try await AutorecoveryLayout.enabled(store) else { break }
+                    switch try await replicate(id, mark, markVersion: version, store: store) {
+                    case .replicated:
+                        AutorecoveryCounters.process.ledgersReplicated.add(1, ordering: .relaxed)
+                        logger.info("ledger re-replicated", metadata: ["ledger": "\(id)", "lost": "\(mark.lostBookies)"])
+                    case .busy, .waiting:
+                        break
+                    case let .lost(why):
+                        if reportedLost.insert(id).inserted {
+                            logger.error("LEDGER DATA LOST: \(why)", metadata: ["ledger": "\(id)"])
+                        }
+                    }
+                }
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// Re-replicates ledger `id` under its lock.
+    func replicate(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, store: any MetadataStore) async throws -> Outcome {
+        let lock = AutorecoveryLayout.lock(id)
+        do {
+            try await store.create(lock, data: Array(identity.utf8), mode: .ephemeral)
+        } catch MetadataError.nodeExists {
+            return .busy
+        }
+        do {
+            let outcome = try await replicateLocked(id, mark, markVersion: markVersion, store: store)
+            try? await store.delete(lock, expectedVersion: nil)
+            return outcome
+        } catch {
+            try? await store.delete(lock, expectedVersion: nil)
+            throw error
+        }
+    }
+
+    private func replicateLocked(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64,
+                                 store: any MetadataStore) async throws -> Outcome {
+        let marks = UnderReplication(store: store)
+        // Handled by another worker since it was listed (gone, or marked again since).
+        guard try await store.exists(UnderReplication.path(id)) == markVersion else { return .busy }
+        let path = ClusterLayout.ledgerPath(id)
+        guard var node = try await store.getIfExists(path) else {
+            // Deleted meanwhile: nothing to re-replicate.
+            _ = try await marks.clear(id, version: markVersion)
+            return .replicated
+        }
+        var metadata = try LedgerMetadata(decoding: node.data)
+        let lost = Set(mark.lostBookies)
+        // An open ledger's last ensemble is its writer's: a live writer moves off a lost or
+        // decommissioned bookie by itself (an ensemble change). Past the grace period it is
+        // taken for dead, and the ledger is fenced and closed by recovery first.
+        if metadata.state != .closed, metadata.ensembles.last.map({ !lost.isDisjoint(with: $0.bookies) }) == true {
+            let age = Int64(Date().timeIntervalSince1970 * 1000) - mark.markedAtMillis
+            if age >= openLedgerGrace.milliseconds {
+                logger.info("recovering an open under-replicated ledger", metadata: ["ledger": "\(id)"])
+                _ = try await LedgerRecovery.recover(store: store, connections: connections, ledgerId: id)
+                guard let recovered = try await store.getIfExists(path) else { return .replicated }
+                node = recovered
+                metadata = try LedgerMetadata(decoding: node.data)
+            }
+        }
+        let writersEnsemble = metadata.state == .closed ? nil : metadata.ensembles.count - 1
+        let candidates = try await WritableBookies.list(store).filter { !lost.contains($0) }
+        let key = LedgerKey.parse(metadata.ledgerKeyHex) ?? []
+        let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: id, timeout: .seconds(5))
+        var updated = metadata
+        for (position, ensemble) in metadata.ensembles.enumerated() where position != writersEnsemble {
+            let next = position + 1 < metadata.ensembles.count ? metadata.ensembles[position + 1].firstEntryId : Int64.max
+            for (index, bookie) in ensemble.bookies.enumerated() where lost.contains(bookie) {
+                let fragment = ReplicaRules.Fragment(firstEntryId: ensemble.firstEntryId,
+                                                     lastEntryId: min(next - 1, metadata.state == .closed ? metadata.lastEntryId : next - 1),
+                                                     index: index, bookie: bookie)
+                guard let target = ReplicaRules.replacement(for: fragment, of: updated, ledgerId: id, candidates: candidates) else {
+                    return .waiting("no writable bookie outside the ensemble of ledger \(id) from entry \(fragment.firstEntryId)")
+                }
+                if let unreadable = try await copy(fragment, of: metadata, reader: reader, key: key, to: target) {
+                    return .lost("entry \(unreadable) of ledger \(id) is on no surviving replica")
+                }
+                AutorecoveryCounters.process.fragmentsCopied.add(1, ordering: .relaxed)
+                guard let replaced = ReplicaRules.replacing(fragment, with: target, in: updated) else {
+                    return .waiting("ledger \(id) changed while it was re-replicated")
+                }
+                updated = replaced
+            }
+        }
+        // One compare-and-set for the whole ledger: a worker killed before it leaves the
+        // metadata as it was; one that loses the race to a writer's change copies again.
+        if updated != metadata {
+            guard try await store.compareAndSet(path, data: updated.encoded(), version: node.version) != nil else {
+                return .waiting("ledger \(id) changed while it was re-replicated")
+            }
+        }
+        if let writersEnsemble, !lost.isDisjoint(with: updated.ensembles[writersEnsemble].bookies) {
+            return .waiting("ledger \(id) is open and its writer still writes to \(lost.sorted().joined(separator: ", "))")
+        }
+        _ = try await marks.clear(id, version: markVersion)
+        return .replicated
+    }
+
+    /// Copies the entries of `fragment` to `target` as recovery adds; returns the first entry
+    /// no surviving replica holds, if any.
+    private func copy(_ fragment: ReplicaRules.Fragment, of metadata: LedgerMetadata, reader: LedgerReader, key: [UInt8],
+                      to target: String) async throws -> Int64? {
+        let entries = ReplicaRules.entries(of: fragment, in: metadata)
+        let window = 64
+        var start = 0
+        while start < entries.count {
+            let batch = Array(entries[start..<min(start + window, entries.count)])
+            let client = try await connections.client(target)
+            let missing = try await withThrowingTaskGroup(of: Int64?.self) { group in
+                for entryId in batch {
+                    group.addTask {
+                        let entry: StoredEntry
+                        do { entry = try await reader.read(entryId) } catch LedgerError.noSuchEntry { return entryId }
+                        let response = try await client.send(.add(ledgerKey: key, entry: entry, recovery: true), timeout: .seconds(10))
+                        guard response.status == .ok else {
+                            throw LedgerError.readFailed(ledgerId: entry.ledgerId, entryId: entryId,
+                                                         reason: "\(target) refused the copy: \(response.status)")
+                        }
+                        AutorecoveryCounters.process.entriesCopied.add(1, ordering: .relaxed)
+                        AutorecoveryCounters.process.bytesCopied.add(Int64(entry.payload.count), ordering: .relaxed)
+                        return nil
+                    }
+                }
+                var missing: [Int64] = []
+                for try await result in group { if let result { missing.append(result) } }
+                return missing.min()
+            }
+            if let missing { return missing }
+            start += window
+        }
+        return nil
+    }
+}

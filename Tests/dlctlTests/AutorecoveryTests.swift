@@ -1,0 +1,213 @@
+import DLCore
+import Foundation
+import Testing
+import TestSupport
+
+extension CommandLineSuites {
+    /// Autorecovery (issue 15) through real processes: a bookie lost for good has its ledgers
+    /// re-replicated onto the others, after which losing one more still loses nothing.
+    @Suite(.serialized) struct AutorecoveryTests {
+        struct Registration: Decodable { var id: String; var pid: Int32; var dataDirectory: String }
+        struct Ledger: Decodable { var id: Int64 }
+        struct Shown: Decodable { var ensembles: [LedgerMetadata.Ensemble] }
+
+        func registrations(_ sandbox: ProxySandbox) async throws -> [Registration] {
+            let list = try await sandbox.run(["bookie", "list", "-o", "json"])
+            return try JSONDecoder().decode([Registration].self, from: Data(list.stdout.utf8))
+        }
+
+        /// A registered bookie some ledger names (other than `excluded`).
+        func bookieInUse(_ sandbox: ProxySandbox, excluding excluded: String? = nil) async throws -> Registration {
+            for bookie in try await registrations(sandbox) where bookie.id != excluded {
+                if try await !referencing(sandbox, bookie.id).isEmpty { return bookie }
+            }
+            Issue.record("no ledger names a registered bookie")
+            throw CancellationError()
+        }
+
+        /// Writes `lines` to `log` in three writer sessions: three segments, three ledgers.
+        func writeInSegments(_ sandbox: ProxySandbox, _ log: String, _ lines: [String]) async throws {
+            let third = lines.count / 3
+            for part in 0..<3 {
+                let chunk = lines[(part * third)..<(part == 2 ? lines.count : (part + 1) * third)]
+                #expect(try await sandbox.run(["write", log], stdin: chunk.map { $0 + "\n" }.joined()).status == 0)
+            }
+        }
+
+        /// The elected auditor, if any.
+        func auditorOf(_ sandbox: ProxySandbox) async throws -> String? {
+            struct Status: Decodable { var auditor: String? }
+            let status = try await sandbox.run(["autorecovery", "status", "-o", "json"])
+            return try? JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8)).auditor
+        }
+
+        func ledgers(_ sandbox: ProxySandbox) async throws -> [Int64] {
+            let list = try await sandbox.run(["ledger", "list", "-o", "json"])
+            return try JSONDecoder().decode([Ledger].self, from: Data(list.stdout.utf8)).map(\.id)
+        }
+
+        func referencing(_ sandbox: ProxySandbox, _ bookie: String) async throws -> [Int64] {
+            var found: [Int64] = []
+            for id in try await ledgers(sandbox) {
+                let show = try await sandbox.run(["ledger", "show", String(id), "-o", "json"])
+                let shown = try JSONDecoder().decode(Shown.self, from: Data(show.stdout.utf8))
+                if shown.ensembles.contains(where: { $0.bookies.contains(bookie) }) { found.append(id) }
+            }
+            return found
+        }
+
+        @Test(arguments: MetadataBackend.allCases)
+        func aLostBookiesLedgersAreReReplicated(_ backend: MetadataBackend) async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(backend, proxies: 0,
+                                                 sandboxArguments: ["--bookies", "4", "--no-restart", "--lost-bookie-delay", "2"])
+            // Several segments (one per writer session), 3/3/2 by default.
+            let expected = (1...15_000).map(String.init)
+            try await writeInSegments(sandbox, "t/ar", expected)
+            #expect(try await sandbox.run(["seal", "t/ar"]).status == 0)
+            let bookies = try await registrations(sandbox)
+            #expect(bookies.count == 4)
+            // A bookie the ledgers use, stopped for good: killed and its directory wiped.
+            let lost = try await bookieInUse(sandbox)
+            kill(lost.pid, SIGKILL)
+            #expect(try await sandbox.run(["bookie", "format", "--force", "--data-dir", lost.dataDirectory]).status == 0)
+            // Within 60 s: nothing marked, no ledger names the lost bookie.
+            let settled = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {
+                let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+                guard marks.status == 0, marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]" else { return false }
+                return try await referencing(sandbox, lost.id).isEmpty
+            }
+            let status = try await sandbox.run(["autorecovery", "status"])
+            #expect(settled, "re-replication did not finish in 60 s: \(status.stdout)")
+            // Every entry of every ledger on every replica of its write set.
+            for id in try await ledgers(sandbox) {
+                let check = try await sandbox.run(["ledger", "check", String(id)])
+                #expect(check.status == 0, "ledger \(id): \(check.stdout) \(check.stderr)")
+            }
+            #expect(try await sandbox.records("t/ar") == expected)
+            // One more bookie gone: every entry still has two replicas.
+            let second = try #require(bookies.first { $0.id != lost.id })
+            kill(second.pid, SIGKILL)
+            #expect(try await sandbox.records("t/ar") == expected, "read back after losing a second bookie")
+        }
+
+        /// The auditor's process killed while the ledgers of a lost bookie are re-replicated:
+        /// another bookie is elected auditor (once the killed one's session ends), the killed
+        /// auditor's own ledgers are re-replicated too, and the log reads back exactly.
+        @Test(arguments: MetadataBackend.allCases)
+        func anotherAuditorTakesOverWhenItsProcessIsKilled(_ backend: MetadataBackend) async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(backend, proxies: 0,
+                                                 sandboxArguments: ["--bookies", "5", "--no-restart", "--lost-bookie-delay", "1"])
+            let expected = (1...6_000).map(String.init)
+            try await writeInSegments(sandbox, "t/au", expected)
+            let bookies = try await registrations(sandbox)
+            var auditorId: String?
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100)) {
+                auditorId = try await auditorOf(sandbox)
+                return auditorId != nil
+            })
+            let auditor = try #require(bookies.first { $0.id == auditorId })
+            let lost = try await bookieInUse(sandbox, excluding: auditor.id)
+            kill(lost.pid, SIGKILL)
+            #expect(try await sandbox.run(["bookie", "format", "--force", "--data-dir", lost.dataDirectory]).status == 0)
+            // As soon as the auditor has marked something (or the workers already finished), its process goes.
+            _ = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(50)) {
+                let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+                if marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "[]" { return true }
+                return try await referencing(sandbox, lost.id).isEmpty
+            }
+            kill(auditor.pid, SIGKILL)
+            let settled = try await waitUntil(timeout: .seconds(90), pollEvery: .milliseconds(250)) {
+                guard let now = try await auditorOf(sandbox), now != auditor.id else { return false }
+                let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+                guard marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]" else { return false }
+                guard try await referencing(sandbox, lost.id).isEmpty else { return false }
+                return try await referencing(sandbox, auditor.id).isEmpty
+            }
+            let status = try await sandbox.run(["autorecovery", "status"])
+            #expect(settled, "a new auditor and no ledger naming \(lost.id) or \(auditor.id): \(status.stdout)")
+            #expect(try await sandbox.records("t/au") == expected)
+        }
+
+        /// `bookie decommission` of a live bookie while a writer streams: the writer moves its
+        /// ensemble off the bookie (no fencing), the command ends with no ledger referencing it,
+        /// the writer ends 0, and the log reads back exactly.
+        @Test func decommissionDuringWritesMovesEverythingOff() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 0, sandboxArguments: ["--bookies", "4", "--no-restart"])
+            #expect(try await sandbox.run(["write", "t/dc"], stdin: (1...2_000).map { "\($0)\n" }.joined()).status == 0)
+            let writer = try ChildProcess("/bin/bash", ["-c", """
+                for i in $(seq 2001 30000); do echo $i; [ $((i % 500)) = 0 ] && sleep 0.05; done | "$DLCTL" write t/dc
+                """], environment: sandbox.environment.merging(["DLCTL": sandbox.dlctl]) { $1 })
+            // The bookie the streaming writer's ledger writes to.
+            var target: String?
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100)) {
+                let segments = try await sandbox.segments("t/dc")
+                guard let open = segments.last, open.state == "in-progress" else { return false }
+                let show = try await sandbox.run(["ledger", "show", String(open.ledgerId), "-o", "json"])
+                target = try JSONDecoder().decode(Shown.self, from: Data(show.stdout.utf8)).ensembles.last?.bookies.first
+                return target != nil
+            })
+            let bookie = try #require(target)
+            let decommission = try await sandbox.run(["bookie", "decommission", bookie], timeout: 120)
+            #expect(decommission.status == 0, "\(decommission.stdout) \(decommission.stderr)")
+            #expect(decommission.stdout.contains("decommissioned \(bookie)"))
+            #expect(try await referencing(sandbox, bookie).isEmpty)
+            #expect(await writer.waitForExit(timeout: 120) == 0, "\(writer.stderr)")
+            #expect(try await sandbox.records("t/dc") == (1...30_000).map(String.init))
+            // It takes no new ledgers.
+            #expect(try await sandbox.run(["write", "t/dc2", "after"]).status == 0)
+            #expect(try await referencing(sandbox, bookie).isEmpty)
+            // A bookie that is not running needs --force; one the others cannot replace is refused.
+            let unknown = try await sandbox.run(["bookie", "decommission", "127.0.0.1:1"])
+            #expect(unknown.status == 2 && unknown.stderr.contains("--force"), "\(unknown.stderr)")
+        }
+
+        /// A bookie that stops and comes back within the delay causes no re-replication.
+        @Test func aBookieBackWithinTheDelayIsNotReReplicated() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 0, sandboxArguments: ["--bookies", "4", "--lost-bookie-delay", "8"])
+            #expect(try await sandbox.run(["write", "t/back"], stdin: (1...2_000).map { "\($0)\n" }.joined()).status == 0)
+            let away = try await bookieInUse(sandbox)
+            // Stopped (it deregisters), then restarted by the sandbox under the same identity.
+            kill(away.pid, SIGTERM)
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100)) {
+                try await registrations(sandbox).contains { $0.id == away.id && $0.pid != away.pid }
+            }, "the sandbox restarted the bookie")
+            // The scenario itself: longer than the delay since it left.
+            try await Task.sleep(for: .seconds(9))
+            let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+            #expect(marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(marks.stdout)")
+            #expect(try await !referencing(sandbox, away.id).isEmpty, "its ledgers still name it")
+        }
+
+        @Test func disableStopsNewWorkAndEnableResumesIt() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 0,
+                                                 sandboxArguments: ["--bookies", "4", "--no-restart", "--lost-bookie-delay", "0"])
+            #expect(try await sandbox.run(["write", "t/off"], stdin: (1...2_000).map { "\($0)\n" }.joined()).status == 0)
+            #expect(try await sandbox.run(["seal", "t/off"]).status == 0)
+            #expect(try await sandbox.run(["autorecovery", "disable"]).status == 0)
+            let status = try await sandbox.run(["autorecovery", "status", "-o", "json"])
+            #expect(status.stdout.contains("\"enabled\":false"), "\(status.stdout)")
+            let lost = try await bookieInUse(sandbox)
+            kill(lost.pid, SIGKILL)
+            // Disabled: the bookie's registration goes with its session, and nothing is marked.
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(250)) {
+                try await sandbox.run(["bookie", "list"]).stdout.contains(lost.id) == false
+            })
+            // The scenario itself, not a synchronisation: several audit rounds (one a second)
+            // pass while it is disabled.
+            try await Task.sleep(for: .seconds(3))
+            let idle = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+            #expect(idle.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "disabled, yet marked: \(idle.stdout)")
+            #expect(try await !referencing(sandbox, lost.id).isEmpty, "disabled: the ledgers still name the lost bookie")
+            #expect(try await sandbox.run(["autorecovery", "enable"]).status == 0)
+            #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {
+                try await referencing(sandbox, lost.id).isEmpty
+            }, "enabled: re-replicated")
+            #expect(try await sandbox.records("t/off") == (1...2_000).map(String.init))
+        }
+    }
+}
