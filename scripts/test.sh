@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs missing Debian packages, builds dlctl, runs `swift test`
-# (everything, in two runs: the power-loss tests second).
+# (everything, in four runs: the power-loss tests, the whole-cluster autorecovery tests and the
+# serving tier each on their own after the rest).
 # The tests start their own ZooKeeper server (Debian's zookeeper package) on a free loopback
 # port; they fail, never skip, when it cannot start.
 set -euo pipefail
@@ -15,8 +16,10 @@ scripts/generate-docs.sh --check
 # (dozens of bookie processes, in-process bookies, fuzzers) starved in-process bookies and
 # event loops for over 5 s. Six test cases at a time keep the machine busy without that.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-6}"
-swift test --skip "PowerLoss|ServingTierSuites" 2>&1 | tee .build/test-output.txt
+swift test --skip "PowerLoss|ServingTierSuites|ClusterProcessSuites" 2>&1 | tee .build/test-output.txt
 swift test --skip-build --filter PowerLoss 2>&1 | tee -a .build/test-output.txt
+# Whole clusters of bookie processes taken apart (autorecovery), on their own as well.
+swift test --skip-build --filter ClusterProcessSuites 2>&1 | tee -a .build/test-output.txt
 # The serving tier last, on its own: sandboxes with write proxies under thousands of client
 # processes (the fan-in test with the release binary users run: its 30 s limit is about this
 # machine, not about other tests sharing it).

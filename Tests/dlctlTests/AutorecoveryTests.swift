@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension CommandLineSuites {
+extension ClusterProcessSuites {
     /// Autorecovery (issue 15) through real processes: a bookie lost for good has its ledgers
     /// re-replicated onto the others, after which losing one more still loses nothing.
     @Suite(.serialized) struct AutorecoveryTests {
