@@ -164,6 +164,24 @@ extension ClusterProcessSuites {
             #expect(unknown.status == 2 && unknown.stderr.contains("--force"), "\(unknown.stderr)")
         }
 
+        /// With no writable bookie outside an ensemble (3 bookies, E = 3), decommission is
+        /// refused with one line and changes nothing.
+        @Test func aDecommissionTheOthersCannotTakeIsRefused() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 0, sandboxArguments: ["--bookies", "3"])
+            #expect(try await sandbox.run(["write", "t/full", "r"]).status == 0)
+            let bookie = try await bookieInUse(sandbox)
+            let refused = try await sandbox.run(["bookie", "decommission", bookie.id])
+            #expect(refused.status == 4, "\(refused.stdout) \(refused.stderr)")
+            #expect(refused.stderr.hasPrefix("dlctl: error: the other bookies cannot take \(bookie.id)'s data")
+                    && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+            let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+            #expect(marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+            // Still writable: a new ledger may use it.
+            #expect(try await sandbox.run(["write", "t/full2", "r"]).status == 0)
+            #expect(try await referencing(sandbox, bookie.id).count == 2)
+        }
+
         /// A bookie that stops and comes back within the delay causes no re-replication.
         @Test func aBookieBackWithinTheDelayIsNotReReplicated() async throws {
             try #require(Binaries.dlctlExists)
