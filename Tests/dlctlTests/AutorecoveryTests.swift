@@ -182,6 +182,35 @@ extension ClusterProcessSuites {
             #expect(try await referencing(sandbox, bookie.id).count == 2)
         }
 
+        /// Every replica of a ledger lost: the worker reports the loss (status shows it), the
+        /// mark stays for an operator, and nothing pretends the ledger was re-replicated.
+        @Test func entriesOnNoSurvivingReplicaAreReportedLost() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 0,
+                                                 sandboxArguments: ["--bookies", "5", "--no-restart", "--lost-bookie-delay", "0"])
+            #expect(try await sandbox.run(["write", "t/gone"], stdin: (1...100).map { "\($0)\n" }.joined()).status == 0)
+            #expect(try await sandbox.run(["seal", "t/gone"]).status == 0)
+            let ledger = try #require(try await ledgers(sandbox).first)
+            let show = try await sandbox.run(["ledger", "show", String(ledger), "-o", "json"])
+            let ensemble = try JSONDecoder().decode(Shown.self, from: Data(show.stdout.utf8)).ensembles[0].bookies
+            for bookie in try await registrations(sandbox) where ensemble.contains(bookie.id) {
+                kill(bookie.pid, SIGKILL)
+                #expect(try await sandbox.run(["bookie", "format", "--force", "--data-dir", bookie.dataDirectory]).status == 0)
+            }
+            struct Status: Decodable { var lost: [String: String] }
+            var lost: [String: String] = [:]
+            #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {
+                let status = try await sandbox.run(["autorecovery", "status", "-o", "json"])
+                lost = (try? JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8)).lost) ?? [:]
+                return !lost.isEmpty
+            })
+            #expect(lost[String(ledger)]?.contains("on no surviving replica") == true, "\(lost)")
+            let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+            #expect(marks.stdout.contains("\"ledgerId\":\(ledger)"), "the mark stays: \(marks.stdout)")
+            let table = try await sandbox.run(["autorecovery", "status"])
+            #expect(table.stdout.contains("DATA LOST in ledger \(ledger)"), "\(table.stdout)")
+        }
+
         /// A bookie that stops and comes back within the delay causes no re-replication.
         @Test func aBookieBackWithinTheDelayIsNotReReplicated() async throws {
             try #require(Binaries.dlctlExists)

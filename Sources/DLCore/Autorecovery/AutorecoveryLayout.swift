@@ -6,6 +6,7 @@
 /// /autorecovery/workers    one ephemeral node per running replication worker
 /// /autorecovery/locks      one ephemeral node per ledger being re-replicated
 /// /autorecovery/decommissioning  one node per bookie being decommissioned
+/// /autorecovery/lost       one node per ledger with an entry on no surviving replica
 /// /underreplicated         one node per marked ledger (UnderReplicatedLedger)
 /// ```
 public enum AutorecoveryLayout {
@@ -13,14 +14,20 @@ public enum AutorecoveryLayout {
     public static let auditor = "/autorecovery/auditor"
     public static let workers = "/autorecovery/workers"
     public static let locks = "/autorecovery/locks"
+    /// One node per ledger with an entry no surviving replica holds (data: what was found).
+    public static let lost = "/autorecovery/lost"
 
     public static func lock(_ ledgerId: Int64) -> String {
         locks + "/" + String(ClusterLayout.ledgerPath(ledgerId).split(separator: "/").last!)
     }
 
+    public static func lost(_ ledgerId: Int64) -> String {
+        lost + "/" + String(ClusterLayout.ledgerPath(ledgerId).split(separator: "/").last!)
+    }
+
     /// Creates the persistent nodes if they are missing.
     public static func ensure(_ store: any MetadataStore) async throws {
-        for path in [root, workers, locks, WritableBookies.decommissioning, UnderReplication.root] { try await store.createIfAbsent(path) }
+        for path in [root, workers, locks, lost, WritableBookies.decommissioning, UnderReplication.root] { try await store.createIfAbsent(path) }
     }
 
     /// Whether autorecovery is switched on (it is unless `dlctl autorecovery disable` said otherwise).

@@ -29,29 +29,55 @@ public struct ReplicationWorker: Sendable {
     public func run(_ store: any MetadataStore) async throws {
         // Listed for `dlctl autorecovery status`; a node left by this bookie's previous session
         // (it restarted before that session expired) goes with that session.
-        do { try await store.create(AutorecoveryLayout.workers + "/" + identity, data: [], mode: .ephemeral) } catch MetadataError.nodeExists {}
-        var reportedLost = Set<Int64>()
+        try await store.createIfAbsent(AutorecoveryLayout.workers + "/" + identity, mode: .ephemeral)
+        /// Marks (ledger -> mark version) with an entry on no surviving replica: reported once and
+        /// not copied again each round, until the mark changes (an operator's or the auditor's).
+        var lost: [Int64: Int64] = [:]
         while !Task.isCancelled {
             let marks = try await UnderReplication(store: store).all()
             AutorecoveryCounters.process.underReplicatedLedgers.store(Int64(marks.count), ordering: .relaxed)
             if try await AutorecoveryLayout.enabled(store) {
                 for (id, mark, version) in marks {
-                    guard case let .success(mark) = mark, !Task.isCancelled else { continue }
+                    guard case let .success(mark) = mark, !Task.isCancelled, lost[id] != version else { continue }
                     guard try await AutorecoveryLayout.enabled(store) else { break }
-                    switch try await replicate(id, mark, markVersion: version, store: store) {
-                    case .replicated:
-                        AutorecoveryCounters.process.ledgersReplicated.add(1, ordering: .relaxed)
-                        logger.info("ledger re-replicated", metadata: ["ledger": "\(id)", "lost": "\(mark.lostBookies)"])
-                    case .busy, .waiting:
-                        break
-                    case let .lost(why):
-                        if reportedLost.insert(id).inserted {
-                            logger.error("LEDGER DATA LOST: \(why)", metadata: ["ledger": "\(id)"])
-                        }
-                    }
+                    if case .lost = try await attempt(id, mark, markVersion: version, store: store) { lost[id] = version }
                 }
             }
             try await Task.sleep(for: interval)
+        }
+    }
+
+    /// One attempt at ledger `id`, reported; nil when it failed in a way the next round retries.
+    private func attempt(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, store: any MetadataStore) async throws -> Outcome? {
+        let outcome: Outcome
+        do {
+            outcome = try await replicate(id, mark, markVersion: markVersion, store: store)
+        } catch {
+            if Task.isCancelled || Self.endsTheSession(error) { throw error }
+            // A replica that did not answer, a bookie that refused: the next round tries again.
+            logger.warning("re-replication of a ledger failed; trying again", metadata: ["ledger": "\(id)", "error": "\(error)"])
+            return nil
+        }
+        switch outcome {
+        case .replicated:
+            AutorecoveryCounters.process.ledgersReplicated.add(1, ordering: .relaxed)
+            logger.info("ledger re-replicated", metadata: ["ledger": "\(id)", "lost": "\(mark.lostBookies)"])
+        case .busy, .waiting:
+            break
+        case let .lost(why):
+            logger.error("LEDGER DATA LOST: \(why)", metadata: ["ledger": "\(id)"])
+            // For `dlctl autorecovery status`, whoever runs it.
+            try? await store.createIfAbsent(AutorecoveryLayout.lost(id), data: Array(why.utf8))
+        }
+        return outcome
+    }
+
+    /// Whether `error` ends this worker's use of its metadata session (it starts again on a new one).
+    private static func endsTheSession(_ error: any Error) -> Bool {
+        guard let error = error as? MetadataError else { return false }
+        switch error {
+        case .sessionExpired, .closed: return true
+        default: return false
         }
     }
 
@@ -113,7 +139,7 @@ public struct ReplicationWorker: Sendable {
                 guard let target = ReplicaRules.replacement(for: fragment, of: updated, ledgerId: id, candidates: candidates) else {
                     return .waiting("no writable bookie outside the ensemble of ledger \(id) from entry \(fragment.firstEntryId)")
                 }
-                if let unreadable = try await copy(fragment, of: metadata, reader: reader, key: key, to: target) {
+                if let unreadable = try await copy(fragment, of: metadata, reader: reader, key: key, to: target, lost: lost) {
                     return .lost("entry \(unreadable) of ledger \(id) is on no surviving replica")
                 }
                 AutorecoveryCounters.process.fragmentsCopied.add(1, ordering: .relaxed)
@@ -138,10 +164,13 @@ public struct ReplicationWorker: Sendable {
     }
 
     /// Copies the entries of `fragment` to `target` as recovery adds; returns the first entry
-    /// no surviving replica holds, if any.
+    /// no surviving replica holds (all its replicas lost, or every one that answered says it
+    /// lacks it), if any.
     private func copy(_ fragment: ReplicaRules.Fragment, of metadata: LedgerMetadata, reader: LedgerReader, key: [UInt8],
-                      to target: String) async throws -> Int64? {
+                      to target: String, lost: Set<String>) async throws -> Int64? {
         let entries = ReplicaRules.entries(of: fragment, in: metadata)
+        // Every replica of an entry lost (gone past the delay, or wiped): nothing can bring it back.
+        if let unreplicated = entries.first(where: { reader.replicas(of: $0).allSatisfy(lost.contains) }) { return unreplicated }
         let window = 64
         var start = 0
         while start < entries.count {

@@ -141,9 +141,9 @@ extension MetadataStore {
         }
     }
 
-    /// Creates a persistent node unless one is already there.
-    public func createIfAbsent(_ path: String, data: [UInt8] = []) async throws(MetadataError) {
-        do { try await create(path, data: data, mode: .persistent) } catch .nodeExists {}
+    /// Creates a node (persistent unless told otherwise) unless one is already there.
+    public func createIfAbsent(_ path: String, data: [UInt8] = [], mode: CreateMode = .persistent) async throws(MetadataError) {
+        do { try await create(path, data: data, mode: mode) } catch .nodeExists {}
     }
 
     /// Creates `path` and any missing ancestors as persistent nodes; an existing node is fine.

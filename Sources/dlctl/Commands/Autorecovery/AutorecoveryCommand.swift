@@ -31,6 +31,8 @@ struct AutorecoveryStatus: AsyncParsableCommand {
         var underReplicated: Int
         /// Ledger id -> the worker re-replicating it.
         var inProgress: [String: String]
+        /// Ledger id -> the entry no surviving replica holds, as the worker found it.
+        var lost: [String: String]
     }
 
     func run() async throws {
@@ -45,8 +47,14 @@ struct AutorecoveryStatus: AsyncParsableCommand {
                           let node = try await store.getIfExists(AutorecoveryLayout.lock(id)) else { continue }
                     inProgress[String(id)] = String(decoding: node.data, as: UTF8.self)
                 }
+                var lost: [String: String] = [:]
+                for name in (try? await store.children(AutorecoveryLayout.lost)) ?? [] {
+                    guard let id = ClusterLayout.ledgerId(ofName: name),
+                          let node = try await store.getIfExists(AutorecoveryLayout.lost(id)) else { continue }
+                    lost[String(id)] = String(decoding: node.data, as: UTF8.self)
+                }
                 return Status(enabled: try await AutorecoveryLayout.enabled(store), auditor: auditor, workers: workers,
-                              underReplicated: try await UnderReplication(store: store).all().count, inProgress: inProgress)
+                              underReplicated: try await UnderReplication(store: store).all().count, inProgress: inProgress, lost: lost)
             }
             switch output {
             case .json: try JSONOutput.print(status)
@@ -56,7 +64,8 @@ struct AutorecoveryStatus: AsyncParsableCommand {
                     ["auditor", status.auditor ?? "none elected"],
                     ["workers", status.workers.isEmpty ? "none" : status.workers.joined(separator: ", ")],
                     ["under-replicated ledgers", String(status.underReplicated)],
-                ] + status.inProgress.sorted { $0.key < $1.key }.map { ["re-replicating ledger \($0.key)", "by \($0.value)"] })
+                ] + status.inProgress.sorted { $0.key < $1.key }.map { ["re-replicating ledger \($0.key)", "by \($0.value)"] }
+                  + status.lost.sorted { $0.key < $1.key }.map { ["DATA LOST in ledger \($0.key)", $0.value] })
             }
         }
     }
