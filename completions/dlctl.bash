@@ -1291,7 +1291,7 @@ _dlctl_bookie_start() {
     repeating_flags=()
     non_repeating_flags=(--no-replication-worker --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --max-adds-in-flight --log-level --lost-bookie-delay --ledger-check-interval)
+    non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --max-adds-in-flight --log-level --lost-bookie-delay --ledger-check-interval --replication-rate)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -1342,6 +1342,9 @@ _dlctl_bookie_start() {
         return
         ;;
     '--ledger-check-interval')
+        return
+        ;;
+    '--replication-rate')
         return
         ;;
     esac
@@ -2083,7 +2086,7 @@ _dlctl_sandbox() {
     repeating_flags=()
     non_repeating_flags=(--detach --zookeeper --no-restart --version -h --help)
     repeating_options=()
-    non_repeating_options=(--bookies --proxies --zk-uri --lost-bookie-delay)
+    non_repeating_options=(--bookies --proxies --zk-uri --lost-bookie-delay --replication-rate)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -2098,6 +2101,9 @@ _dlctl_sandbox() {
         return
         ;;
     '--lost-bookie-delay')
+        return
+        ;;
+    '--replication-rate')
         return
         ;;
     esac

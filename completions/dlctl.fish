@@ -120,7 +120,7 @@ function __dlctl_parse_tokens -S
             __dlctl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'data-dir=' 'port=' 'host=' 'http-port=' 'auth-token=' 'disk-threshold=' 'disk-lower-threshold=' 'gc-interval=' 'checkpoint-interval=' 'write-cache-mb=' 'max-adds-in-flight=' 'log-level=' 'lost-bookie-delay=' 'ledger-check-interval=' 'no-replication-worker' 'version' 'h/help'
+                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'data-dir=' 'port=' 'host=' 'http-port=' 'auth-token=' 'disk-threshold=' 'disk-lower-threshold=' 'gc-interval=' 'checkpoint-interval=' 'write-cache-mb=' 'max-adds-in-flight=' 'log-level=' 'lost-bookie-delay=' 'ledger-check-interval=' 'replication-rate=' 'no-replication-worker' 'version' 'h/help'
             case 'list'
                 __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'o/output=' 'version' 'h/help'
             case 'info'
@@ -185,7 +185,7 @@ function __dlctl_parse_tokens -S
                 __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'full' 'version' 'h/help'
             end
         case 'sandbox'
-            __dlctl_parse_subcommand 0 'bookies=' 'proxies=' 'detach' 'zookeeper' 'zk-uri=' 'no-restart' 'lost-bookie-delay=' 'version' 'h/help'
+            __dlctl_parse_subcommand 0 'bookies=' 'proxies=' 'detach' 'zookeeper' 'zk-uri=' 'no-restart' 'lost-bookie-delay=' 'replication-rate=' 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'stop'
                 __dlctl_parse_subcommand 0 'version' 'h/help'
@@ -582,6 +582,7 @@ complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "d
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" log-level' -l 'log-level' -d 'trace, debug, info, notice, warning, error.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" lost-bookie-delay' -l 'lost-bookie-delay' -d 'Seconds a bookie must be gone before the auditor has its ledgers re-replicated (0: at once).' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" ledger-check-interval' -l 'ledger-check-interval' -d 'Seconds between the auditor\'s sampled checks of closed ledgers for lacking replicas (0: never).' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" replication-rate' -l 'replication-rate' -d 'MiB a second this bookie\'s replication worker copies at most (0: no limit).' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" no-replication-worker' -l 'no-replication-worker' -d 'Run no replication worker in this bookie (it still stands for auditor).'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" version' -l 'version' -d 'Show the version.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -768,6 +769,7 @@ complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "d
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl sandbox" zk-uri' -l 'zk-uri' -d 'Keep metadata in this (running) ZooKeeper instead.' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl sandbox" no-restart' -l 'no-restart' -d 'Do not restart bookies that exit.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl sandbox" lost-bookie-delay' -l 'lost-bookie-delay' -d 'Seconds a bookie must be gone before its ledgers are re-replicated (passed to every bookie; 0: at once).' -rfka ''
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl sandbox" replication-rate' -l 'replication-rate' -d 'MiB a second each bookie\'s replication worker copies at most (0: no limit).' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl sandbox" version' -l 'version' -d 'Show the version.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl sandbox" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_positional "dlctl sandbox" -eq 1' -fa 'stop' -d 'Stop the running sandbox and its bookies.'

@@ -13,6 +13,8 @@ public struct Autorecovery: Sendable {
         public var openLedgerGrace: Duration = .seconds(30)
         /// How often the auditor checks closed ledgers (sampled) for lacking replicas; nil: never.
         public var checkInterval: Duration? = .seconds(3600)
+        /// Bytes a second this process's worker copies at most; nil: as fast as it can.
+        public var copyRate: Double?
         public init() {}
     }
 
@@ -35,6 +37,8 @@ public struct Autorecovery: Sendable {
 
     /// Runs until cancelled.
     public func run() async {
+        // One rate for the process, across the worker's restarts.
+        let throttle = CopyThrottle(bytesPerSecond: options.copyRate)
         while !Task.isCancelled {
             do {
                 let store = try await uri.open(options: storeOptions)
@@ -48,7 +52,7 @@ public struct Autorecovery: Sendable {
                         if options.worker {
                             group.addTask {
                                 try await ReplicationWorker(identity: identity, connections: connections,
-                                                            openLedgerGrace: options.openLedgerGrace, logger: logger).run(store)
+                                                            openLedgerGrace: options.openLedgerGrace, throttle: throttle, logger: logger).run(store)
                             }
                         }
                         // The first to fail (a session that expired) ends the others; all start again.

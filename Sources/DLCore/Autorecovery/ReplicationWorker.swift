@@ -12,12 +12,14 @@ public struct ReplicationWorker: Sendable {
     public let openLedgerGrace: Duration
     public let interval: Duration
     private let connections: BookieConnections
+    private let throttle: CopyThrottle
     private let logger: Logger
 
     public init(identity: String, connections: BookieConnections, openLedgerGrace: Duration = .seconds(30),
-                interval: Duration = .milliseconds(500), logger: Logger) {
+                interval: Duration = .milliseconds(500), throttle: CopyThrottle = CopyThrottle(bytesPerSecond: nil), logger: Logger) {
         self.identity = identity
         self.connections = connections
+        self.throttle = throttle
         self.openLedgerGrace = openLedgerGrace
         self.interval = interval
         self.logger = logger
@@ -176,11 +178,12 @@ public struct ReplicationWorker: Sendable {
         while start < entries.count {
             let batch = Array(entries[start..<min(start + window, entries.count)])
             let client = try await connections.client(target)
-            let missing = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            // Each entry: copied (its size) or on no replica (its id).
+            let (missing, bytes) = try await withThrowingTaskGroup(of: (missing: Int64?, bytes: Int).self) { group in
                 for entryId in batch {
                     group.addTask {
                         let entry: StoredEntry
-                        do { entry = try await reader.read(entryId) } catch LedgerError.noSuchEntry { return entryId }
+                        do { entry = try await reader.read(entryId) } catch LedgerError.noSuchEntry { return (entryId, 0) }
                         let response = try await client.send(.add(ledgerKey: key, entry: entry, recovery: true), timeout: .seconds(10))
                         guard response.status == .ok else {
                             throw LedgerError.readFailed(ledgerId: entry.ledgerId, entryId: entryId,
@@ -188,14 +191,19 @@ public struct ReplicationWorker: Sendable {
                         }
                         AutorecoveryCounters.process.entriesCopied.add(1, ordering: .relaxed)
                         AutorecoveryCounters.process.bytesCopied.add(Int64(entry.payload.count), ordering: .relaxed)
-                        return nil
+                        return (nil, entry.payload.count)
                     }
                 }
                 var missing: [Int64] = []
-                for try await result in group { if let result { missing.append(result) } }
-                return missing.min()
+                var bytes = 0
+                for try await result in group {
+                    if let id = result.missing { missing.append(id) }
+                    bytes += result.bytes
+                }
+                return (missing.min(), bytes)
             }
             if let missing { return missing }
+            try await throttle.pace(bytes)
             start += window
         }
         return nil

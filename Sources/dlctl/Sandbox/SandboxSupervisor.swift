@@ -17,6 +17,8 @@ final class SandboxSupervisor: @unchecked Sendable {
         var restart: Bool
         /// Passed to every bookie (`bookie start --lost-bookie-delay`).
         var lostBookieDelay = 60.0
+        /// Passed to every bookie (`bookie start --replication-rate`, MiB/s; 0: no limit).
+        var replicationRate = 0.0
     }
 
     /// A process the supervisor runs and restarts.
@@ -276,7 +278,8 @@ final class SandboxSupervisor: @unchecked Sendable {
         let process = try SupervisedProcess(
             ProcessLiveness.executable,
             ["bookie", "start", "--data-dir", spec.dataDirectory, "--port", "\(spec.port)", "--http-port", "\(spec.httpPort)",
-             "--uri", state.metadataURI, "--lost-bookie-delay", "\(options.lostBookieDelay)"],
+             "--uri", state.metadataURI, "--lost-bookie-delay", "\(options.lostBookieDelay)",
+             "--replication-rate", "\(options.replicationRate)"],
             logFile: home.bookieLog(index)) { status in emit.yield(.exited(.bookie(index), status: status)) }
         processes[.bookie(index)] = process
         startedAt[.bookie(index)] = .now

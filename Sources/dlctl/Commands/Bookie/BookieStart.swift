@@ -36,6 +36,9 @@ struct BookieStart: AsyncParsableCommand {
     @Option(name: .customLong("ledger-check-interval"),
             help: "Seconds between the auditor's sampled checks of closed ledgers for lacking replicas (0: never).")
     var ledgerCheckInterval = 3600.0
+    @Option(name: .customLong("replication-rate"),
+            help: "MiB a second this bookie's replication worker copies at most (0: no limit).")
+    var replicationRate = 0.0
     @Flag(name: .customLong("no-replication-worker"), help: "Run no replication worker in this bookie (it still stands for auditor).")
     var noReplicationWorker = false
 
@@ -51,6 +54,7 @@ struct BookieStart: AsyncParsableCommand {
         }
         guard lostBookieDelay >= 0, lostBookieDelay.isFinite else { throw ValidationError("--lost-bookie-delay must be 0 or more seconds") }
         guard ledgerCheckInterval >= 0, ledgerCheckInterval.isFinite else { throw ValidationError("--ledger-check-interval must be 0 or more seconds") }
+        guard replicationRate >= 0, replicationRate.isFinite else { throw ValidationError("--replication-rate must be 0 (no limit) or more MiB a second") }
         try ServerLogging.validate(logLevel)
     }
 
@@ -77,6 +81,7 @@ struct BookieStart: AsyncParsableCommand {
         var autorecovery = Autorecovery.Options()
         autorecovery.lostBookieDelay = .milliseconds(Int64(lostBookieDelay * 1000))
         autorecovery.worker = !noReplicationWorker
+        autorecovery.copyRate = replicationRate > 0 ? replicationRate * 1024 * 1024 : nil
         autorecovery.checkInterval = ledgerCheckInterval > 0 ? .milliseconds(Int64(ledgerCheckInterval * 1000)) : nil
         configuration.autorecovery = autorecovery
         let node: BookieNode

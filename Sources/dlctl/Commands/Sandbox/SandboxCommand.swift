@@ -23,11 +23,14 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("lost-bookie-delay"),
             help: "Seconds a bookie must be gone before its ledgers are re-replicated (passed to every bookie; 0: at once).")
     var lostBookieDelay = 60.0
+    @Option(name: .customLong("replication-rate"), help: "MiB a second each bookie's replication worker copies at most (0: no limit).")
+    var replicationRate = 0.0
 
     func validate() throws {
         guard (1...32).contains(bookies) else { throw ValidationError("--bookies must be within 1...32") }
         guard (0...16).contains(proxies) else { throw ValidationError("--proxies must be within 0...16") }
         guard lostBookieDelay >= 0, lostBookieDelay.isFinite else { throw ValidationError("--lost-bookie-delay must be 0 or more seconds") }
+        guard replicationRate >= 0, replicationRate.isFinite else { throw ValidationError("--replication-rate must be 0 (no limit) or more MiB a second") }
         if let zooKeeperURI {
             guard case .zooKeeper = try MetadataURI(parsing: zooKeeperURI) else {
                 throw ValidationError("--zk-uri must be a zk:// URI")
@@ -44,7 +47,8 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         if detach { return try await runDetached(home) }
         let supervisor = SandboxSupervisor(options: .init(bookies: bookies, proxies: proxies, zooKeeper: zooKeeper, zooKeeperURI: zooKeeperURI,
-                                                          restart: !noRestart, lostBookieDelay: lostBookieDelay))
+                                                          restart: !noRestart, lostBookieDelay: lostBookieDelay,
+                                                          replicationRate: replicationRate))
         do {
             try await supervisor.run { state in
                 Self.printReady(state, home: home)
@@ -62,7 +66,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if zooKeeper { arguments.append("--zookeeper") }
         if let zooKeeperURI { arguments += ["--zk-uri", zooKeeperURI] }
         if noRestart { arguments.append("--no-restart") }
-        arguments += ["--lost-bookie-delay", "\(lostBookieDelay)"]
+        arguments += ["--lost-bookie-delay", "\(lostBookieDelay)", "--replication-rate", "\(replicationRate)"]
         let started = Date()
         // A state left by a supervisor that was killed names it (and may still say ready).
         let previousSupervisor = home.loadState()?.supervisorPid
