@@ -33,7 +33,7 @@ public struct Auditor: Sendable {
                 try await audit(store)
                 return
             }
-            // Someone else audits: wait for its node to go (or look again after a while).
+            // Someone else audits: wait for its node to go (its session ended or it stopped).
             let events = try await store.watch(AutorecoveryLayout.auditor)
             if try await store.exists(AutorecoveryLayout.auditor) != nil {
                 for await event in events {

@@ -117,9 +117,16 @@ public struct ReplicationWorker: Sendable {
         // An open ledger's last ensemble is its writer's: a live writer moves off a lost or
         // decommissioned bookie by itself (an ensemble change). Past the grace period it is
         // taken for dead, and the ledger is fenced and closed by recovery first.
-        if metadata.state != .closed, metadata.ensembles.last.map({ !lost.isDisjoint(with: $0.bookies) }) == true {
+        let candidates = try await WritableBookies.list(store).filter { !lost.contains($0) }
+        if metadata.state != .closed, let last = metadata.ensembles.last, !lost.isDisjoint(with: last.bookies) {
+            // Fenced only when its last ensemble can then be re-replicated: a writer going on
+            // without a bookie nobody can replace (too few bookies) is better left writing.
+            let replaceable = last.bookies.enumerated().filter { lost.contains($0.element) }.allSatisfy { index, bookie in
+                let fragment = ReplicaRules.Fragment(firstEntryId: last.firstEntryId, lastEntryId: last.firstEntryId, index: index, bookie: bookie)
+                return ReplicaRules.replacement(for: fragment, of: metadata, ledgerId: id, candidates: candidates) != nil
+            }
             let age = Int64(Date().timeIntervalSince1970 * 1000) - mark.markedAtMillis
-            if age >= openLedgerGrace.milliseconds {
+            if replaceable && age >= openLedgerGrace.milliseconds {
                 logger.info("recovering an open under-replicated ledger", metadata: ["ledger": "\(id)"])
                 _ = try await LedgerRecovery.recover(store: store, connections: connections, ledgerId: id)
                 guard let recovered = try await store.getIfExists(path) else { return .replicated }
@@ -128,7 +135,6 @@ public struct ReplicationWorker: Sendable {
             }
         }
         let writersEnsemble = metadata.state == .closed ? nil : metadata.ensembles.count - 1
-        let candidates = try await WritableBookies.list(store).filter { !lost.contains($0) }
         let key = LedgerKey.parse(metadata.ledgerKeyHex) ?? []
         let reader = try await LedgerReader.open(store: store, connections: connections, ledgerId: id, timeout: .seconds(5))
         var updated = metadata

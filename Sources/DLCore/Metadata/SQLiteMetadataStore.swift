@@ -418,7 +418,10 @@ public final class SQLiteMetadataStore: MetadataStore {
         let (id, stream) = watches.add(path: path, kind: kind)
         let missedSome = state.withLock { s -> Bool in
             if s.pollTask == nil {
-                s.pollerLastSeq = current
+                // A poller that ran before stopped at `pollerLastSeq`: the new one goes on from
+                // there, so a watcher that read, then watched (a reader waiting for its next
+                // segment), still hears of a change made in between.
+                if s.pollerLastSeq == 0 { s.pollerLastSeq = current }
                 s.pollTask = startPolling()
                 return false
             }
@@ -433,22 +436,31 @@ public final class SQLiteMetadataStore: MetadataStore {
     /// Whether the change poller runs (while a watch is live).
     var pollsChanges: Bool { state.withLock { $0.pollTask != nil } }
 
-    /// The poller runs while some watch is live and ends with the last one, so a process that
-    /// watched once (a follower waiting for its log to be created) does not wake every
-    /// `watchPollInterval` for the rest of its life: a thousand of them would keep two cores busy.
+    /// The poller runs while some watch is live and ends a second after the last one, so a
+    /// process that watched once (a follower waiting for its log to be created) does not wake
+    /// every `watchPollInterval` for the rest of its life: a thousand of them would keep two
+    /// cores busy. (A watcher that drops its watch and adds the next at once keeps it going.)
     /// Called with the state locked; the next watch starts a new poller.
     private func startPolling() -> Task<Void, Never> {
         let interval = options.watchPollInterval
         return Task { [weak self] in
+            var unwatchedSince: ContinuousClock.Instant?
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self, !Task.isCancelled else { return }
-                let unwatched = self.state.withLock { s -> Bool in
-                    guard self.watches.isEmpty else { return false }
+                let now = ContinuousClock.now
+                let stop = self.state.withLock { s -> Bool in
+                    guard self.watches.isEmpty else {
+                        unwatchedSince = nil
+                        return false
+                    }
+                    let since = unwatchedSince ?? now
+                    unwatchedSince = since
+                    guard now - since >= .seconds(1) else { return false }
                     s.pollTask = nil
                     return true
                 }
-                if unwatched { return }
+                if stop { return }
                 await self.pollChanges()
             }
         }
