@@ -61,7 +61,7 @@ extension ServingTierSuites {
             let clients = 20, each = 50_000
             let script = """
                 for c in $(seq 1 \(clients)); do
-                  ( \(Self.pacedRecords("c$c-", each)) | "$DLCTL" write t/fo --timeout 60 > "$DLCTL_HOME/out$c" 2> "$DLCTL_HOME/err$c"; echo $? > "$DLCTL_HOME/rc$c" ) &
+                  ( \(Self.pacedRecords("c$c-", each, pauses: 100)) | "$DLCTL" write t/fo --timeout 60 > "$DLCTL_HOME/out$c" 2> "$DLCTL_HOME/err$c"; echo $? > "$DLCTL_HOME/rc$c" ) &
                 done
                 wait
                 """
