@@ -222,10 +222,11 @@ extension ClusterProcessSuites {
             #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100)) {
                 try await registrations(sandbox).contains { $0.id == away.id && $0.pid != away.pid }
             }, "the sandbox restarted the bookie")
-            // The scenario itself: longer than the delay since it left.
-            try await Task.sleep(for: .seconds(9))
-            let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
-            #expect(marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(marks.stdout)")
+            // Watched for longer than the delay since it left: no mark may appear.
+            let marked = try await waitUntil(timeout: .seconds(9), pollEvery: .milliseconds(250)) {
+                try await sandbox.run(["ledger", "underreplicated", "-o", "json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "[]"
+            }
+            #expect(!marked, "a bookie back within the delay was marked under-replicated")
             #expect(try await !referencing(sandbox, away.id).isEmpty, "its ledgers still name it")
         }
 
@@ -244,11 +245,11 @@ extension ClusterProcessSuites {
             #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(250)) {
                 try await sandbox.run(["bookie", "list"]).stdout.contains(lost.id) == false
             })
-            // The scenario itself, not a synchronisation: several audit rounds (one a second)
-            // pass while it is disabled.
-            try await Task.sleep(for: .seconds(3))
-            let idle = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
-            #expect(idle.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "disabled, yet marked: \(idle.stdout)")
+            // Watched over several audit rounds (one a second) while disabled: no mark may appear.
+            let marked = try await waitUntil(timeout: .seconds(3), pollEvery: .milliseconds(250)) {
+                try await sandbox.run(["ledger", "underreplicated", "-o", "json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "[]"
+            }
+            #expect(!marked, "disabled, yet marked")
             #expect(try await !referencing(sandbox, lost.id).isEmpty, "disabled: the ledgers still name the lost bookie")
             #expect(try await sandbox.run(["autorecovery", "enable"]).status == 0)
             #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {

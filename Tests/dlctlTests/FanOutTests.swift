@@ -128,8 +128,9 @@ extension ServingTierSuites {
             #expect(try await sandbox.run(["log", "create", "t/idle"]).status == 0)
             let follower = try sandbox.spawn(["tail", "-f", "t/idle", "--timeout", "1"])
             #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(50)) { try await followers(sandbox) == 1 })
-            // The scenario itself, not a synchronisation: idle for longer than its timeout.
-            try await Task.sleep(for: .seconds(2))
+            // Idle for longer than its timeout: it must keep following (not exit) meanwhile.
+            let gaveUp = await waitUntil(timeout: .seconds(2), pollEvery: .milliseconds(50)) { !follower.stderr.isEmpty }
+            #expect(!gaveUp, "an idle follower gave up: \(follower.stderr)")
             #expect(try await sandbox.run(["write", "t/idle", "r1"]).status == 0)
             #expect(await follower.waitForOutput(containing: "r1", timeout: 30), "\(follower.stderr)")
             follower.kill(SIGTERM)
