@@ -72,10 +72,7 @@ public struct Auditor: Sendable {
 
     /// One look: the registered bookies, the ledgers, the marks for the lost.
     private func round(_ store: any MetadataStore, clock: inout LostBookieClock, reported: inout Set<String>) async throws {
-        var registered = Set<String>()
-        for state in [ClusterLayout.availableBookies, ClusterLayout.readOnlyBookies] {
-            registered.formUnion((try? await store.children(state)) ?? [])
-        }
+        let registered = await ClusterLayout.registeredBookies(store)
         let ledgers = try await Self.ledgers(store)
         let referenced = Set(ledgers.flatMap { $0.metadata.ensembles.flatMap(\.bookies) })
         let lost = Set(clock.observe(registered: registered, referenced: referenced, now: .now))

@@ -18,11 +18,11 @@ public enum AutorecoveryLayout {
     public static let lost = "/autorecovery/lost"
 
     public static func lock(_ ledgerId: Int64) -> String {
-        locks + "/" + String(ClusterLayout.ledgerPath(ledgerId).split(separator: "/").last!)
+        locks + "/" + ClusterLayout.ledgerName(ledgerId)
     }
 
     public static func lost(_ ledgerId: Int64) -> String {
-        lost + "/" + String(ClusterLayout.ledgerPath(ledgerId).split(separator: "/").last!)
+        lost + "/" + ClusterLayout.ledgerName(ledgerId)
     }
 
     /// Creates the persistent nodes if they are missing.

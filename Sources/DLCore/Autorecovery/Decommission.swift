@@ -23,10 +23,7 @@ public enum Decommission {
     /// Starts decommissioning `bookie`; returns the ledgers that reference it (marked).
     @discardableResult
     public static func start(_ bookie: String, force: Bool, store: any MetadataStore) async throws -> [Int64] {
-        var registered = Set<String>()
-        for state in [ClusterLayout.availableBookies, ClusterLayout.readOnlyBookies] {
-            registered.formUnion((try? await store.children(state)) ?? [])
-        }
+        let registered = await ClusterLayout.registeredBookies(store)
         if !force && !registered.contains(bookie) { throw Refusal.notRunning(bookie) }
         let writable = try await WritableBookies.list(store).filter { $0 != bookie }
         let ledgers = try await Auditor.ledgers(store).filter { ReplicaRules.references($0.metadata, bookie) }

@@ -10,7 +10,7 @@ public struct UnderReplication: Sendable {
     public init(store: any MetadataStore) { self.store = store }
 
     public static func path(_ ledgerId: Int64) -> String {
-        root + "/" + String(ClusterLayout.ledgerPath(ledgerId).split(separator: "/").last!)
+        root + "/" + ClusterLayout.ledgerName(ledgerId)
     }
 
     /// Marks `ledgerId` (adding to a mark already there, by compare-and-set).

@@ -26,8 +26,20 @@ public enum ClusterLayout {
 
     /// The node of ledger `id`: zero-padded so that names sort as ids do.
     public static func ledgerPath(_ id: Int64) -> String {
+        ledgers + "/" + ledgerName(id)
+    }
+
+    /// Ledger `id`'s node name, zero-padded (also the name of its nodes elsewhere: marks, locks).
+    public static func ledgerName(_ id: Int64) -> String {
         let digits = String(id)
-        return ledgers + "/" + String(repeating: "0", count: max(0, 19 - digits.count)) + digits
+        return String(repeating: "0", count: max(0, 19 - digits.count)) + digits
+    }
+
+    /// The bookies registered now, writable or read-only.
+    public static func registeredBookies(_ store: any MetadataStore) async -> Set<String> {
+        var registered = Set<String>()
+        for state in [availableBookies, readOnlyBookies] { registered.formUnion((try? await store.children(state)) ?? []) }
+        return registered
     }
 
     /// The ledger id of a child name of `/ledgers`, if it is one.
