@@ -46,6 +46,27 @@ extension ClusterProcessSuites {
             return try JSONDecoder().decode([Ledger].self, from: Data(list.stdout.utf8)).map(\.id)
         }
 
+        /// Whether no ledger is marked under-replicated.
+        func nothingMarked(_ sandbox: ProxySandbox) async throws -> Bool {
+            let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
+            return marks.status == 0 && marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]"
+        }
+
+        /// Nothing marked and no ledger naming any of `gone`.
+        func settled(_ sandbox: ProxySandbox, gone: [String]) async throws -> Bool {
+            guard try await nothingMarked(sandbox) else { return false }
+            for bookie in gone where try await !referencing(sandbox, bookie).isEmpty { return false }
+            return true
+        }
+
+        /// Every entry of every ledger on every replica of its write set.
+        func expectEveryLedgerChecksClean(_ sandbox: ProxySandbox) async throws {
+            for id in try await ledgers(sandbox) {
+                let check = try await sandbox.run(["ledger", "check", String(id)])
+                #expect(check.status == 0, "ledger \(id): \(check.stdout) \(check.stderr)")
+            }
+        }
+
         func referencing(_ sandbox: ProxySandbox, _ bookie: String) async throws -> [Int64] {
             var found: [Int64] = []
             for id in try await ledgers(sandbox) {
@@ -73,17 +94,11 @@ extension ClusterProcessSuites {
             #expect(try await sandbox.run(["bookie", "format", "--force", "--data-dir", lost.dataDirectory]).status == 0)
             // Within 60 s: nothing marked, no ledger names the lost bookie.
             let settled = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {
-                let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
-                guard marks.status == 0, marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]" else { return false }
-                return try await referencing(sandbox, lost.id).isEmpty
+                try await self.settled(sandbox, gone: [lost.id])
             }
             let status = try await sandbox.run(["autorecovery", "status"])
             #expect(settled, "re-replication did not finish in 60 s: \(status.stdout)")
-            // Every entry of every ledger on every replica of its write set.
-            for id in try await ledgers(sandbox) {
-                let check = try await sandbox.run(["ledger", "check", String(id)])
-                #expect(check.status == 0, "ledger \(id): \(check.stdout) \(check.stderr)")
-            }
+            try await expectEveryLedgerChecksClean(sandbox)
             #expect(try await sandbox.records("t/ar") == expected)
             // One more bookie gone: every entry still has two replicas.
             let second = try #require(bookies.first { $0.id != lost.id })
@@ -113,29 +128,65 @@ extension ClusterProcessSuites {
             #expect(try await sandbox.run(["bookie", "format", "--force", "--data-dir", lost.dataDirectory]).status == 0)
             // As soon as the auditor has marked something (or the workers already finished), its process goes.
             _ = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(50)) {
-                let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
-                if marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "[]" { return true }
+                if try await !nothingMarked(sandbox) { return true }
                 return try await referencing(sandbox, lost.id).isEmpty
             }
             kill(auditor.pid, SIGKILL)
             let settled = try await waitUntil(timeout: .seconds(90), pollEvery: .milliseconds(250)) {
                 guard let now = try await auditorOf(sandbox), now != auditor.id else { return false }
-                let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
-                guard marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]" else { return false }
-                guard try await referencing(sandbox, lost.id).isEmpty else { return false }
-                return try await referencing(sandbox, auditor.id).isEmpty
+                return try await self.settled(sandbox, gone: [lost.id, auditor.id])
             }
             let status = try await sandbox.run(["autorecovery", "status"])
             #expect(settled, "a new auditor and no ledger naming \(lost.id) or \(auditor.id): \(status.stdout)")
             #expect(try await sandbox.records("t/au") == expected)
         }
 
+        /// The worker holding a ledger's lock killed mid-copy (copies capped at 1 MiB/s so that
+        /// it is caught at it): the ledger's metadata is as it was or wholly replaced, never
+        /// half; the lock goes with the worker's session and another worker does the copy again;
+        /// in the end every entry is on every replica its metadata names.
+        @Test(arguments: MetadataBackend.allCases)
+        func aWorkerKilledMidCopyLeavesTheMetadataWholeAndTheCopyIsRedone(_ backend: MetadataBackend) async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(backend, proxies: 0, sandboxArguments: [
+                "--bookies", "5", "--no-restart", "--lost-bookie-delay", "0", "--replication-rate", "1"])
+            let padding = String(repeating: "p", count: 90)
+            let expected = (1...30_000).map { "\($0) \(padding)" }
+            try await writeInSegments(sandbox, "t/mid", expected)
+            let lost = try await bookieInUse(sandbox)
+            kill(lost.pid, SIGKILL)
+            #expect(try await sandbox.run(["bookie", "format", "--force", "--data-dir", lost.dataDirectory]).status == 0)
+            struct Status: Decodable { var inProgress: [String: String] }
+            var taken: (ledger: String, worker: String)?
+            #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(50)) {
+                let status = try await sandbox.run(["autorecovery", "status", "-o", "json"])
+                taken = (try? JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8)))?.inProgress.first.map { ($0.key, $0.value) }
+                return taken != nil
+            }, "a worker takes a ledger")
+            let (ledger, workerId) = try #require(taken)
+            let before = try await sandbox.run(["ledger", "show", ledger, "-o", "json"]).stdout
+            let worker = try #require(try await registrations(sandbox).first { $0.id == workerId })
+            kill(worker.pid, SIGKILL)
+            let after = try await sandbox.run(["ledger", "show", ledger, "-o", "json"]).stdout
+            let ensembles = try JSONDecoder().decode(Shown.self, from: Data(after.utf8)).ensembles
+            #expect(after == before || !ensembles.contains { $0.bookies.contains(lost.id) },
+                    "half-replaced metadata after the worker's kill: \(before) -> \(after)")
+            let settled = try await waitUntil(timeout: .seconds(90), pollEvery: .milliseconds(250)) {
+                try await self.settled(sandbox, gone: [lost.id, worker.id])
+            }
+            let status = try await sandbox.run(["autorecovery", "status"])
+            #expect(settled, "\(status.stdout)")
+            try await expectEveryLedgerChecksClean(sandbox)
+            #expect(try await sandbox.records("t/mid") == expected)
+        }
+
         /// `bookie decommission` of a live bookie while a writer streams: the writer moves its
         /// ensemble off the bookie (no fencing), the command ends with no ledger referencing it,
         /// the writer ends 0, and the log reads back exactly.
-        @Test func decommissionDuringWritesMovesEverythingOff() async throws {
+        @Test(arguments: MetadataBackend.allCases)
+        func decommissionDuringWritesMovesEverythingOff(_ backend: MetadataBackend) async throws {
             try #require(Binaries.dlctlExists)
-            let sandbox = try await ProxySandbox(.sqlite, proxies: 0, sandboxArguments: ["--bookies", "4", "--no-restart"])
+            let sandbox = try await ProxySandbox(backend, proxies: 0, sandboxArguments: ["--bookies", "4", "--no-restart"])
             #expect(try await sandbox.run(["write", "t/dc"], stdin: (1...2_000).map { "\($0)\n" }.joined()).status == 0)
             let writer = try ChildProcess("/bin/bash", ["-c", """
                 for i in $(seq 2001 30000); do echo $i; [ $((i % 500)) = 0 ] && sleep 0.05; done | "$DLCTL" write t/dc
@@ -164,6 +215,30 @@ extension ClusterProcessSuites {
             #expect(unknown.status == 2 && unknown.stderr.contains("--force"), "\(unknown.stderr)")
         }
 
+        /// A bookie already gone, with a lost-bookie delay of an hour: `decommission` refuses it
+        /// (status 2, pointing at --force); `--force` has its ledgers copied from the other
+        /// replicas at once and ends with none naming it.
+        @Test(arguments: MetadataBackend.allCases)
+        func aGoneBookieIsDecommissionedWithForce(_ backend: MetadataBackend) async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(backend, proxies: 0,
+                                                 sandboxArguments: ["--bookies", "4", "--no-restart", "--lost-bookie-delay", "3600"])
+            let expected = (1...3_000).map(String.init)
+            try await writeInSegments(sandbox, "t/force", expected)
+            let gone = try await bookieInUse(sandbox)
+            kill(gone.pid, SIGKILL)
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(100)) {
+                try await !registrations(sandbox).contains { $0.id == gone.id }
+            }, "its registration goes with its session")
+            let refused = try await sandbox.run(["bookie", "decommission", gone.id])
+            #expect(refused.status == 2 && refused.stderr.contains("--force"), "\(refused.stderr)")
+            let forced = try await sandbox.run(["bookie", "decommission", gone.id, "--force"], timeout: 120)
+            #expect(forced.status == 0, "\(forced.stdout) \(forced.stderr)")
+            #expect(try await referencing(sandbox, gone.id).isEmpty)
+            try await expectEveryLedgerChecksClean(sandbox)
+            #expect(try await sandbox.records("t/force") == expected)
+        }
+
         /// With no writable bookie outside an ensemble (3 bookies, E = 3), decommission is
         /// refused with one line and changes nothing.
         @Test func aDecommissionTheOthersCannotTakeIsRefused() async throws {
@@ -175,8 +250,7 @@ extension ClusterProcessSuites {
             #expect(refused.status == 4, "\(refused.stdout) \(refused.stderr)")
             #expect(refused.stderr.hasPrefix("dlctl: error: the other bookies cannot take \(bookie.id)'s data")
                     && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
-            let marks = try await sandbox.run(["ledger", "underreplicated", "-o", "json"])
-            #expect(marks.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+            #expect(try await nothingMarked(sandbox))
             // Still writable: a new ledger may use it.
             #expect(try await sandbox.run(["write", "t/full2", "r"]).status == 0)
             #expect(try await referencing(sandbox, bookie.id).count == 2)
@@ -211,10 +285,62 @@ extension ClusterProcessSuites {
             #expect(table.stdout.contains("DATA LOST in ledger \(ledger)"), "\(table.stdout)")
         }
 
-        /// A bookie that stops and comes back within the delay causes no re-replication.
-        @Test func aBookieBackWithinTheDelayIsNotReReplicated() async throws {
+        /// A single-replica ledger (1/1/1) whose bookie is gone is reported lost and not copied
+        /// over and over; when the bookie comes back with its data, the ledger is copied off it
+        /// after all and the loss report goes. An empty ledger on the lost bookie has its
+        /// metadata replaced without a copy.
+        @Test(arguments: MetadataBackend.allCases)
+        func aLossReportedIsReconsideredWhenTheBookieComesBack(_ backend: MetadataBackend) async throws {
             try #require(Binaries.dlctlExists)
-            let sandbox = try await ProxySandbox(.sqlite, proxies: 0, sandboxArguments: ["--bookies", "4", "--lost-bookie-delay", "8"])
+            let sandbox = try await ProxySandbox(backend, proxies: 0,
+                                                 sandboxArguments: ["--bookies", "4", "--no-restart", "--lost-bookie-delay", "0"])
+            let single = try await sandbox.run(["ledger", "write", "--print-id", "--ensemble", "1", "--write-quorum", "1", "--ack-quorum", "1"],
+                                               stdin: (1...50).map { "s\($0)\n" }.joined())
+            #expect(single.status == 0, "\(single.stderr)")
+            let singleId = try #require(single.stdoutLines.first.flatMap { Int64($0) })
+            let show = try await sandbox.run(["ledger", "show", String(singleId), "-o", "json"])
+            let holder = try #require(try JSONDecoder().decode(Shown.self, from: Data(show.stdout.utf8)).ensembles.first?.bookies.first)
+            // An empty closed ledger that names the same bookie.
+            var emptyId: Int64?
+            for _ in 0..<20 where emptyId == nil {
+                let empty = try await sandbox.run(["ledger", "write", "--print-id"], stdin: "")
+                let id = try #require(empty.stdoutLines.first.flatMap { Int64($0) })
+                if try await referencing(sandbox, holder).contains(id) { emptyId = id }
+            }
+            let empty = try #require(emptyId, "no empty ledger on \(holder) in 20 tries")
+            let bookie = try #require(try await registrations(sandbox).first { $0.id == holder })
+            // Its command line, to start it again on the same data directory and port.
+            let commandLine = try String(contentsOfFile: "/proc/\(bookie.pid)/cmdline", encoding: .utf8)
+                .split(separator: "\0").map(String.init)
+            kill(bookie.pid, SIGKILL)
+            struct Status: Decodable { var lost: [String: String] }
+            func lost() async throws -> [String: String] {
+                let status = try await sandbox.run(["autorecovery", "status", "-o", "json"])
+                return (try? JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8)).lost) ?? [:]
+            }
+            #expect(try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {
+                try await lost()[String(singleId)] != nil
+            }, "the single-replica ledger reported lost")
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(250)) {
+                try await !referencing(sandbox, holder).contains(empty)
+            }, "the empty ledger's metadata no longer names the lost bookie")
+            let back = try ChildProcess(commandLine[0], Array(commandLine.dropFirst()), environment: sandbox.environment)
+            defer { back.kill(SIGKILL) }
+            let recovered = try await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(250)) {
+                guard try await lost().isEmpty else { return false }
+                return try await nothingMarked(sandbox)
+            }
+            #expect(recovered, "back with its data: copied, and the loss report gone. \(back.stderr.suffix(2000))")
+            #expect(try await !referencing(sandbox, holder).contains(singleId), "the ledger moved off the bookie that was lost")
+            let read = try await sandbox.run(["ledger", "read", String(singleId)])
+            #expect(read.stdoutLines == (1...50).map { "s\($0)" }, "\(read.stderr)")
+        }
+
+        /// A bookie that stops and comes back within the delay causes no re-replication.
+        @Test(arguments: MetadataBackend.allCases)
+        func aBookieBackWithinTheDelayIsNotReReplicated(_ backend: MetadataBackend) async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(backend, proxies: 0, sandboxArguments: ["--bookies", "4", "--lost-bookie-delay", "8"])
             #expect(try await sandbox.run(["write", "t/back"], stdin: (1...2_000).map { "\($0)\n" }.joined()).status == 0)
             let away = try await bookieInUse(sandbox)
             // Stopped (it deregisters), then restarted by the sandbox under the same identity.
@@ -224,15 +350,16 @@ extension ClusterProcessSuites {
             }, "the sandbox restarted the bookie")
             // Watched for longer than the delay since it left: no mark may appear.
             let marked = try await waitUntil(timeout: .seconds(9), pollEvery: .milliseconds(250)) {
-                try await sandbox.run(["ledger", "underreplicated", "-o", "json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "[]"
+                try await !nothingMarked(sandbox)
             }
             #expect(!marked, "a bookie back within the delay was marked under-replicated")
             #expect(try await !referencing(sandbox, away.id).isEmpty, "its ledgers still name it")
         }
 
-        @Test func disableStopsNewWorkAndEnableResumesIt() async throws {
+        @Test(arguments: MetadataBackend.allCases)
+        func disableStopsNewWorkAndEnableResumesIt(_ backend: MetadataBackend) async throws {
             try #require(Binaries.dlctlExists)
-            let sandbox = try await ProxySandbox(.sqlite, proxies: 0,
+            let sandbox = try await ProxySandbox(backend, proxies: 0,
                                                  sandboxArguments: ["--bookies", "4", "--no-restart", "--lost-bookie-delay", "0"])
             #expect(try await sandbox.run(["write", "t/off"], stdin: (1...2_000).map { "\($0)\n" }.joined()).status == 0)
             #expect(try await sandbox.run(["seal", "t/off"]).status == 0)
@@ -247,7 +374,7 @@ extension ClusterProcessSuites {
             })
             // Watched over several audit rounds (one a second) while disabled: no mark may appear.
             let marked = try await waitUntil(timeout: .seconds(3), pollEvery: .milliseconds(250)) {
-                try await sandbox.run(["ledger", "underreplicated", "-o", "json"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) != "[]"
+                try await !nothingMarked(sandbox)
             }
             #expect(!marked, "disabled, yet marked")
             #expect(try await !referencing(sandbox, lost.id).isEmpty, "disabled: the ledgers still name the lost bookie")

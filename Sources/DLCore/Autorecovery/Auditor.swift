@@ -2,9 +2,10 @@ import Foundation
 import Logging
 
 /// The cluster's auditor (one at a time, elected by an ephemeral node; a new one takes over
-/// when its holder's session ends). Each round it compares the bookies the ledgers reference
-/// with the registered ones; a bookie gone for longer than the delay is lost, and every ledger
-/// that references it is marked under-replicated for the workers.
+/// when its holder's session ends). Each round (when AuditScanSchedule says the ledgers may
+/// have changed) it compares the bookies the ledgers reference with the registered ones; a
+/// bookie gone for longer than the delay is lost, and every ledger that references it is
+/// marked under-replicated for the workers.
 public struct Auditor: Sendable {
     public let identity: String
     public let lostBookieDelay: Duration
@@ -55,11 +56,12 @@ public struct Auditor: Sendable {
 
     private func audit(_ store: any MetadataStore) async throws {
         var clock = LostBookieClock(delay: lostBookieDelay)
+        var schedule = AuditScanSchedule(refresh: Self.refresh)
         var reported = Set<String>()
         var nextCheck = checkInterval.map { ContinuousClock.now + $0 }
         while !Task.isCancelled {
             if try await AutorecoveryLayout.enabled(store) {
-                try await round(store, clock: &clock, reported: &reported)
+                try await round(store, clock: &clock, schedule: &schedule, reported: &reported)
                 if let due = nextCheck, ContinuousClock.now >= due, let checkInterval {
                     let marked = try await Self.checkClosedLedgers(store, connections: connections, sample: Self.sampledEntries)
                     if marked > 0 { logger.warning("periodic check marked ledgers under-replicated", metadata: ["ledgers": "\(marked)"]) }
@@ -70,9 +72,14 @@ public struct Auditor: Sendable {
         }
     }
 
-    /// One look: the registered bookies, the ledgers, the marks for the lost.
-    private func round(_ store: any MetadataStore, clock: inout LostBookieClock, reported: inout Set<String>) async throws {
+    /// How often the auditor reads every ledger's metadata when no bookie came, went or is missing.
+    public static let refresh = Duration.seconds(60)
+
+    /// One look: the registered bookies, the ledgers (when due), the marks for the lost.
+    private func round(_ store: any MetadataStore, clock: inout LostBookieClock, schedule: inout AuditScanSchedule,
+                       reported: inout Set<String>) async throws {
         let registered = await ClusterLayout.registeredBookies(store)
+        guard schedule.due(registered: registered, anyMissing: !clock.missing(now: .now).isEmpty, now: .now) else { return }
         let ledgers = try await Self.ledgers(store)
         let referenced = Set(ledgers.flatMap { $0.metadata.ensembles.flatMap(\.bookies) })
         let lost = Set(clock.observe(registered: registered, referenced: referenced, now: .now))

@@ -28,21 +28,33 @@ public struct ReplicationWorker: Sendable {
     /// What became of one mark.
     enum Outcome: Equatable { case replicated, busy, waiting(String), lost(String) }
 
+    /// A mark found to have an entry on no surviving replica, and which of its lost bookies
+    /// were registered again then.
+    struct LostReport: Equatable {
+        var markVersion: Int64
+        var back: Set<String>
+    }
+
     public func run(_ store: any MetadataStore) async throws {
         // Listed for `dlctl autorecovery status`; a node left by this bookie's previous session
         // (it restarted before that session expired) goes with that session.
         try await store.createIfAbsent(AutorecoveryLayout.workers + "/" + identity, mode: .ephemeral)
-        /// Marks (ledger -> mark version) with an entry on no surviving replica: reported once and
-        /// not copied again each round, until the mark changes (an operator's or the auditor's).
-        var lost: [Int64: Int64] = [:]
+        /// Marks with an entry on no surviving replica: reported once and not copied again each
+        /// round, until the mark changes (an operator's or the auditor's) or one of its lost
+        /// bookies registers again (it may have come back with its data).
+        var lost: [Int64: LostReport] = [:]
         while !Task.isCancelled {
             let marks = try await UnderReplication(store: store).all()
             AutorecoveryCounters.process.underReplicatedLedgers.store(Int64(marks.count), ordering: .relaxed)
-            if try await AutorecoveryLayout.enabled(store) {
+            if !marks.isEmpty, try await AutorecoveryLayout.enabled(store) {
+                let registered = await ClusterLayout.registeredBookies(store)
                 for (id, mark, version) in marks {
-                    guard case let .success(mark) = mark, !Task.isCancelled, lost[id] != version else { continue }
+                    guard case let .success(mark) = mark, !Task.isCancelled else { continue }
+                    let report = LostReport(markVersion: version, back: registered.intersection(mark.lostBookies))
+                    guard lost[id] != report else { continue }
                     guard try await AutorecoveryLayout.enabled(store) else { break }
-                    if case .lost = try await attempt(id, mark, markVersion: version, store: store) { lost[id] = version }
+                    let outcome = try await attempt(id, mark, markVersion: version, registered: registered, store: store)
+                    if case .lost = outcome { lost[id] = report } else { lost[id] = nil }
                 }
             }
             try await Task.sleep(for: interval)
@@ -50,10 +62,11 @@ public struct ReplicationWorker: Sendable {
     }
 
     /// One attempt at ledger `id`, reported; nil when it failed in a way the next round retries.
-    private func attempt(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, store: any MetadataStore) async throws -> Outcome? {
+    private func attempt(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, registered: Set<String>,
+                         store: any MetadataStore) async throws -> Outcome? {
         let outcome: Outcome
         do {
-            outcome = try await replicate(id, mark, markVersion: markVersion, store: store)
+            outcome = try await replicate(id, mark, markVersion: markVersion, registered: registered, store: store)
         } catch {
             if Task.isCancelled || Self.endsTheSession(error) { throw error }
             // A replica that did not answer, a bookie that refused: the next round tries again.
@@ -64,6 +77,8 @@ public struct ReplicationWorker: Sendable {
         case .replicated:
             AutorecoveryCounters.process.ledgersReplicated.add(1, ordering: .relaxed)
             logger.info("ledger re-replicated", metadata: ["ledger": "\(id)", "lost": "\(mark.lostBookies)"])
+            // A loss reported earlier no longer stands (its bookie came back, or the ledger was deleted).
+            try? await store.delete(AutorecoveryLayout.lost(id), expectedVersion: nil)
         case .busy, .waiting:
             break
         case let .lost(why):
@@ -83,8 +98,10 @@ public struct ReplicationWorker: Sendable {
         }
     }
 
-    /// Re-replicates ledger `id` under its lock.
-    func replicate(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, store: any MetadataStore) async throws -> Outcome {
+    /// Re-replicates ledger `id` under its lock. `registered`: the bookies registered now (a
+    /// lost one among them is read from: it may have come back with its data).
+    func replicate(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, registered: Set<String>,
+                   store: any MetadataStore) async throws -> Outcome {
         let lock = AutorecoveryLayout.lock(id)
         do {
             try await store.create(lock, data: Array(identity.utf8), mode: .ephemeral)
@@ -92,7 +109,7 @@ public struct ReplicationWorker: Sendable {
             return .busy
         }
         do {
-            let outcome = try await replicateLocked(id, mark, markVersion: markVersion, store: store)
+            let outcome = try await replicateLocked(id, mark, markVersion: markVersion, registered: registered, store: store)
             try? await store.delete(lock, expectedVersion: nil)
             return outcome
         } catch {
@@ -101,7 +118,7 @@ public struct ReplicationWorker: Sendable {
         }
     }
 
-    private func replicateLocked(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64,
+    private func replicateLocked(_ id: Int64, _ mark: UnderReplicatedLedger, markVersion: Int64, registered: Set<String>,
                                  store: any MetadataStore) async throws -> Outcome {
         let marks = UnderReplication(store: store)
         // Handled by another worker since it was listed (gone, or marked again since).
@@ -147,7 +164,8 @@ public struct ReplicationWorker: Sendable {
                 guard let target = ReplicaRules.replacement(for: fragment, of: updated, ledgerId: id, candidates: candidates) else {
                     return .waiting("no writable bookie outside the ensemble of ledger \(id) from entry \(fragment.firstEntryId)")
                 }
-                if let unreadable = try await copy(fragment, of: metadata, reader: reader, key: key, to: target, lost: lost) {
+                if let unreadable = try await copy(fragment, of: metadata, reader: reader, key: key, to: target,
+                                                   unreachable: lost.subtracting(registered)) {
                     return .lost("entry \(unreadable) of ledger \(id) is on no surviving replica")
                 }
                 AutorecoveryCounters.process.fragmentsCopied.add(1, ordering: .relaxed)
@@ -175,10 +193,10 @@ public struct ReplicationWorker: Sendable {
     /// no surviving replica holds (all its replicas lost, or every one that answered says it
     /// lacks it), if any.
     private func copy(_ fragment: ReplicaRules.Fragment, of metadata: LedgerMetadata, reader: LedgerReader, key: [UInt8],
-                      to target: String, lost: Set<String>) async throws -> Int64? {
+                      to target: String, unreachable: Set<String>) async throws -> Int64? {
         let entries = ReplicaRules.entries(of: fragment, in: metadata)
-        // Every replica of an entry lost (gone past the delay, or wiped): nothing can bring it back.
-        if let unreplicated = entries.first(where: { reader.replicas(of: $0).allSatisfy(lost.contains) }) { return unreplicated }
+        // Every replica of an entry on a lost bookie that is not back: nothing can bring it back now.
+        if let unreplicated = entries.first(where: { reader.replicas(of: $0).allSatisfy(unreachable.contains) }) { return unreplicated }
         let window = 64
         var start = 0
         while start < entries.count {
