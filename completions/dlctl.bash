@@ -173,13 +173,13 @@ _dlctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|proxy|ledger|autorecovery|sandbox|bench|shell|top|help)
+    init|meta|namespace|log|write|tail|segments|inspect|seal|recover|truncate|purge|check|subscribers|dlsn|bookie|proxy|ledger|autorecovery|sandbox|bench|shell|top|history|help)
         # Offer subcommand argument completions
         "_dlctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie proxy ledger autorecovery sandbox bench shell top help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init meta namespace log write tail segments inspect seal recover truncate purge check subscribers dlsn bookie proxy ledger autorecovery sandbox bench shell top history help' -- "${cur}"))
         ;;
     esac
 }
@@ -841,7 +841,7 @@ _dlctl_log_delete() {
 
 _dlctl_write() {
     repeating_flags=()
-    non_repeating_flags=(--txid-clock --immediate --direct --version -h --help)
+    non_repeating_flags=(--txid-clock --immediate --direct --acks --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --input --txid-field --txid-delimiter --lock-timeout --codec --roll-size --roll-interval)
     __dlctl_offer_flags_options -1
@@ -2553,6 +2553,52 @@ _dlctl_top() {
         return
         ;;
     '--interval')
+        return
+        ;;
+    esac
+}
+
+_dlctl_history() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __dlctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    check)
+        # Offer subcommand argument completions
+        "_dlctl_history_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'check' -- "${cur}"))
+        ;;
+    esac
+}
+
+_dlctl_history_check() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--limit)
+    __dlctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--limit')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __dlctl_add_completions -d
         return
         ;;
     esac

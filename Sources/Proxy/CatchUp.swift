@@ -108,7 +108,7 @@ final class CatchUp: Sendable {
                     opened(at: reader.startPosition)
                     var batch: [PositionedRecord] = []
                     while let record = try await reader.next() {
-                        if batch.isEmpty, !follow, feed.joinIfInWindow(live(), at: record.dlsn) { return finished() }
+                        if batch.isEmpty, !follow, feed.joinIfInWindow(joiners(at: record.dlsn), at: record.dlsn) { return finished() }
                         batch.append(record)
                         cohort.withLock { $0.position = record.dlsn }
                         if reader.hasBufferedRecords && batch.count < 1024 { continue }
@@ -119,7 +119,7 @@ final class CatchUp: Sendable {
                     if follow {
                         // A following reader ends only at the end of a sealed log.
                         for member in live() { member.finish(.endOfStream, "\(log) is sealed") }
-                    } else if !feed.joinIfInWindow(live(), at: nil) {
+                    } else if !feed.joinIfInWindow(joiners(at: nil), at: nil) {
                         // Caught up, but the feed closed meanwhile (this proxy let the log go):
                         // the members follow it again wherever it is served now.
                         for member in live() { member.finish(.unavailable, "\(log) moved while its followers caught up") }
@@ -130,6 +130,17 @@ final class CatchUp: Sendable {
                 }
                 finished()
             }
+        }
+    }
+
+    /// The members joining the feed's window where the reader is, `next` (the record it read
+    /// and has not sent; nil at the end of what the bookies hold), each with where its records
+    /// start if it has had none yet: where it asked to start, else `next`, else where the reader
+    /// started (a member that started at a txid or the beginning wants nothing before them).
+    private func joiners(at next: DLSN?) -> [(follower: Follower, from: DLSN?)] {
+        cohort.withLock { cohort in
+            cohort.members.removeAll { $0.follower.ended }
+            return cohort.members.map { ($0.follower, $0.from ?? next ?? cohort.position.map(\.next) ?? cohort.started) }
         }
     }
 

@@ -186,8 +186,9 @@ final class LogFeed: Sendable {
     }
 
     /// A cohort read `record` from the bookies: whether the window holds it (the cohort's
-    /// members then join the live followers from there).
-    func joinIfInWindow(_ members: [Follower], at record: DLSN?) -> Bool {
+    /// members then join the live followers from there). Each member is given the window's
+    /// records after the last one it had, or, when it has had none, from its `from` on.
+    func joinIfInWindow(_ members: [(follower: Follower, from: DLSN?)], at record: DLSN?) -> Bool {
         state.withLock { state in
             guard pushed, state.closed == nil else { return false }
             if let record {
@@ -195,12 +196,14 @@ final class LogFeed: Sendable {
             }
             // Mid-log, all of them or none (the cohort reads on until they are close enough); at
             // the end of what the bookies hold, all of them.
-            let joining = members.filter { !$0.ended }
+            let joining = members.filter { !$0.follower.ended }
             if record != nil {
                 let window = state
-                if joining.contains(where: { window.bytes(after: $0.last) > $0.maxPendingBytes / 4 }) { return false }
+                if joining.contains(where: { window.bytes(after: $0.follower.last ?? $0.from) > $0.follower.maxPendingBytes / 4 }) { return false }
             }
-            for member in joining { _ = join(member, &state, after: member.last, from: nil, evenIfFar: true) }
+            for member in joining {
+                _ = join(member.follower, &state, after: member.follower.last, from: member.from, evenIfFar: true)
+            }
             return true
         }
     }

@@ -16,6 +16,7 @@ struct DLCtl: AsyncParsableCommand {
         subcommands: [InitCommand.self, MetaCommand.self, NamespaceCommand.self, LogCommand.self, WriteCommand.self,
                       TailCommand.self, SegmentsCommand.self, InspectCommand.self, SealCommand.self, RecoverCommand.self,
                       TruncateCommand.self, PurgeCommand.self, CheckCommand.self, SubscribersCommand.self, DLSNCommand.self,
-                      BookieCommand.self, ProxyCommand.self, LedgerCommand.self, AutorecoveryCommand.self, SandboxCommand.self, BenchCommand.self, ShellCommand.self, TopCommand.self]
+                      BookieCommand.self, ProxyCommand.self, LedgerCommand.self, AutorecoveryCommand.self, SandboxCommand.self, BenchCommand.self, ShellCommand.self, TopCommand.self,
+                      HistoryCommand.self]
     )
 }

@@ -9,7 +9,9 @@ public final class TmuxSession: @unchecked Sendable {
     /// Starts `command` (a shell command line) in a new session of `columns` x `rows`.
     public init(_ command: String, environment: [String: String] = [:], columns: Int = 120, rows: Int = 40) async throws {
         name = "s\(UUID().uuidString.prefix(8))"
-        socket = "dlctl-test-\(getpid())"
+        // A server of its own: sessions sharing one server race (the server exits with its last
+        // session while another test's new-session is connecting: "server exited unexpectedly").
+        socket = "dlctl-test-\(getpid())-\(name)"
         let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let result = try await ChildProcess.run("/usr/bin/tmux", [
             "-L", socket, "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)",
@@ -48,6 +50,6 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     public func close() async {
-        _ = try? await ChildProcess.run("/usr/bin/tmux", ["-L", socket, "kill-session", "-t", name])
+        _ = try? await ChildProcess.run("/usr/bin/tmux", ["-L", socket, "kill-server"])
     }
 }

@@ -156,6 +156,27 @@ extension ServingTierSuites {
             #expect(follower.stdout.split(separator: "\n").map(String.init) == ["8", "9", "10", "11", "12"], "\(follower.stdout)")
         }
 
+        /// Followers that start at a position the owner's window does not hold as a record (just
+        /// past the last record, as a follower resuming after it asks; a txid) are served by a
+        /// catch-up reader that hands them to the window: they get what follows their start,
+        /// not the whole window. (Found by scripts/jepsen.sh: a resumed reader got everything again.)
+        @Test func followersFromPastTheLastRecordOrATxidGetOnlyWhatFollows() async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(.sqlite, proxies: 1)
+            #expect(try await sandbox.run(["write", "t/past"], stdin: "a\nb\nc\nd\ne\n").status == 0)
+            let positions = try await sandbox.run(["tail", "t/past", "--from", "start", "--format", "{dlsn}"]).stdoutLines
+            let last = try DLSN(parsing: try #require(positions.last))
+            let pastTheLast = try sandbox.spawn(["tail", "-f", "t/past", "--from", last.next.description])
+            let fromTxid = try sandbox.spawn(["tail", "-f", "t/past", "--from", "txid:3"])
+            #expect(try await waitUntil(timeout: .seconds(30), pollEvery: .milliseconds(50)) { try await followers(sandbox) == 2 })
+            #expect(try await sandbox.run(["write", "t/past", "f"]).status == 0)
+            #expect(try await sandbox.run(["seal", "t/past"]).status == 0)
+            #expect(await pastTheLast.waitForExit(timeout: 30) == 0)
+            #expect(await fromTxid.waitForExit(timeout: 30) == 0)
+            #expect(pastTheLast.stdout == "f\n", "from \(last.next): \(pastTheLast.stdout)")
+            #expect(fromTxid.stdout == "d\ne\nf\n", "from txid:3: \(fromTxid.stdout)")
+        }
+
         @Test func aStoppedFollowerIsCutOffAndResumesWithoutAGap() async throws {
             try #require(Binaries.dlctlExists)
             let sandbox = try await ProxySandbox(.sqlite, proxies: 1)

@@ -7,7 +7,8 @@ struct WriteCommand: AsyncParsableCommand {
         commandName: "write",
         abstract: "Append records to a log: from standard input (one per line by default), or the given ones.",
         discussion: """
-            Prints the last DLSN; exits 0 only when every record was acknowledged by an ack quorum. Creates the \
+            Prints the last DLSN (with --acks, each record's DLSN as it is acknowledged); exits 0 only when every \
+            record was acknowledged by an ack quorum. Creates the \
             log if needed. Input modes: lines, raw (all of the input is one record), length-prefixed (4-byte \
             big-endian length, then the bytes), json (one object per line, the line is the payload), json-envelope (what 'tail --output json' prints: \
             the payload decoded as its encoding says, the txid taken from it). Txids are \
@@ -39,6 +40,9 @@ struct WriteCommand: AsyncParsableCommand {
     @Option(help: "Compression of record sets: none or lz4.") var codec = "none"
     @Option(name: .customLong("roll-size"), help: "Roll to a new segment after this many MiB.") var rollSize = 1024
     @Option(name: .customLong("roll-interval"), help: "Roll to a new segment after this many seconds.") var rollInterval = 7200.0
+    @Flag(help: ArgumentHelp("Print each record's DLSN as soon as it is acknowledged (instead of the last DLSN at the end).",
+                             discussion: "One line per record, in the order the acknowledgements come: its line number in the input (records given as arguments: their place, from 1), a tab, its DLSN. Each line is written at once, so a process killed later has printed every acknowledgement it received."))
+    var acks = false
 
     func validate() throws {
         if txidField != nil && input != .json { throw ValidationError("--txid-field needs --input json") }
@@ -71,7 +75,7 @@ struct WriteCommand: AsyncParsableCommand {
                     throw error
                 }
                 await client.close()
-                print(last?.description ?? "no records written")
+                if !options.acks { print(last?.description ?? "no records written") }
                 return true
             }
             if proxied { return }
@@ -81,7 +85,7 @@ struct WriteCommand: AsyncParsableCommand {
                                                       options: options.writerOptions)
                 let last = try await options.pump(into: writer)
                 await connections.closeAll()
-                print(last?.description ?? "no records written")
+                if !options.acks { print(last?.description ?? "no records written") }
             }
         }
     }
@@ -102,12 +106,21 @@ struct WriteCommand: AsyncParsableCommand {
         let failure = Locked<(any Error)?>(nil)
         let last = Locked<DLSN?>(nil)
         let acknowledged = Locked(0)
-        let completion: LogWriter.Completion = { result in
-            switch result {
-            case let .success(dlsn):
-                acknowledged.withLock { $0 += 1 }
-                last.withLock { current in if current.map({ $0 < dlsn }) ?? true { current = dlsn } }
-            case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
+        let printsAcks = acks
+        /// The completion of input record `number`.
+        func completion(_ number: Int) -> LogWriter.Completion {
+            { result in
+                switch result {
+                case let .success(dlsn):
+                    acknowledged.withLock { $0 += 1 }
+                    last.withLock { current in if current.map({ $0 < dlsn }) ?? true { current = dlsn } }
+                    if printsAcks {
+                        // Handed over at once: a process killed later has printed every acknowledgement it had.
+                        StandardOutput.write("\(number)\t\(dlsn)\n")
+                        StandardOutput.flush()
+                    }
+                case let .failure(error): failure.withLock { if $0 == nil { $0 = error } }
+                }
             }
         }
         var clock: Int64 = 0
@@ -126,14 +139,14 @@ struct WriteCommand: AsyncParsableCommand {
                     for record in batch {
                         if failure.withLock({ $0 }) != nil { break reading }
                         current = "\(unit) \(record.number)"
-                        try await writer.enqueue(record.payload, txid: txid(for: record), completion: completion)
+                        try await writer.enqueue(record.payload, txid: txid(for: record), completion: completion(record.number))
                         current = nil
                     }
                 }
             } else {
                 for (index, record) in records.enumerated() {
                     current = "record \(index + 1)"
-                    try await writer.enqueue(Array(record.utf8), txid: txid(for: InputRecord(payload: [])), completion: completion)
+                    try await writer.enqueue(Array(record.utf8), txid: txid(for: InputRecord(payload: [])), completion: completion(index + 1))
                     current = nil
                 }
             }
