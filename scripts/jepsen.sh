@@ -10,7 +10,8 @@
 #   scripts/jepsen.sh --rounds 1 --seed SEED
 # Prints one line per round (seed, faults, operations, violations) and, at the end, the faults
 # by kind with the longest time without an acknowledged write seen while each was in force.
-# A round with a violation keeps its directory (histories, faults, server logs) under --keep-dir.
+# A round with a violation keeps its directory (histories, faults, server logs) under --keep-dir;
+# with KEEP=1 every round does.
 # Needs root (network namespaces), iproute2, iptables and ZooKeeper (scripts/packages.sh).
 # Usage: scripts/jepsen.sh [--rounds 1] [--seed $RANDOM] [--seconds 30] [--rate 50]
 #        [--keep-dir /tmp/dlctl-jepsen] [--dlctl PATH]
@@ -111,7 +112,8 @@ run_round() {
     found=$(tail -1 "$dir/$name/check.txt" | sed -n 's/^\([0-9]*\) violations$/\1/p')
     # A history that could not be checked counts as a violation.
     violations=$((violations + ${found:-1}))
-    checked="$checked $name: $(head -1 "$dir/$name/check.txt" | sed 's/ writers:/w/');"
+    checked="$checked $name $(head -1 "$dir/$name/check.txt" \
+      | sed -n 's/^\([0-9]*\) writers: \([0-9]*\) records acknowledged, \([0-9]*\) unknown (\([0-9]*\) of them in the log); [0-9]* readers: \([0-9]*\) reads; the log: \([0-9]*\) records$/\2 acked, \3 unknown (\4 in the log), \5 reads, \6 records;/p')"
   done
   for host in $("$CLUSTER" servers); do cp "$DLCTL_NETNS_DIR/$host/out.log" "$dir/$host.log" 2>/dev/null || true; done
   local faults
@@ -119,10 +121,11 @@ run_round() {
 import collections, json, sys
 kinds = collections.Counter(json.loads(l)["kind"] for l in open(sys.argv[1]))
 print(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))' "$dir/faults.jsonl")
-  echo "round $round seed $seed: faults: $faults; violations: $violations;$checked"
+  echo "round $round seed $seed: $violations violations; faults: $faults;$checked"
+  [ -n "${KEEP:-}" ] && cp -r "$dir" "$KEEP_DIR/seed-$seed"
   if [ "$violations" -gt 0 ]; then
     TOTAL_VIOLATIONS=$((TOTAL_VIOLATIONS + violations))
-    cp -r "$dir" "$KEEP_DIR/seed-$seed"
+    [ -n "${KEEP:-}" ] || cp -r "$dir" "$KEEP_DIR/seed-$seed"
     echo "  kept in $KEEP_DIR/seed-$seed; replay: $0 --rounds 1 --seed $seed" >&2
     grep -v -E '^[0-9]+ (writers|violations)' "$dir"/*/check.txt | head -10 >&2
   fi

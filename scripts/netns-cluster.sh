@@ -182,6 +182,7 @@ up() {
     dlctl=$(dlctl_release_binary)
   fi
   if ip netns list | grep -q "^$BRIDGE_NS"; then echo "netns-cluster: already up (down first)" >&2; exit 1; fi
+  kill_strays
   rm -rf "$DIR"; mkdir -p "$DIR"
   echo "$dlctl" > "$DIR/dlctl-path"
   network_up
@@ -200,11 +201,23 @@ up() {
   echo "  run commands in a client namespace: $0 exec client1 dlctl bookie list"
 }
 
+# Servers of an earlier cluster whose pid files are gone (a run killed half-way): found by the
+# state directory or the ensemble's addresses on their command lines.
+kill_strays() {
+  pkill -9 -f "$DIR/zk[1-3]/conf/zoo.cfg" 2>/dev/null || true
+  pkill -9 -f "dlctl (bookie|proxy) start --uri zk://$SUBNET\.11:2181" 2>/dev/null || true
+  local deadline=$((SECONDS + 10))
+  while pgrep -f "$DIR/zk[1-3]/conf/zoo.cfg|dlctl (bookie|proxy) start --uri zk://$SUBNET\.11:2181" >/dev/null && [ $SECONDS -lt $deadline ]; do
+    sleep 0.1
+  done
+}
+
 down() {
   local host
   if [ -d "$DIR" ]; then
     for host in "${ALL_HOSTS[@]}"; do stop_host "$host"; done
   fi
+  kill_strays
   network_down
   rm -rf "$DIR"
 }
