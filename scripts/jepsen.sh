@@ -34,6 +34,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--rounds N] [--seed S] [--seconds S] [--rate R] [--keep-dir DIR] [--dlctl PATH]" >&2; exit 64 ;;
   esac
 done
+[ "$(id -u)" -eq 0 ] || { echo "jepsen: needs root (it creates network namespaces)" >&2; exit 1; }
+source scripts/packages.sh
+dlctl_install_packages
 if [ -z "$DLCTL" ]; then
   source scripts/lib/release.sh
   dlctl_build_release >/dev/null

@@ -270,6 +270,7 @@ signal_host() { local pid; pid=$(pid_of "$2") && [ -n "$pid" ] && kill "-$1" "$p
 
 command=${1:-}
 [ $# -gt 0 ] && shift
+[ "$(id -u)" -eq 0 ] || { echo "netns-cluster: needs root (ip netns)" >&2; exit 1; }
 case "$command" in
   up) up "$@" ;;
   down) down ;;

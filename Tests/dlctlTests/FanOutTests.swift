@@ -159,7 +159,7 @@ extension ServingTierSuites {
         /// Followers that start at a position the owner's window does not hold as a record (just
         /// past the last record, as a follower resuming after it asks; a txid) are served by a
         /// catch-up reader that hands them to the window: they get what follows their start,
-        /// not the whole window. (Found by scripts/jepsen.sh: a resumed reader got everything again.)
+        /// not the whole window. (Found while building scripts/jepsen.sh's reader, which resumes after its last DLSN.)
         @Test func followersFromPastTheLastRecordOrATxidGetOnlyWhatFollows() async throws {
             try #require(Binaries.dlctlExists)
             let sandbox = try await ProxySandbox(.sqlite, proxies: 1)
