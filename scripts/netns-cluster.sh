@@ -27,7 +27,8 @@
 #   out), drop-out HOST (nothing goes out: one-way loss), lossy HOST PERCENT (random loss both
 #   ways), slow HOST [MS] (netem delay; where the kernel lacks netem, a 1 Mbit/s token bucket),
 #   split "HOSTS" "HOSTS" (the two sides cannot reach each other), pause|resume HOST
-#   (SIGSTOP/SIGCONT). `servers` lists the server hosts.
+#   (SIGSTOP/SIGCONT), fill BOOKIE (its disk, a loop-mounted ext4 image of
+#   $DLCTL_NETNS_DISK_MB MiB, filled but for 1 MiB). `servers` lists the server hosts.
 # Needs root (ip netns) and the Debian packages iproute2 and zookeeper.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +91,28 @@ network_down() {
   done
 }
 
+# Each bookie's data on a disk of its own: an ext4 image of DISK_MB MiB, loop-mounted at
+# $DIR/bookieN/disk, so that filling it (the fill fault) touches no other host.
+DISK_MB=${DLCTL_NETNS_DISK_MB:-1024}
+disk_up() {
+  local dir=$DIR/$1
+  mkdir -p "$dir/disk"
+  truncate -s "${DISK_MB}M" "$dir/disk.img"
+  mkfs.ext4 -q -F "$dir/disk.img"
+  mount -o loop "$dir/disk.img" "$dir/disk"
+}
+disks_down() {
+  local mounted
+  for mounted in $(awk -v dir="$DIR/" 'index($2, dir) == 1 { print $2 }' /proc/mounts); do umount "$mounted" 2>/dev/null || umount -l "$mounted" || true; done
+}
+# Fills a bookie's disk but for 1 MiB (undone by heal).
+fill() {
+  local disk=$DIR/$1/disk free
+  free=$(df --output=avail -B1 "$disk" | tail -1)
+  [ "$free" -gt $((1 << 20)) ] && fallocate -l $((free - (1 << 20))) "$disk/filler"
+  return 0
+}
+
 zk_config() {
   local host=$1 dir=$DIR/$1 h
   mkdir -p "$dir/data" "$dir/conf"
@@ -123,7 +146,7 @@ start_host() {
         > "$dir/out.log" 2>&1 < /dev/null &
       ;;
     bookie*)
-      in_ns "$host" nohup "$(dlctl_binary)" bookie start --uri "$(uri)" --data-dir "$dir/data" --host "$a" --port 3181 \
+      in_ns "$host" nohup "$(dlctl_binary)" bookie start --uri "$(uri)" --data-dir "$dir/disk/data" --host "$a" --port 3181 \
         --http-port 8000 ${DLCTL_BOOKIE_ARGS:-} > "$dir/out.log" 2>&1 < /dev/null &
       ;;
     proxy*)
@@ -183,10 +206,12 @@ up() {
   fi
   if ip netns list | grep -q "^$BRIDGE_NS"; then echo "netns-cluster: already up (down first)" >&2; exit 1; fi
   kill_strays
+  disks_down
   rm -rf "$DIR"; mkdir -p "$DIR"
   echo "$dlctl" > "$DIR/dlctl-path"
   network_up
   local host
+  for host in "${BOOKIE_HOSTS[@]}"; do disk_up "$host"; done
   for host in "${ZK_HOSTS[@]}"; do zk_config "$host"; start_host "$host"; done
   wait_up 90 "${ZK_HOSTS[@]}"
   # Once: the cluster layout under the ZooKeeper root (retried while the ensemble settles).
@@ -219,6 +244,7 @@ down() {
   fi
   kill_strays
   network_down
+  disks_down
   rm -rf "$DIR"
 }
 
@@ -265,6 +291,7 @@ heal() {
     in_ns "$host" tc qdisc del dev eth0 root 2>/dev/null || true
     signal_host CONT "$host"
   done
+  rm -f "$DIR"/bookie*/disk/filler
 }
 signal_host() { local pid; pid=$(pid_of "$2") && [ -n "$pid" ] && kill "-$1" "$pid" 2>/dev/null || true; }
 
@@ -284,12 +311,12 @@ case "$command" in
   stop) stop_host "${1:?usage: $0 stop HOST}" ;;
   addr) addr "${1:?usage: $0 addr HOST}" ;;
   servers) server_hosts ;;
-  isolate|drop-out|slow|lossy) fault=${command//-/_}; "$fault" "${1:?usage: $0 $command HOST}" "${@:2}" ;;
+  isolate|drop-out|slow|lossy|fill) fault=${command//-/_}; "$fault" "${1:?usage: $0 $command HOST}" "${@:2}" ;;
   split) split "${1:?usage: $0 split 'HOSTS' 'HOSTS'}" "${2:?usage: $0 split 'HOSTS' 'HOSTS'}" ;;
   heal) heal ;;
   pause) signal_host STOP "${1:?usage: $0 pause HOST}" ;;
   resume) signal_host CONT "${1:?usage: $0 resume HOST}" ;;
   uri) uri ;;
   *) echo "usage: $0 up [--dlctl PATH] | down | status | exec HOST COMMAND... | start|stop HOST | addr HOST | uri | servers" >&2
-     echo "       $0 isolate|drop-out|lossy|slow|pause|resume HOST | split 'HOSTS' 'HOSTS' | heal" >&2; exit 64 ;;
+     echo "       $0 isolate|drop-out|lossy|slow|pause|resume HOST | fill BOOKIE | split 'HOSTS' 'HOSTS' | heal" >&2; exit 64 ;;
 esac

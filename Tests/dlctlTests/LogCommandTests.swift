@@ -111,6 +111,47 @@ import TestSupport
         await store.close()
     }
 
+    /// `write --acks` prints one line per record (its line number, a tab, its DLSN) instead of
+    /// the last DLSN, and each DLSN is where `tail` finds that record; `history check` accepts
+    /// the history those make and names a record the log lost.
+    @Test func acksGiveEachRecordsDLSNAndAHistoryOfThemChecks() async throws {
+        try #require(Binaries.dlctlExists)
+        let cluster = try await Cluster()
+        let lines = (1...2_000).map { "w1:\($0)" }
+        let write = try await cluster.dlctl(["write", "t/acks", "--acks"], stdin: lines.map { $0 + "\n" }.joined())
+        #expect(write.status == 0, "\(write.stderr)")
+        let acks = write.stdoutLines.map { $0.split(separator: "\t").map(String.init) }
+        #expect(acks.count == 2_000 && acks.allSatisfy { $0.count == 2 }, "\(write.stdout.prefix(200))")
+        let read = try await cluster.dlctl(["tail", "t/acks", "--from", "start", "-e", "--format", "{dlsn}\t{payload}"])
+        let found = Dictionary(uniqueKeysWithValues: read.stdoutLines.map { line in
+            let fields = line.split(separator: "\t").map(String.init)
+            return (fields[1], fields[0])
+        })
+        for ack in acks {
+            let line = try #require(Int(ack[0]))
+            #expect(found[lines[line - 1]] == ack[1], "line \(line)")
+        }
+        // The same as a history: no violation; without one acknowledged record: one, exit 1.
+        let directory = TemporaryDirectory("dlctl-history")
+        let root = URL(fileURLWithPath: directory.path)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("writers"), withIntermediateDirectories: true)
+        try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("writers/w1.in"), atomically: true, encoding: .utf8)
+        try write.stdout.write(to: root.appendingPathComponent("writers/w1.acks"), atomically: true, encoding: .utf8)
+        try read.stdout.write(to: root.appendingPathComponent("final.out"), atomically: true, encoding: .utf8)
+        func check(_ path: String) async throws -> CommandResult { try await ChildProcess.run(Binaries.dlctl, ["history", "check", path]) }
+        let clean = try await check(directory.path)
+        #expect(clean.status == 0 && clean.stdout.hasSuffix("0 violations\n"), "\(clean.stdout) \(clean.stderr)")
+        let lost = read.stdoutLines.filter { !$0.hasSuffix("\tw1:7") }.map { $0 + "\n" }.joined()
+        try lost.write(to: root.appendingPathComponent("final.out"), atomically: true, encoding: .utf8)
+        let violated = try await check(directory.path)
+        #expect(violated.status == 1 && violated.stdout.contains("lost: w1 had 'w1:7' acknowledged at"), "\(violated.stdout)")
+        try "not a line\n".write(to: root.appendingPathComponent("final.out"), atomically: true, encoding: .utf8)
+        let malformed = try await check(directory.path)
+        #expect(malformed.status == 5 && malformed.stderr.hasSuffix("final.out line 1: not 'DLSN<TAB>PAYLOAD'\n"), "\(malformed.stderr)")
+        let missing = try await check(directory.path + "/nowhere")
+        #expect(missing.status == 2, "\(missing.stderr)")
+    }
+
     @Test func aSealedLogEndsItsReadersAndRefusesWrites() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await Cluster()

@@ -8,7 +8,7 @@ through scripts/netns-cluster.sh. Writes each fault as a JSON line (kind, target
 Faults: isolate a host; split the servers in two; one-way loss (a host sends nothing); random
 loss on a host's link; a slow link; kill -9 and restart of a bookie, a proxy or a ZooKeeper
 node; SIGSTOP for longer than the metadata session timeout (10 s), then SIGCONT; kill -9 of a
-writer process (its client starts another). Not yet: a bookie's disk filled.
+writer process (its client starts another); a bookie's disk filled (it turns read-only).
 """
 import argparse
 import glob
@@ -25,7 +25,7 @@ BOOKIES = ["bookie1", "bookie2", "bookie3", "bookie4"]
 PROXIES = ["proxy1", "proxy2"]
 ZOOKEEPERS = ["zk1", "zk2", "zk3"]
 SERVERS = ZOOKEEPERS + BOOKIES + PROXIES
-KINDS = ["isolate", "split", "drop-out", "lossy", "slow", "kill", "pause", "kill-writer"]
+KINDS = ["isolate", "split", "drop-out", "lossy", "slow", "kill", "pause", "kill-writer", "fill-disk"]
 
 
 def plan(seed, seconds):
@@ -45,6 +45,8 @@ def plan(seed, seconds):
         elif kind == "pause":
             targets = [rng.choice(BOOKIES + PROXIES)]
             duration = rng.uniform(11, 14)
+        elif kind == "fill-disk":
+            targets = [rng.choice(BOOKIES)]
         elif kind == "kill-writer":
             targets = [str(rng.randint(0, 1000))]  # which of the running writer processes
             duration = 0.5
@@ -67,6 +69,8 @@ def apply(kind, targets, history):
         cluster("lossy", targets[0], "30")
     elif kind == "split":
         cluster("split", targets[0], targets[1])
+    elif kind == "fill-disk":
+        cluster("fill", targets[0])
     elif kind == "kill":
         cluster("stop", targets[0])
     elif kind == "pause":
