@@ -23,6 +23,10 @@ struct HistoryCommand: AsyncParsableCommand {
         @Argument(help: "The history's directory.", completion: .directory) var directory: String
         @Option(help: "Print at most this many violations.") var limit = 100
 
+        func validate() throws {
+            if limit < 0 { throw ValidationError("--limit must be 0 or more") }
+        }
+
         func run() async throws {
             let history: History
             do { history = try load() } catch let failure as CommandFailure {
@@ -32,7 +36,7 @@ struct HistoryCommand: AsyncParsableCommand {
             print("\(history.writers.count) writers: \(report.acknowledged) records acknowledged, \(report.unknown) unknown "
                   + "(\(report.unknownPresent) of them in the log); \(history.readers.count) readers: \(report.reads) reads; "
                   + "the log: \(report.finalRecords) records")
-            for violation in report.violations.prefix(max(limit, 0)) { print(violation.description) }
+            for violation in report.violations.prefix(limit) { print(violation.description) }
             if report.violations.count > limit { print("... and \(report.violations.count - limit) more") }
             print("\(report.violations.count) violations")
             if !report.violations.isEmpty { throw ExitCode(ExitStatus.failed.rawValue) }
