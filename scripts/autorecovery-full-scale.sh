@@ -42,6 +42,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 source scripts/lib/release.sh
+source scripts/lib/ledgers.sh
 dlctl_build_release >/dev/null
 DLCTL="$(dlctl_release_binary)"
 WORK=$(mktemp -d /tmp/dlctl-autorecovery.XXXXXX)
@@ -77,20 +78,6 @@ write_segments() {
   done
 }
 ledgers() { "$DLCTL" ledger list -o json | python3 -c 'import json,sys; print(" ".join(str(l["id"]) for l in json.load(sys.stdin)))'; }
-# Ledgers whose metadata names any of the given bookies.
-referencing() {
-  python3 - "$DLCTL" "$@" <<'EOF'
-import json, subprocess, sys
-dlctl, bookies = sys.argv[1], set(sys.argv[2:])
-ledgers = json.loads(subprocess.run([dlctl, "ledger", "list", "-o", "json"], capture_output=True, text=True, check=True).stdout)
-named = []
-for ledger in ledgers:
-    shown = subprocess.run([dlctl, "ledger", "show", str(ledger["id"]), "-o", "json"], capture_output=True, text=True)
-    if shown.returncode != 0: continue  # deleted meanwhile
-    if any(bookies & set(e["bookies"]) for e in json.loads(shown.stdout)["ensembles"]): named.append(str(ledger["id"]))
-print(" ".join(named))
-EOF
-}
 bookie_field() {  # id field
   "$DLCTL" bookie list -o json | python3 -c '
 import json, sys
@@ -104,7 +91,7 @@ bookie_in_use() {
   local b
   for b in $("$DLCTL" bookie list -o json | python3 -c 'import json,sys; print(" ".join(b["id"] for b in json.load(sys.stdin)))'); do
     case " $* " in *" $b "*) continue ;; esac
-    [ -n "$(referencing "$b")" ] && { echo "$b"; return; }
+    [ -n "$(ledgers_naming "$b")" ] && { echo "$b"; return; }
   done
 }
 lose() {  # kill -9 and wait for the process to go; with "format": wipe its directory too
@@ -123,7 +110,7 @@ wait_until() {
     sleep 0.2
   done
 }
-settled() { underreplicated_empty && [ -z "$(referencing "$@")" ]; }
+settled() { underreplicated_empty && [ -z "$(ledgers_naming "$@")" ]; }
 all_ledgers_check() {
   local id bad=0
   for id in $(ledgers); do
@@ -176,7 +163,7 @@ stage_kills() {
   if wait_until 8 bash -c "[ \"\$(\"$DLCTL\" ledger underreplicated -o json | tr -d '[:space:]')\" != '[]' ]"; then
     fail "disabled, yet marked"
   else ok "disabled: nothing marked 8 s after $victim deregistered"; fi
-  check "disabled: the ledgers still name $victim" test -n "$(referencing "$victim")"
+  check "disabled: the ledgers still name $victim" test -n "$(ledgers_naming "$victim")"
   check "enable" quiet "$DLCTL" autorecovery enable
   check "enabled: a worker takes a ledger within 30 s" wait_until 30 in_progress
   local progress ledger worker
@@ -230,18 +217,18 @@ print(shown["ensembles"][-1]["bookies"][0])' "$DLCTL" > "$WORK/target"
   local t; t=$(now)
   check "decommission $target ends 0 during the writes" "$DLCTL" bookie decommission "$target"
   echo "   decommission took $(since "$t") s"
-  check "no ledger names $target" test -z "$(referencing "$target")"
+  check "no ledger names $target" test -z "$(ledgers_naming "$target")"
   check "the writer ends 0" wait "$writer"
   check "the log reads back exactly" reads_back t/dc
   check "every ledger checks clean" all_ledgers_check
   check "the log written before reads back exactly" reads_back t/before
-  check "no ledger names $target after the writer's close" test -z "$(referencing "$target")"
+  check "no ledger names $target after the writer's close" test -z "$(ledgers_naming "$target")"
   # Back within the delay: stopped, restarted by the sandbox under the same identity.
   local away pid; away=$(bookie_in_use "$target"); pid=$(bookie_field "$away" pid)
   kill -TERM "$pid"
   check "$away restarted by the sandbox" wait_until 30 bash -c "p=\$(\"$DLCTL\" bookie list -o json | python3 -c 'import json,sys; print(next((b[\"pid\"] for b in json.load(sys.stdin) if b[\"id\"] == \"$away\"), \"\"))'); [ -n \"\$p\" ] && [ \"\$p\" != $pid ]"
   if wait_until 8 marked; then fail "a bookie back within the delay was marked"; else ok "$away back within the delay: nothing marked over 8 s"; fi
-  check "its ledgers still name $away" test -n "$(referencing "$away")"
+  check "its ledgers still name $away" test -n "$(ledgers_naming "$away")"
 }
 
 backends=("$BACKEND"); [ "$BACKEND" = both ] && backends=(sqlite zookeeper)

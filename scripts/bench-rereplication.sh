@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 source scripts/lib/release.sh
+source scripts/lib/ledgers.sh
 dlctl_build_release >/dev/null
 DLCTL="$(dlctl_release_binary)"
 dlctl_bench_home bench-rereplication
@@ -35,15 +36,6 @@ for part in 1 2 3 4; do
   { yes "$record" || true; } | head -n $((MIB * 1024 / 4)) | "$DLCTL" write t/fill >/dev/null
 done
 
-referencing() {
-  "$DLCTL" ledger list -o json | python3 -c '
-import json, subprocess, sys
-bookie, count = sys.argv[2], 0
-for ledger in json.load(sys.stdin):
-    shown = json.loads(subprocess.run([sys.argv[1], "ledger", "show", str(ledger["id"]), "-o", "json"], capture_output=True, text=True, check=True).stdout)
-    count += any(bookie in e["bookies"] for e in shown["ensembles"])
-print(count)' "$DLCTL" "$1"
-}
 echo "== writer alone: bench write --immediate --seconds $SECONDS_PER_RUN"
 "$DLCTL" bench write --immediate --seconds "$SECONDS_PER_RUN" | tee "$WORK/alone.txt"
 
@@ -97,7 +89,7 @@ until [ -f "$WORK/copy-times.started" ]; do
 done
 echo "== copying; writer beside it: bench write --immediate --seconds $SECONDS_PER_RUN"
 "$DLCTL" bench write --immediate --seconds "$SECONDS_PER_RUN" > "$WORK/beside.txt" 2>&1 || { cat "$WORK/beside.txt"; exit 1; }
-while [ "$(referencing "$victim")" -gt 0 ]; do
+while [ -n "$(ledgers_naming "$victim")" ]; do
   [ $SECONDS -lt $deadline ] || { echo "re-replication did not finish in 300 s" >&2; exit 1; }
   sleep 0.2
 done
