@@ -49,7 +49,30 @@ public final class TmuxSession: @unchecked Sendable {
         (try? await ChildProcess.run("/usr/bin/tmux", ["-L", socket, "has-session", "-t", name]).status) == 0
     }
 
-    public func close() async {
+    /// The process id of the session's command (nil once the session has ended).
+    public func commandPid() async -> pid_t? {
+        let result = try? await ChildProcess.run("/usr/bin/tmux", ["-L", socket, "display-message", "-p", "-t", name, "#{pane_pid}"])
+        return result.flatMap { $0.status == 0 ? pid_t($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) : nil }
+    }
+
+    /// Ends the tmux server as closing the terminal would: its commands get SIGHUP.
+    public func hangUp() async {
         _ = try? await ChildProcess.run("/usr/bin/tmux", ["-L", socket, "kill-server"])
     }
+
+    /// Hangs up, and kills the command if it outlives the hang-up by 5 s, so no test leaves one.
+    public func close() async {
+        let pid = await commandPid()
+        await hangUp()
+        guard let pid else { return }
+        if await !waitUntil(timeout: .seconds(5), { processEnded(pid) }) { kill(pid, SIGKILL) }
+    }
+}
+
+/// True when `pid` is gone or a zombie (ended, not yet reaped).
+public func processEnded(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")")
+    else { return true }
+    return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
 }

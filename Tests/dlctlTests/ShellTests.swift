@@ -47,6 +47,45 @@ import TestSupport
         #expect(try String(contentsOfFile: home.file("history"), encoding: .utf8).contains("--from start -e\n"))
     }
 
+    /// Closing the terminal (SIGHUP) or SIGTERM ends a shell waiting at its prompt or running a
+    /// command. (Children spawned from a Dispatch thread once inherited its blocked signals: the
+    /// tmux server then ignored kill-server and the shell in it lived on.)
+    @Test func theShellEndsWhenItsTerminalClosesOrOnSIGTERM() async throws {
+        try #require(Binaries.dlctlExists)
+        let bookies = try await LocalBookies()
+        for index in 0..<3 { try await bookies.start("b\(index)") }
+        let home = TemporaryDirectory("dlctl-shell-end")
+        let environment = ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": bookies.metadataURI, "TERM": "xterm"]
+
+        let closed = try await TmuxSession(Binaries.dlctl + " shell", environment: environment)
+        #expect(await closed.waitForScreen { $0.contains("dlctl>") })
+        let atPrompt = try #require(await shellPid(in: closed))
+        await closed.hangUp()
+        #expect(await waitUntil(timeout: .seconds(10)) { processEnded(atPrompt) }, "a hang-up ends the shell at its prompt")
+        if !processEnded(atPrompt) { kill(atPrompt, SIGKILL) }
+
+        let terminated = try await TmuxSession(Binaries.dlctl + " shell; echo shell-exit-$?; read line", environment: environment)
+        defer { Task { await terminated.close() } }
+        #expect(await terminated.waitForScreen { $0.contains("dlctl>") })
+        try await terminated.type("tail app/events --from start -f --format '<{payload}>'")
+        try await terminated.send("Enter")
+        #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/events", "one"], environment: environment).status == 0)
+        #expect(await terminated.waitForScreen { $0.contains("<one>") }, "the tail runs")
+        let shell = try #require(await shellPid(in: terminated))
+        kill(shell, SIGTERM)
+        await expectScreen(terminated, "SIGTERM stops the tail and ends the shell with 128+15", contains: "shell-exit-143")
+    }
+
+    /// The dlctl process of the session: its command itself, or that command's child (when the
+    /// session runs "dlctl shell; echo ...", its command is a sh).
+    private func shellPid(in terminal: TmuxSession) async -> pid_t? {
+        guard let command = await terminal.commandPid() else { return nil }
+        let name = { (pid: pid_t) in (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "" }
+        if name(command).hasPrefix("dlctl") { return command }
+        let children = (try? String(contentsOfFile: "/proc/\(command)/task/\(command)/children", encoding: .utf8)) ?? ""
+        return children.split(separator: " ").compactMap { pid_t($0) }.first { name($0).hasPrefix("dlctl") }
+    }
+
     @Test func aScriptRunsWithoutPromptsAndEndsWithTheLastFailure() async throws {
         try #require(Binaries.dlctlExists)
         let bookies = try await LocalBookies()

@@ -37,8 +37,21 @@ public struct SpawnedProcess: Sendable {
         let variables = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let envp = variables.map { strdup($0) } + [nil]
         defer { envp.forEach { free($0) } }
+        // A fresh signal state: the launching thread may be one of Dispatch's, which block every
+        // signal, and we ignore some (SIGPIPE, SIGINT in the shell). Inherited, they would leave
+        // the child deaf to SIGTERM and SIGHUP (a tmux server, a script's sleep, a bookie).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw LaunchFailure(description: "cannot start \(executable): \(String(cString: strerror(result)))")
         }
