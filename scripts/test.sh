@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs missing Debian packages, builds dlctl, runs `swift test`
-# (everything, in four runs: the power-loss tests, the whole-cluster autorecovery tests and the
-# serving tier each on their own after the rest).
+# (everything, in four runs: the power-loss and crash-point tests, the whole-cluster
+# autorecovery tests and the serving tier each on their own after the rest), then 3 rounds of
+# scripts/jepsen.sh on a cluster of network namespaces.
 # The tests start their own ZooKeeper server (Debian's zookeeper package) on a free loopback
 # port; they fail, never skip, when it cannot start.
 set -euo pipefail
@@ -28,3 +29,8 @@ swift test --skip-build --filter ClusterProcessSuites 2>&1 | tee -a .build/test-
 source scripts/lib/release.sh
 dlctl_build_release
 DLCTL_RELEASE_BINARY="$(dlctl_release_binary)" swift test --skip-build --filter ServingTierSuites 2>&1 | tee -a .build/test-output.txt
+# A few whole-cluster rounds under the nemesis (network namespaces, needs root): 30 s of
+# writes each, faults from a seed that changes with every run (printed; DLCTL_JEPSEN_SEED
+# replays one), the history checked. Long runs: scripts/jepsen.sh --rounds N by hand.
+scripts/jepsen.sh --rounds "${DLCTL_JEPSEN_ROUNDS:-3}" --seed "${DLCTL_JEPSEN_SEED:-$(( $(date +%s) % 100000 ))}" \
+  --dlctl "$(dlctl_release_binary)" 2>&1 | tee -a .build/test-output.txt

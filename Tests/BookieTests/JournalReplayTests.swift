@@ -101,8 +101,16 @@ import TestSupport
                 damaged[position] ^= UInt8.random(in: 1...255, using: &generator)
                 let directory = try Self.journalWith(damaged)
                 let (records, summary) = try Self.replay(directory.path)
-                #expect(records == Array(written.prefix(victim)), "byte \(position) of record \(victim)")
-                #expect(summary.cuts.count == 1)
+                // Never the damaged record; everything before it; after it, the records that follow
+                // when its length is intact. A complete record with a bad byte is damage, not a torn tail.
+                #expect(Array(records.prefix(victim)) == Array(written.prefix(victim)), "byte \(position) of record \(victim)")
+                #expect(!records.contains(written[victim]), "byte \(position) of record \(victim)")
+                if position >= start + 4 {
+                    #expect(records == Array(written.prefix(victim)) + Array(written.suffix(from: victim + 1)), "byte \(position) of record \(victim)")
+                }
+                // (A changed length lands the reader inside the next record: more cuts.)
+                #expect(position < start + 4 ? !summary.cuts.isEmpty : summary.cuts.count == 1)
+                #expect(summary.damaged, "byte \(position) of record \(victim): \(summary.cuts)")
                 for record in records {
                     if case let .entry(_, entry) = record { #expect(entry.hasValidDigest) }
                 }

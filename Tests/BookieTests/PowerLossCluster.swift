@@ -18,6 +18,8 @@ final class PowerLossCluster: @unchecked Sendable {
     let host = "127.\(Int.random(in: 1...254)).\(Int.random(in: 1...254)).\(Int.random(in: 2...254))"
     private(set) var nodes: [BookieNode?]
     private let logger = Logger(label: "power-loss") { _ in SwiftLogNoOpLogHandler() }
+    /// Changes to the bookies' configuration, applied at every start.
+    var tune: @Sendable (inout BookieConfiguration) -> Void = { _ in }
 
     var metadataPath: String { metadata.root + "/meta.db" }
 
@@ -55,6 +57,7 @@ final class PowerLossCluster: @unchecked Sendable {
         configuration.checkpointInterval = .milliseconds(50)
         configuration.journal.fileSize = 256 * 1024
         configuration.garbageCollectionInterval = .seconds(3600)
+        tune(&configuration)
         // The previous node's sockets close asynchronously: its address is free again within moments.
         var failure: (any Error)?
         let logger = self.logger

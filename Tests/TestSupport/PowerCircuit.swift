@@ -8,6 +8,11 @@ public final class PowerCircuit: Sendable {
         var down = false
         var remaining: Int?
         var losses = 0
+        /// An armed cut at the n-th operation that `matches` (0: the next one).
+        var point: (matches: @Sendable (FileOperation) -> Bool, remaining: Int)?
+        /// Operations that matched the armed point, and the one the power went off at.
+        var matched = 0
+        var cutAt: FileOperation?
     }
 
     private let state = Mutex(State())
@@ -19,6 +24,22 @@ public final class PowerCircuit: Sendable {
     public func cut(afterOperations operations: Int) {
         state.withLock { $0.remaining = max(0, operations) }
     }
+
+    /// The power goes off at the `occurrence`-th (from 0) operation from now that `matches`:
+    /// that operation does not happen, nor does anything after it, until `restore()`.
+    public func cut(atOccurrence occurrence: Int, of matches: @escaping @Sendable (FileOperation) -> Bool) {
+        state.withLock { state in
+            state.point = (matches, max(0, occurrence))
+            state.matched = 0
+            state.cutAt = nil
+        }
+    }
+
+    /// Operations that matched the armed point so far (including the one cut at).
+    public var matched: Int { state.withLock { $0.matched } }
+
+    /// The operation the armed point cut the power at; nil if it has not come.
+    public var cutAt: FileOperation? { state.withLock { $0.cutAt } }
 
     /// Power off now.
     public func cutNow() {
@@ -38,13 +59,24 @@ public final class PowerCircuit: Sendable {
         state.withLock { state in
             state.down = false
             state.remaining = nil
+            state.point = nil
         }
     }
 
     /// Asks to run one mutating operation: false when the power is off or goes off now.
-    func admit() -> Bool {
+    func admit(_ operation: FileOperation) -> Bool {
         state.withLock { state in
             if state.down { return false }
+            if let point = state.point, point.matches(operation) {
+                state.matched += 1
+                if point.remaining <= 0 {
+                    state.down = true
+                    state.losses += 1
+                    state.cutAt = operation
+                    return false
+                }
+                state.point?.remaining = point.remaining - 1
+            }
             if let remaining = state.remaining {
                 if remaining <= 0 {
                     state.down = true

@@ -51,6 +51,13 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     private var unsyncedNames: [String: Set<String>] = [:]
     /// Open handles (descriptors, or `PowerLossVFS` tokens) and their inodes.
     private var handles: [Int: Int] = [:]
+    /// The paths descriptors were opened at, to name the file an operation on one touches.
+    private var handlePaths: [Int: String] = [:]
+
+    /// A mutating operation on descriptor `fd`, named by the path it was opened at.
+    private func operation(_ kind: FileOperation.Kind, _ fd: Int32) -> FileOperation {
+        FileOperation(kind, lock.withLock { handlePaths[Int(fd)] } ?? "descriptor \(fd)")
+    }
 
     /// What the disk did, for tests that check the recorder itself and for reports.
     public struct Counters: Sendable, Equatable {
@@ -79,21 +86,25 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     public func open(_ path: String, flags: Int32, mode: UInt32) throws -> Int32 {
         guard tracks(path) else { return try real.open(path, flags: flags, mode: mode) }
         let mutating = flags & (O_CREAT | O_TRUNC) != 0
-        return try locked(mutating: mutating, path) {
+        return try locked(mutating ? FileOperation(.create, path) : nil, path) {
             let fd = try real.open(path, flags: flags, mode: mode)
             handles[Int(fd)] = opened(path, truncate: flags & O_TRUNC != 0)
+            handlePaths[Int(fd)] = path
             return fd
         }
     }
 
     public func close(_ fd: Int32) {
-        lock.withLock { _ = handles.removeValue(forKey: Int(fd)) }
+        lock.withLock {
+            _ = handles.removeValue(forKey: Int(fd))
+            _ = handlePaths.removeValue(forKey: Int(fd))
+        }
         real.close(fd)
     }
 
     public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
         guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.write(fd, bytes, at: offset) }
-        try locked(mutating: true, "descriptor \(fd)") {
+        try locked(operation(.write, fd), "descriptor \(fd)") {
             try real.write(fd, bytes, at: offset)
             record(inode, .write(offset: Int(offset), bytes: Array(bytes)))
         }
@@ -107,12 +118,12 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
 
     public func sync(_ fd: Int32) throws {
         guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.sync(fd) }
-        try locked(mutating: true, "descriptor \(fd)") { makeDurable(inode) }
+        try locked(operation(.sync, fd), "descriptor \(fd)") { makeDurable(inode) }
     }
 
     public func preallocate(_ fd: Int32, length: Int64) throws {
         guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.preallocate(fd, length: length) }
-        try locked(mutating: true, "descriptor \(fd)") {
+        try locked(operation(.resize, fd), "descriptor \(fd)") {
             try real.preallocate(fd, length: length)
             var info = stat()
             fstat(fd, &info)
@@ -122,7 +133,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
 
     public func rename(_ source: String, to destination: String) throws {
         guard tracks(source) || tracks(destination) else { return try real.rename(source, to: destination) }
-        try locked(mutating: true, source) {
+        try locked(FileOperation(.rename, destination), source) {
             try real.rename(source, to: destination)
             setLive(destination, live[source])
             setLive(source, nil)
@@ -131,7 +142,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
 
     public func remove(_ path: String) {
         guard tracks(path) else { return real.remove(path) }
-        try? locked(mutating: true, path) {
+        try? locked(FileOperation(.remove, path), path) {
             real.remove(path)
             removed(path)
         }
@@ -140,12 +151,12 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     public func syncDirectory(_ path: String) throws {
         let path = path == "." ? FileManager.default.currentDirectoryPath : path
         guard tracks(path) || path == root else { return try real.syncDirectory(path) }
-        try locked(mutating: true, path) { directorySynced(path) }
+        try locked(FileOperation(.syncDirectory, path), path) { directorySynced(path) }
     }
 
     public func makeDirectory(_ path: String) throws {
         guard tracks(path) else { return try real.makeDirectory(path) }
-        try locked(mutating: true, path) {
+        try locked(FileOperation(.makeDirectory, path), path) {
             try real.makeDirectory(path)
             if live[path] == nil { setLive(path, .directory) }
         }
@@ -157,12 +168,12 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
 
     // MARK: Recording (also used by PowerLossVFS, which performs the real operation itself)
 
-    /// Runs `body` under the disk's lock; a mutating operation first asks the circuit, and
-    /// fails with EIO (doing nothing) when the power is off.
-    func locked<T>(mutating: Bool, _ what: String, _ body: () throws -> T) throws -> T {
+    /// Runs `body` under the disk's lock; a mutating `operation` (nil: a read) first asks the
+    /// circuit, and fails with EIO (doing nothing) when the power is off or goes off at it.
+    func locked<T>(_ operation: FileOperation?, _ what: String, _ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
-        if mutating && !circuit.admit() {
+        if let operation, !circuit.admit(operation) {
             counters.refused += 1
             throw FileError("use (power is off)", what, code: EIO)
         }

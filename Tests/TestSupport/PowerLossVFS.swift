@@ -137,7 +137,7 @@ private func vfsOpen(_ vfs: UnsafeMutablePointer<sqlite3_vfs>?, _ name: UnsafePo
         registry.open[registry.nextToken] = PowerLossVFS.OpenFile(disk: disk, path: path, syncsDirectory: syncsDirectory)
         return registry.nextToken
     }
-    _ = try? disk.locked(mutating: false, path) { disk.attach(handle: token, inode: disk.opened(path, truncate: false)) }
+    _ = try? disk.locked(nil, path) { disk.attach(handle: token, inode: disk.opened(path, truncate: false)) }
     header.pointee.token = token
     return rc
 }
@@ -148,7 +148,7 @@ private func vfsDelete(_ vfs: UnsafeMutablePointer<sqlite3_vfs>?, _ name: Unsafe
     }
     let path = String(cString: name)
     do {
-        return try disk.locked(mutating: true, path) {
+        return try disk.locked(FileOperation(.remove, path), path) {
             let rc = PowerLossVFS.unix.pointee.xDelete(PowerLossVFS.unix, name, 0)
             disk.removed(path)
             if syncDirectory != 0 { disk.directorySynced(PosixFiles.parent(of: path)) }
@@ -192,7 +192,7 @@ private func vfsWrite(_ file: UnsafeMutablePointer<sqlite3_file>?, _ buffer: Uns
         return inner.pointee.pMethods.pointee.xWrite(inner, buffer, amount, offset)
     }
     do {
-        return try open.disk.locked(mutating: true, open.path) {
+        return try open.disk.locked(FileOperation(.write, open.path), open.path) {
             let rc = inner.pointee.pMethods.pointee.xWrite(inner, buffer, amount, offset)
             if rc == SQLITE_OK, let buffer {
                 open.disk.recordWrite(inode, offset: Int(offset),
@@ -211,7 +211,7 @@ private func vfsTruncate(_ file: UnsafeMutablePointer<sqlite3_file>?, _ size: sq
         return inner.pointee.pMethods.pointee.xTruncate(inner, size)
     }
     do {
-        return try open.disk.locked(mutating: true, open.path) {
+        return try open.disk.locked(FileOperation(.resize, open.path), open.path) {
             let rc = inner.pointee.pMethods.pointee.xTruncate(inner, size)
             if rc == SQLITE_OK { open.disk.recordResize(inode, size: Int(size)) }
             return rc
@@ -229,7 +229,7 @@ private func vfsSync(_ file: UnsafeMutablePointer<sqlite3_file>?, _ flags: Int32
     }
     do {
         // The real sync is skipped: the recorder decides what is durable (and tests stay fast).
-        try open.disk.locked(mutating: true, open.path) {
+        try open.disk.locked(FileOperation(.sync, open.path), open.path) {
             open.disk.makeDurable(inode)
             if open.syncsDirectory { open.disk.directorySynced(PosixFiles.parent(of: open.path)) }
         }

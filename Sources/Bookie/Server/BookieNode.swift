@@ -72,8 +72,8 @@ public final class BookieNode: Sendable {
         let storage: LedgerStorage
         let firstFileId: UInt64
         do {
-            (storage, firstFileId) = try recoverStorage(directory: directory, journalDirectory: journalDirectory, files: files,
-                                                        logger: logger)
+            (storage, firstFileId) = try await recoverStorage(directory: directory, journalDirectory: journalDirectory, files: files,
+                                                              logger: logger) { try await LedgerIds.next(store) }
         } catch {
             await store.close()
             throw error
@@ -163,9 +163,11 @@ public final class BookieNode: Sendable {
     }
 
     /// Recovers storage: the last checkpoint, then the journal from its mark; checkpoints the
-    /// result. Returns the storage and the id of the journal file to write next.
-    private static func recoverStorage(directory: String, journalDirectory: String, files: any FileLayer, logger: Logger)
-        throws -> (LedgerStorage, UInt64)
+    /// result. A damaged journal (not just a torn tail) puts every ledger older than a ledger id
+    /// taken now (`nextLedgerId`) in doubt. Returns the storage and the id of the journal file
+    /// to write next.
+    private static func recoverStorage(directory: String, journalDirectory: String, files: any FileLayer, logger: Logger,
+                                       nextLedgerId: () async throws -> Int64) async throws -> (LedgerStorage, UInt64)
     {
         let storage = try LedgerStorage(directory: directory, files: files, logger: logger)
         let started = DispatchTime.now().uptimeNanoseconds
@@ -174,7 +176,15 @@ public final class BookieNode: Sendable {
         }
         let replaySeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         for cut in summary.cuts {
-            logger.warning("journal tail cut at replay", metadata: ["cut": "\(cut)"])
+            logger.warning(cut.damaged ? "journal damaged" : "journal tail cut at replay", metadata: ["cut": "\(cut)"])
+        }
+        if summary.damaged {
+            // Ids come from the metadata's generator; a ledger this bookie knows of with a larger id
+            // (made outside it) is covered too.
+            let bound = max(try await nextLedgerId(), (storage.ledgerIds.max() ?? 0) + 1)
+            storage.enterDoubt(below: bound)
+            logger.error("journal damaged at rest: acknowledged entries may be lost; misses on older ledgers answer I/O errors until they are gone",
+                         metadata: ["doubtBelowLedgerId": "\(bound)"])
         }
         logger.info("journal replayed", metadata: [
             "records": "\(summary.records)", "bytes": "\(summary.bytes)", "seconds": "\(String(format: "%.3f", replaySeconds))",
@@ -216,6 +226,10 @@ public final class BookieNode: Sendable {
                 try? await Task.sleep(for: configuration.garbageCollectionInterval)
                 if Task.isCancelled { return }
                 do {
+                    if let bound = storage.doubtBelowLedgerId, try await registration.noLedgerLeft(below: bound) {
+                        storage.clearDoubt()
+                        logger.notice("no ledger older than the journal damage is left: out of doubt", metadata: ["bound": "\(bound)"])
+                    }
                     let deleted = try await registration.ledgersDeletedFromMetadata(among: storage.ledgerIds)
                     if !deleted.isEmpty { logger.info("garbage-collecting deleted ledgers", metadata: ["ledgers": "\(deleted)"]) }
                     maintenance.collectGarbage(droppedLedgers: deleted, compactionThreshold: configuration.compactionThreshold)
@@ -242,6 +256,9 @@ public final class BookieNode: Sendable {
         try service.storage.compact(threshold: configuration.compactionThreshold)
         try service.storage.checkpoint()
     }
+
+    /// Runs a checkpoint now and removes the journal files it covers (for tests and `dlctl`).
+    public func checkpointNow() throws { try maintenance.checkpointNow() }
 
     /// The port the wire server listens on.
     public var port: Int { channels.first?.localAddress?.port ?? configuration.port }

@@ -113,6 +113,12 @@ final class BookieRegistrar: Sendable {
         return deleted
     }
 
+    /// Whether metadata holds no ledger with an id below `bound`.
+    func noLedgerLeft(below bound: Int64) async throws -> Bool {
+        guard let store = currentStore else { return false }
+        return try await store.children(ClusterLayout.ledgers).compactMap(ClusterLayout.ledgerId(ofName:)).allSatisfy { $0 >= bound }
+    }
+
     /// Ends the session (its ephemeral registration goes with it). Bounded: a metadata
     /// server that does not answer must not keep the bookie from exiting.
     func deregister() async {

@@ -233,7 +233,8 @@ public final class BookieService: Sendable {
             respond(.readLAC(.ok, ledgerId: ledgerId, lastAddConfirmed: lac, entry: entry))
         }
         guard let current = storage.lastAddConfirmed(ledgerId) else {
-            return respond(.readLAC(.noSuchLedger, ledgerId: ledgerId, lastAddConfirmed: -1, entry: nil))
+            let status: BookieStatus = storage.isInDoubt(ledgerId) ? .ioError : .noSuchLedger
+            return respond(.readLAC(status, ledgerId: ledgerId, lastAddConfirmed: -1, entry: nil))
         }
         if current > previous || timeoutMillis == 0 { return reply(current) }
         let token = longPolls.park(ledgerId: ledgerId, previous: previous) { lac in reply(lac) }

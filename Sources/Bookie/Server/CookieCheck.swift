@@ -10,6 +10,7 @@ public enum CookieCheck {
         case unknownDisk(String, directory: String)
         case mismatch(String)
         case foreignContents(directory: String)
+        case damaged(path: String, reason: String)
 
         public var description: String {
             switch self {
@@ -23,6 +24,9 @@ public enum CookieCheck {
                 return "cookie mismatch: \(reason); refusing to start"
             case let .foreignContents(directory):
                 return "\(directory) is not empty and has no bookie cookie; refusing to use it"
+            case let .damaged(path, reason):
+                return "cannot read the cookie \(path): \(reason); refusing to start. "
+                    + "To rejoin as a new, empty bookie: dlctl bookie format --force --data-dir DIR --bookie-id ID"
             }
         }
     }
@@ -48,7 +52,7 @@ public enum CookieCheck {
             let cookie = Cookie(bookieId: bookieId, instanceId: instanceId, dataDirectory: directory)
             // On disk first: a power loss between the two leaves a cookie the metadata lacks, which
             // refuses to start with a clear reason, never a metadata cookie with no local copy.
-            try files.writeAtomically(cookie.encoded(), to: directory + "/" + fileName)
+            try files.writeAtomically(ChecksummedFile.seal(cookie.encoded()), to: directory + "/" + fileName)
             if try await !store.createUnlessExists(ClusterLayout.cookiePath(bookieId), data: cookie.encoded(), mode: .persistent) {
                 files.remove(directory + "/" + fileName)
                 throw Failure.mismatch("another bookie registered the identity \(bookieId) at the same time")
@@ -57,8 +61,12 @@ public enum CookieCheck {
         }
     }
 
-    static func readLocal(_ directory: String, files: any FileLayer = PosixFiles()) throws -> Cookie? {
-        guard let data = try files.contents(directory + "/" + fileName) else { return nil }
-        return try Cookie(decoding: data)
+    /// The cookie in `directory`, nil when there is none.
+    public static func readLocal(_ directory: String, files: any FileLayer = PosixFiles()) throws -> Cookie? {
+        let path = directory + "/" + fileName
+        guard let data = try files.contents(path) else { return nil }
+        do { return try Cookie(decoding: ChecksummedFile.open(data, path: path)) } catch {
+            throw Failure.damaged(path: path, reason: "\(error)")
+        }
     }
 }

@@ -82,12 +82,16 @@ final class Maintenance: @unchecked Sendable {
     }
 
     private func checkpoint() {
-        do {
-            let mark = try storage.checkpoint()
-            let current = journal.currentFileId
-            JournalFiles.remove(below: min(mark.fileId, current), in: journal.directory, files: journal.files)
-        } catch {
+        do { try checkpointNow() } catch {
             logger.error("checkpoint failed; the journal keeps everything until one succeeds", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// A checkpoint on the caller's thread (it waits for one running on the maintenance
+    /// thread), then the removal of the journal files it covers.
+    func checkpointNow() throws {
+        let mark = try storage.checkpoint()
+        let current = journal.currentFileId
+        JournalFiles.remove(below: min(mark.fileId, current), in: journal.directory, files: journal.files)
     }
 }

@@ -20,6 +20,8 @@ public struct CheckpointState: VersionedMetadata, Equatable {
     public var entryLogs: [UInt64]
     public var nextEntryLogId: UInt64
     public var ledgers: [LedgerState]
+    /// Set while the bookie is in doubt (see `LedgerStorage.doubtBelowLedgerId`); absent otherwise.
+    public var doubtBelowLedgerId: Int64?
 
     public init(journalMark: JournalMark, entryLogs: [UInt64], nextEntryLogId: UInt64, ledgers: [LedgerState]) {
         self.journalMark = journalMark

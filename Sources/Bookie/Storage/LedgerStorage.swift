@@ -60,7 +60,11 @@ public final class LedgerStorage: @unchecked Sendable {
     /// Ledgers with entries in the write cache.
     private var ledgersWithCache: Set<Int64> = []
     private var cachedBytes = 0
+    /// The position after the last journal record applied.
     private var journalMark = JournalMark.start
+    /// The position the last checkpoint written (or loaded) covers: everything before it is in
+    /// entry logs. Entries still in the write cache are only in the journal after it.
+    private var coveredMark = JournalMark.start
     private var logIds: [UInt64] = []
     private var nextEntryLogId: UInt64 = 1
     /// Per entry log: entries still referenced by the index, and all it holds.
@@ -70,6 +74,14 @@ public final class LedgerStorage: @unchecked Sendable {
     /// Entry logs dropped from the index, deleted once a checkpoint no longer lists them.
     private var retiredLogs: [UInt64] = []
     private let maintenance = NSLock()
+
+    /// While set, this bookie may have lost acknowledged entries of ledgers with smaller ids
+    /// (its journal was found damaged, not merely torn): a read it cannot answer for such a
+    /// ledger is an I/O error, never "no such entry" or "no such ledger", so readers and
+    /// recovery ask the other replicas instead of taking a negative. Ledgers created later have
+    /// larger ids. Kept in the checkpoint; cleared once no ledger below it is left in metadata.
+    public var doubtBelowLedgerId: Int64? { lock.withLock { doubtBound } }
+    private var doubtBound: Int64?
 
     /// Called (outside the lock) when a ledger's LAC advances: ledger id, new LAC.
     public var onLastAddConfirmed: (@Sendable (Int64, Int64) -> Void)?
@@ -84,12 +96,18 @@ public final class LedgerStorage: @unchecked Sendable {
         self.logger = logger
         entryLogs = try EntryLogs(directory: directory + "/entrylogs", files: files)
         let state: CheckpointState
-        if let data = try files.contents(directory + "/" + CheckpointState.fileName) {
-            state = try CheckpointState(decoding: data)
+        let path = directory + "/" + CheckpointState.fileName
+        if let data = try files.contents(path) {
+            do { state = try CheckpointState(decoding: ChecksummedFile.open(data, path: path)) } catch {
+                throw JournalError.io("cannot load the checkpoint: \(error) (\(path)); refusing to start, since fences and "
+                                      + "LACs of this bookie's ledgers would be lost; format the bookie and let autorecovery copy its ledgers")
+            }
         } else {
             state = .empty
         }
         journalMark = state.journalMark
+        coveredMark = state.journalMark
+        doubtBound = state.doubtBelowLedgerId
         nextEntryLogId = state.nextEntryLogId
         logIds = state.entryLogs
         for ledger in state.ledgers {
@@ -123,7 +141,7 @@ public final class LedgerStorage: @unchecked Sendable {
     }
 
     /// The journal position the last checkpoint covers: replay starts here.
-    public var checkpointMark: JournalMark { lock.withLock { journalMark } }
+    public var checkpointMark: JournalMark { lock.withLock { coveredMark } }
 
     // MARK: Admission (before journaling)
 
@@ -256,10 +274,31 @@ public final class LedgerStorage: @unchecked Sendable {
 
     private enum LookupMiss: Error { case noLedger }
 
-    /// Like `read`, but an unknown ledger is `.noSuchLedger` rather than thrown.
+    /// Like `read`, but an unknown ledger is `.noSuchLedger` rather than thrown, and a miss on
+    /// a ledger in doubt is thrown (`InDoubt`).
     public func lookup(ledgerId: Int64, entryId: Int64) throws -> ReadResult {
-        do { return try read(ledgerId: ledgerId, entryId: entryId) } catch LookupMiss.noLedger { return .noSuchLedger }
+        let result: ReadResult
+        do { result = try read(ledgerId: ledgerId, entryId: entryId) } catch LookupMiss.noLedger { result = .noSuchLedger }
+        if case .entry = result { return result }
+        if isInDoubt(ledgerId) { throw InDoubt(ledgerId: ledgerId) }
+        return result
     }
+
+    /// A read this bookie cannot answer with a negative: it may have lost the entry.
+    public struct InDoubt: Error, CustomStringConvertible {
+        public var ledgerId: Int64
+        public var description: String {
+            "ledger \(ledgerId) may have lost entries on this bookie (its journal was damaged): no negative answers for it"
+        }
+    }
+
+    public func isInDoubt(_ ledgerId: Int64) -> Bool { lock.withLock { doubtBound.map { ledgerId < $0 } ?? false } }
+
+    /// Enters doubt for every ledger below `ledgerId` (kept by the next checkpoint).
+    public func enterDoubt(below ledgerId: Int64) { lock.withLock { doubtBound = max(doubtBound ?? ledgerId, ledgerId) } }
+
+    /// Leaves doubt (kept by the next checkpoint): no ledger below the bound is left.
+    public func clearDoubt() { lock.withLock { doubtBound = nil } }
 
     public func lastAddConfirmed(_ ledgerId: Int64) -> Int64? { lock.withLock { ledgers[ledgerId]?.lastAddConfirmed } }
 
@@ -357,10 +396,12 @@ public final class LedgerStorage: @unchecked Sendable {
                                             lastAddConfirmed: ledger.lastAddConfirmed)
             }.sorted { $0.ledgerId < $1.ledgerId }
             defer { retiredLogs.removeAll() }
-            return (CheckpointState(journalMark: mark, entryLogs: logIds, nextEntryLogId: nextEntryLogId, ledgers: states),
-                    retiredLogs)
+            var state = CheckpointState(journalMark: mark, entryLogs: logIds, nextEntryLogId: nextEntryLogId, ledgers: states)
+            state.doubtBelowLedgerId = doubtBound
+            return (state, retiredLogs)
         }
-        try files.writeAtomically(state.encoded(), to: checkpointPath)
+        try files.writeAtomically(ChecksummedFile.seal(state.encoded()), to: checkpointPath)
+        lock.withLock { coveredMark = mark }
         for id in retired { entryLogs.delete(id) }
     }
 
@@ -447,7 +488,9 @@ public final class LedgerStorage: @unchecked Sendable {
                 logIds.append(newId)
                 logOccupancy[newId] = (moved, items.count)
             }
-            return journalMark
+            // Not the journal's current position: entries in the write cache are in no entry log
+            // yet, and a restart must still replay them.
+            return coveredMark
         }
         try writeCheckpoint(mark: mark)
         logger.info("compacted entry logs", metadata: ["logs": "\(victims.sorted())", "liveEntries": "\(items.count)"])

@@ -188,8 +188,7 @@ final class SandboxSupervisor: @unchecked Sendable {
 
     private func newSpec(_ index: Int) throws -> SandboxState.BookieSpec {
         // A data directory from an earlier run keeps its identity (its cookie names host:port).
-        if let data = FileManager.default.contents(atPath: home.bookieDirectory(index) + "/" + CookieCheck.fileName),
-           let cookie = try? Cookie(decoding: Array(data)), let port = cookie.bookieId.split(separator: ":").last.flatMap({ Int($0) }) {
+        if let cookie = (try? CookieCheck.readLocal(home.bookieDirectory(index))) ?? nil, let port = cookie.bookieId.split(separator: ":").last.flatMap({ Int($0) }) {
             return SandboxState.BookieSpec(index: index, port: port, httpPort: try FreePort.next(),
                                            dataDirectory: home.bookieDirectory(index), pid: nil)
         }

@@ -30,8 +30,8 @@ struct BookieFormat: AsyncParsableCommand {
             if !contents.filter({ $0 != "LOCK" }).isEmpty && !force {
                 throw CommandFailure(.conflict, "\(directory) holds bookie data; pass --force to destroy it")
             }
-            let cookieData = FileManager.default.contents(atPath: directory + "/" + CookieCheck.fileName)
-            let cookie = try cookieData.map { try Cookie(decoding: Array($0)) }
+            // A damaged cookie does not stop a format (it is the way out): the id is then --bookie-id.
+            let cookie = (try? CookieCheck.readLocal(directory)) ?? nil
             for name in contents { try FileManager.default.removeItem(atPath: directory + "/" + name) }
             if let id = cookie?.bookieId ?? givenId {
                 try await cluster.withStore { store in
