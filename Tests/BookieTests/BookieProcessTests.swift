@@ -42,7 +42,10 @@ import TestSupport
         await reader.close()
     }
 
-    @Test func tornJournalTailsNeverStopAStartNorServeCorruption() async throws {
+    /// Every entry here was acknowledged (synced): a cut or flipped journal is damage at rest,
+    /// never a crash's torn tail. The bookie starts, serves what it has exactly, and answers the
+    /// rest with I/O errors (in doubt), never "no such entry".
+    @Test func damagedJournalsNeverStopAStartNorServeCorruptionOrNegatives() async throws {
         try #require(Binaries.dlctlExists)
         let cluster = try await LocalBookies()
         let slowCheckpoints = ["--checkpoint-interval", "3600"]
@@ -65,7 +68,9 @@ import TestSupport
         let used = journalBytes.lastIndex { $0 != 0 }.map { $0 + 1 } ?? 0
         #expect(used > 200 * 300)
         var damages: [(String, ([UInt8]) -> [UInt8])] = []
-        for cut in [used - 1, used - 37, used - 300, used - 333, used / 2, used / 2 + 17, 9] {
+        // (A cut exactly between two records leaves nothing to find: the journal keeps no record
+        // of where it ended. Records here are 363 bytes; none of these cuts falls between two.)
+        for cut in [used - 1, used - 37, used - 300, used - 333, used / 2 + 5, used / 2 + 17, 9] {
             damages.append(("truncate at \(cut)", { Array($0.prefix(cut)) }))
         }
         for flip in [used - 2, used - 150, used - 700, used - 1000] {
@@ -82,21 +87,21 @@ import TestSupport
             try await cluster.start("b", extraArguments: slowCheckpoints)
             let reader = try await cluster.client("b")
             var present = 0
-            var sawGap = false
+            var missing = 0
             for entry in entries {
                 let response = try await reader.send(.read(ledgerId: ledgerId, entryId: entry.entryId, fence: false, ledgerKey: Self.key))
                 switch response {
                 case let .read(.ok, _, _, read?):
                     #expect(read == entry && read.hasValidDigest, "\(label): entry \(entry.entryId) differs")
-                    #expect(!sawGap, "\(label): entry \(entry.entryId) after a missing one")
                     present += 1
-                case .read(.noSuchEntry, _, _, _), .read(.noSuchLedger, _, _, _):
-                    sawGap = true
+                case .read(.ioError, _, _, _):
+                    missing += 1
                 default:
-                    Issue.record("\(label): entry \(entry.entryId) answered \(response.status)")
+                    Issue.record("\(label): acknowledged entry \(entry.entryId) answered \(response.status)")
                 }
             }
             #expect(present > 0 || label.contains("at 9"), "\(label): nothing survived")
+            #expect(missing > 0, "\(label): the damage went unseen")
             await reader.close()
             await cluster.kill("b")
         }

@@ -97,6 +97,17 @@ extension PowerLossSuites.CrashPointTests {
                 }
             }
         }
+        // The damaged journal's doubt lasts while a ledger older than it is in metadata; once they
+        // are all deleted, garbage collection ends it and unknown ledgers are negatives again.
+        let node = try #require(cluster.nodes[0])
+        if kind == .journal {
+            let bound = try #require(node.storage.doubtBelowLedgerId, "\(at): a damaged journal left no doubt")
+            for ledger in expected.ledgers { try await store.delete(ClusterLayout.ledgerPath(ledger), expectedVersion: nil) }
+            try await node.collectGarbageNow()
+            #expect(node.storage.doubtBelowLedgerId == nil, "\(at): still in doubt (below \(bound)) with its ledgers deleted")
+            let response = try await reader.send(.read(ledgerId: bound - 1, entryId: 0, fence: false, ledgerKey: Self.key), timeout: .seconds(10))
+            #expect(response.status == .noSuchLedger)
+        }
         await reader.close()
         await cluster.stopBookie(0)
         return (false, errors, exact)

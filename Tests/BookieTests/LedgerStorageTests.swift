@@ -67,6 +67,32 @@ import TestSupport
         }
     }
 
+    /// Doubt (after a damaged journal): misses on older ledgers are errors, not negatives; it
+    /// survives restarts in the checkpoint until cleared.
+    @Test func doubtTurnsMissesIntoErrorsAndIsKeptUntilCleared() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        do {
+            let storage = try LedgerStorage(directory: directory.path, logger: logger)
+            storage.apply(records(TestEntries.make(ledgerId: 3, count: 5)), mark: JournalMark(fileId: 1, offset: 100))
+            storage.enterDoubt(below: 10)
+            #expect(throws: LedgerStorage.InDoubt.self) { try storage.lookup(ledgerId: 3, entryId: 7) }
+            #expect(throws: LedgerStorage.InDoubt.self) { try storage.lookup(ledgerId: 9, entryId: 0) }
+            if case .entry = try storage.lookup(ledgerId: 3, entryId: 4) {} else { Issue.record("an entry it has is still read") }
+            if case .noSuchLedger = try storage.lookup(ledgerId: 10, entryId: 0) {} else { Issue.record("a newer ledger gets negatives") }
+            try storage.checkpoint()
+        }
+        do {
+            let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+            #expect(reopened.doubtBelowLedgerId == 10)
+            #expect(throws: LedgerStorage.InDoubt.self) { try reopened.lookup(ledgerId: 3, entryId: 7) }
+            reopened.clearDoubt()
+            try reopened.checkpoint()
+        }
+        let cleared = try LedgerStorage(directory: directory.path, logger: logger)
+        #expect(cleared.doubtBelowLedgerId == nil)
+        if case .noSuchEntry = try cleared.lookup(ledgerId: 3, entryId: 7) {} else { Issue.record("out of doubt, a miss is a negative") }
+    }
+
     @Test func rewrittenAndInterleavedEntriesCheckpointToTheirLatestContent() throws {
         let directory = TemporaryDirectory("dlctl-storage")
         var expected: [String: StoredEntry] = [:]

@@ -226,10 +226,7 @@ public final class BookieNode: Sendable {
                 try? await Task.sleep(for: configuration.garbageCollectionInterval)
                 if Task.isCancelled { return }
                 do {
-                    if let bound = storage.doubtBelowLedgerId, try await registration.noLedgerLeft(below: bound) {
-                        storage.clearDoubt()
-                        logger.notice("no ledger older than the journal damage is left: out of doubt", metadata: ["bound": "\(bound)"])
-                    }
+                    try await Self.leaveDoubtIfResolved(storage: storage, registration: registration, logger: logger)
                     let deleted = try await registration.ledgersDeletedFromMetadata(among: storage.ledgerIds)
                     if !deleted.isEmpty { logger.info("garbage-collecting deleted ledgers", metadata: ["ledgers": "\(deleted)"]) }
                     maintenance.collectGarbage(droppedLedgers: deleted, compactionThreshold: configuration.compactionThreshold)
@@ -249,13 +246,25 @@ public final class BookieNode: Sendable {
         background.withLock { $0 = tasks }
     }
 
+    /// Leaves doubt once metadata holds no ledger below its bound (they were deleted: nothing
+    /// this bookie may have lost is still wanted).
+    private static func leaveDoubtIfResolved(storage: LedgerStorage, registration: BookieRegistrar, logger: Logger) async throws {
+        guard let bound = storage.doubtBelowLedgerId, try await registration.noLedgerLeft(below: bound) else { return }
+        storage.clearDoubt()
+        logger.notice("no ledger older than the journal damage is left: out of doubt", metadata: ["bound": "\(bound)"])
+    }
+
     /// Runs one garbage collection pass now (for tests and `dlctl`).
     public func collectGarbageNow() async throws {
+        try await Self.leaveDoubtIfResolved(storage: service.storage, registration: registration, logger: logger)
         let deleted = try await registration.ledgersDeletedFromMetadata(among: service.storage.ledgerIds)
         service.storage.dropLedgers(deleted)
         try service.storage.compact(threshold: configuration.compactionThreshold)
         try service.storage.checkpoint()
     }
+
+    /// The bookie's ledger storage (for tests and `dlctl`).
+    public var storage: LedgerStorage { service.storage }
 
     /// Runs a checkpoint now and removes the journal files it covers (for tests and `dlctl`).
     public func checkpointNow() throws { try maintenance.checkpointNow() }

@@ -265,9 +265,11 @@ public final class BookieService: Sendable {
             journalSyncLatency: journal.syncLatency.snapshot(), addLatency: counters.addLatency.snapshot(),
             journalQueueDepth: journal.queueDepth,
             addsPerLedger: Dictionary(uniqueKeysWithValues: addsPerLedger.map { (String($0.key), $0.value) }))
-        return BookieInfo(bookieId: bookieId, state: registrationState, dataDirectory: storage.directory, pid: getpid(),
-                          startedAtMillis: startedAtMillis, disk: DiskUsage.measure(storage.directory),
-                          ledgers: storage.ledgerIds.count, writeCacheBytes: storage.writeCacheBytes, stats: stats)
+        var info = BookieInfo(bookieId: bookieId, state: registrationState, dataDirectory: storage.directory, pid: getpid(),
+                              startedAtMillis: startedAtMillis, disk: DiskUsage.measure(storage.directory),
+                              ledgers: storage.ledgerIds.count, writeCacheBytes: storage.writeCacheBytes, stats: stats)
+        info.doubtBelowLedgerId = storage.doubtBelowLedgerId
+        return info
     }
 
     func infoJSON() -> [UInt8] {

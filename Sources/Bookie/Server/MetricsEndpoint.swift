@@ -55,6 +55,9 @@ enum PrometheusText {
         metric("dlctl_bookie_ledgers", "gauge", "Ledgers stored.", "\(info.ledgers)")
         metric("dlctl_bookie_disk_used_ratio", "gauge", "Used share of the data disk.", String(format: "%.4f", info.disk.usedFraction))
         metric("dlctl_bookie_read_only", "gauge", "1 when the bookie is read-only.", info.state == .readonly ? "1" : "0")
+        metric("dlctl_bookie_doubt_below_ledger_id", "gauge",
+               "While the journal damage doubt lasts, the ledger id below which misses are errors; 0 otherwise.",
+               "\(info.doubtBelowLedgerId ?? 0)")
         let autorecovery = AutorecoveryCounters.process
         metric("dlctl_autorecovery_underreplicated_ledgers", "gauge", "Ledgers marked under-replicated (-1 before this bookie's worker counted).",
                "\(autorecovery.underReplicatedLedgers.load(ordering: .relaxed))")

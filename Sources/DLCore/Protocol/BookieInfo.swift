@@ -9,6 +9,9 @@ public struct BookieInfo: Codable, Sendable, Equatable {
     public var ledgers: Int
     public var writeCacheBytes: Int
     public var stats: Stats
+    /// Set while the bookie is in doubt after finding its journal damaged: reads it cannot
+    /// answer for ledgers below this id are I/O errors, never negatives.
+    public var doubtBelowLedgerId: Int64?
 
     public struct Disk: Codable, Sendable, Equatable {
         public var totalBytes: Int64

@@ -30,7 +30,7 @@ struct BookieInfoCommand: AsyncParsableCommand {
                     ["journal fsync", String(format: "p50 %.0f us, p99 %.0f us", s.journalSyncLatency.p50Micros, s.journalSyncLatency.p99Micros)],
                     ["add latency", String(format: "p50 %.0f us, p99 %.0f us", s.addLatency.p50Micros, s.addLatency.p99Micros)],
                     ["journal queue", "\(s.journalQueueDepth)"],
-                ])
+                ] + (info.doubtBelowLedgerId.map { [["in doubt", "ledgers below \($0): journal found damaged, misses answer errors"]] } ?? []))
             }
         }
     }
