@@ -1289,7 +1289,7 @@ _dlctl_bookie() {
 
 _dlctl_bookie_start() {
     repeating_flags=()
-    non_repeating_flags=(--no-replication-worker --version -h --help)
+    non_repeating_flags=(--no-replication-worker --power-loss-recorder --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --data-dir --port --host --http-port --auth-token --disk-threshold --disk-lower-threshold --gc-interval --checkpoint-interval --write-cache-mb --max-adds-in-flight --log-level --lost-bookie-delay --ledger-check-interval --replication-rate)
     __dlctl_offer_flags_options 0

@@ -120,7 +120,7 @@ function __dlctl_parse_tokens -S
             __dlctl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'start'
-                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'data-dir=' 'port=' 'host=' 'http-port=' 'auth-token=' 'disk-threshold=' 'disk-lower-threshold=' 'gc-interval=' 'checkpoint-interval=' 'write-cache-mb=' 'max-adds-in-flight=' 'log-level=' 'lost-bookie-delay=' 'ledger-check-interval=' 'replication-rate=' 'no-replication-worker' 'version' 'h/help'
+                __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'data-dir=' 'port=' 'host=' 'http-port=' 'auth-token=' 'disk-threshold=' 'disk-lower-threshold=' 'gc-interval=' 'checkpoint-interval=' 'write-cache-mb=' 'max-adds-in-flight=' 'log-level=' 'lost-bookie-delay=' 'ledger-check-interval=' 'replication-rate=' 'no-replication-worker' 'power-loss-recorder' 'version' 'h/help'
             case 'list'
                 __dlctl_parse_subcommand 0 'uri=' 'timeout=' 'o/output=' 'version' 'h/help'
             case 'info'
@@ -592,6 +592,7 @@ complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "d
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" ledger-check-interval' -l 'ledger-check-interval' -d 'Seconds between the auditor\'s sampled checks of closed ledgers for lacking replicas (0: never).' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" replication-rate' -l 'replication-rate' -d 'MiB a second this bookie\'s replication worker copies at most (0: no limit).' -rfka ''
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" no-replication-worker' -l 'no-replication-worker' -d 'Run no replication worker in this bookie (it still stands for auditor).'
+complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" power-loss-recorder' -l 'power-loss-recorder' -d 'Fault injection for test harnesses: files go through a power-loss recorder (which keeps every write in memory) and SIGUSR2 cuts the power (the data directory keeps what a power loss would; exit 137). Never in production.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" version' -l 'version' -d 'Show the version.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie start" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'dlctl' -n '__dlctl_should_offer_completions_for_flags_or_options "dlctl bookie list" uri' -l 'uri' -d 'Metadata URI (file path, sqlite://, zk://, distributedlog://). Default: $DLCTL_METADATA_URI.' -rfka ''

@@ -13,8 +13,10 @@
 # A round with a violation keeps its directory (histories, faults, server logs) under --keep-dir;
 # with KEEP=1 every round does.
 # Needs root (network namespaces), iproute2, iptables and ZooKeeper (scripts/packages.sh).
+# Bookies run with --power-loss-recorder, so the nemesis can cut a bookie's power (half of its
+# bookie kills are power cuts; `--kinds power-cut` makes every fault one).
 # Usage: scripts/jepsen.sh [--rounds 1] [--seed $RANDOM] [--seconds 30] [--rate 50]
-#        [--keep-dir /tmp/dlctl-jepsen] [--dlctl PATH]
+#        [--kinds KIND,...] [--keep-dir /tmp/dlctl-jepsen] [--dlctl PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=1
@@ -23,6 +25,7 @@ SECONDS_PER_ROUND=30
 RATE=50
 KEEP_DIR=/tmp/dlctl-jepsen
 DLCTL=""
+KINDS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
     --rate) RATE=$2; shift 2 ;;
     --keep-dir) KEEP_DIR=$2; shift 2 ;;
     --dlctl) DLCTL=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--seed S] [--seconds S] [--rate R] [--keep-dir DIR] [--dlctl PATH]" >&2; exit 64 ;;
+    --kinds) KINDS=$2; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--seed S] [--seconds S] [--rate R] [--kinds KIND,...] [--keep-dir DIR] [--dlctl PATH]" >&2; exit 64 ;;
   esac
 done
 [ "$(id -u)" -eq 0 ] || { echo "jepsen: needs root (it creates network namespaces)" >&2; exit 1; }
@@ -44,6 +48,9 @@ if [ -z "$DLCTL" ]; then
 fi
 CLUSTER=scripts/netns-cluster.sh
 export DLCTL_NETNS_DIR=${DLCTL_NETNS_DIR:-/tmp/dlctl-netns}
+export DLCTL_BOOKIE_ARGS="${DLCTL_BOOKIE_ARGS:-} --power-loss-recorder"
+# A bad --kinds fails here, before any cluster is built.
+python3 scripts/jepsen/nemesis.py --seed 0 --plan ${KINDS:+--kinds "$KINDS"} > /dev/null
 WORK=$(mktemp -d /tmp/dlctl-jepsen-run.XXXXXX)
 CLIENTS=()
 cleanup() {
@@ -84,7 +91,7 @@ run_round() {
       --rate "$RATE" --deadline "$deadline" --direct &
     writers+=($!); CLIENTS+=($!)
   done
-  python3 scripts/jepsen/nemesis.py --seed "$seed" --seconds "$SECONDS_PER_ROUND" --history "$dir" --out "$dir/faults.jsonl" &
+  python3 scripts/jepsen/nemesis.py --seed "$seed" --seconds "$SECONDS_PER_ROUND" ${KINDS:+--kinds "$KINDS"} --history "$dir" --out "$dir/faults.jsonl" &
   local nemesis=$!
   wait "$nemesis"
   # Healed, and every server up again, before the writers drain and the logs are sealed.

@@ -23,6 +23,8 @@
 #   exec    runs a command inside a host's namespace (e.g. `exec client1 dlctl bookie list`;
 #           DLCTL_METADATA_URI is set to the ensemble).
 #   start|stop HOST  (re)starts or kill -9s one host's server (the nemesis uses these).
+#   power-cut BOOKIE  a power loss of a bookie started with DLCTL_BOOKIE_ARGS=--power-loss-recorder
+#           (its data directory keeps only what a power loss would; `start` brings it back).
 #   Faults (each undone by `heal`, which also resumes paused servers): isolate HOST (no traffic in or
 #   out), drop-out HOST (nothing goes out: one-way loss), lossy HOST PERCENT (random loss both
 #   ways), slow HOST [MS] (netem delay; where the kernel lacks netem, a 1 Mbit/s token bucket),
@@ -164,6 +166,21 @@ stop_host() {
   [ -n "$pid" ] || return 0
   kill -9 "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  rm -f "$DIR/$1/pid"
+}
+
+# A power loss of a bookie started with --power-loss-recorder (DLCTL_BOOKIE_ARGS): SIGUSR2 makes
+# it rewrite its data directory as a power loss leaves a disk (only what it synced, some unsynced
+# writes in order, the last torn) and exit 137. `start` brings it back.
+power_cut() {
+  local pid deadline=$((SECONDS + 60))
+  pid=$(pid_of "$1") || return 0
+  [ -n "$pid" ] || return 0
+  kill -USR2 "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || kill -9 "$pid" 2>/dev/null || true
+    sleep 0.05
+  done
   rm -f "$DIR/$1/pid"
 }
 
@@ -309,6 +326,7 @@ case "$command" in
     in_ns "$host" env DLCTL_METADATA_URI="$(uri)" "$@" ;;
   start) start_host "${1:?usage: $0 start HOST}"; wait_up 60 "$1" ;;
   stop) stop_host "${1:?usage: $0 stop HOST}" ;;
+  power-cut) power_cut "${1:?usage: $0 power-cut BOOKIE}" ;;
   addr) addr "${1:?usage: $0 addr HOST}" ;;
   servers) server_hosts ;;
   isolate|drop-out|slow|lossy|fill) fault=${command//-/_}; "$fault" "${1:?usage: $0 $command HOST}" "${@:2}" ;;
@@ -317,6 +335,6 @@ case "$command" in
   pause) signal_host STOP "${1:?usage: $0 pause HOST}" ;;
   resume) signal_host CONT "${1:?usage: $0 resume HOST}" ;;
   uri) uri ;;
-  *) echo "usage: $0 up [--dlctl PATH] | down | status | exec HOST COMMAND... | start|stop HOST | addr HOST | uri | servers" >&2
+  *) echo "usage: $0 up [--dlctl PATH] | down | status | exec HOST COMMAND... | start|stop|power-cut HOST | addr HOST | uri | servers" >&2
      echo "       $0 isolate|drop-out|lossy|slow|pause|resume HOST | fill BOOKIE | split 'HOSTS' 'HOSTS' | heal" >&2; exit 64 ;;
 esac

@@ -1,4 +1,4 @@
-import TestSupport
+import DLCore
 
 /// Where in a bookie's work a crash point cuts the power: a named stage, the file operations
 /// that belong to it, and the phase of a round at which its count starts.

@@ -8,7 +8,10 @@ through scripts/netns-cluster.sh. Writes each fault as a JSON line (kind, target
 Faults: isolate a host; split the servers in two; one-way loss (a host sends nothing); random
 loss on a host's link; a slow link; kill -9 and restart of a bookie, a proxy or a ZooKeeper
 node; SIGSTOP for longer than the metadata session timeout (10 s), then SIGCONT; kill -9 of a
-writer process (its client starts another); a bookie's disk filled (it turns read-only).
+writer process (its client starts another); a bookie's disk filled (it turns read-only); a
+bookie's power cut (its data directory keeps only what it synced: the bookies run with
+--power-loss-recorder), then restarted. A power cut replaces half of the bookie kills, decided
+by a draw of its own, so a seed's times and targets are those it gave before power cuts existed.
 """
 import argparse
 import glob
@@ -26,15 +29,17 @@ PROXIES = ["proxy1", "proxy2"]
 ZOOKEEPERS = ["zk1", "zk2", "zk3"]
 SERVERS = ZOOKEEPERS + BOOKIES + PROXIES
 KINDS = ["isolate", "split", "drop-out", "lossy", "slow", "kill", "pause", "kill-writer", "fill-disk"]
+# Chosen only when asked for with --kinds (the default draw keeps older seeds' schedules).
+EXTRA_KINDS = ["power-cut"]
 
 
-def plan(seed, seconds):
-    """The schedule: (start offset, duration, kind, targets), from the seed alone."""
+def plan(seed, seconds, kinds=None):
+    """The schedule: (start offset, duration, kind, targets), from the seed (and kinds) alone."""
     rng = random.Random(seed)
     faults = []
     t = rng.uniform(2, 4)
     while t < seconds - 3:
-        kind = rng.choice(KINDS)
+        kind = rng.choice(kinds or KINDS)
         duration = rng.uniform(3, 8)
         if kind == "split":
             shuffled = rng.sample(SERVERS, len(SERVERS))
@@ -42,10 +47,12 @@ def plan(seed, seconds):
             targets = [" ".join(sorted(shuffled[:cut])), " ".join(sorted(shuffled[cut:]))]
         elif kind == "kill":
             targets = [rng.choice(BOOKIES + PROXIES + ZOOKEEPERS)]
+            if targets[0] in BOOKIES and random.Random(f"{seed}/{len(faults)}").random() < 0.5:
+                kind = "power-cut"
         elif kind == "pause":
             targets = [rng.choice(BOOKIES + PROXIES)]
             duration = rng.uniform(11, 14)
-        elif kind == "fill-disk":
+        elif kind in ("fill-disk", "power-cut"):
             targets = [rng.choice(BOOKIES)]
         elif kind == "kill-writer":
             targets = [str(rng.randint(0, 1000))]  # which of the running writer processes
@@ -73,6 +80,8 @@ def apply(kind, targets, history):
         cluster("fill", targets[0])
     elif kind == "kill":
         cluster("stop", targets[0])
+    elif kind == "power-cut":
+        cluster("power-cut", targets[0])
     elif kind == "pause":
         cluster("pause", targets[0])
     elif kind == "kill-writer":
@@ -88,7 +97,7 @@ def apply(kind, targets, history):
 
 
 def heal(kind, targets):
-    if kind == "kill":
+    if kind in ("kill", "power-cut"):
         cluster("start", targets[0])
     else:
         cluster("heal")
@@ -101,8 +110,14 @@ def main():
     parser.add_argument("--history", help="the round's directory (writer pid files under */pids)")
     parser.add_argument("--out", help="where the faults applied are written (JSON lines)")
     parser.add_argument("--plan", action="store_true")
+    parser.add_argument("--kinds", help="comma-separated faults to draw from (default: all but power-cut, which "
+                                         "replaces half of the bookie kills)")
     args = parser.parse_args()
-    schedule = plan(args.seed, args.seconds)
+    kinds = args.kinds.split(",") if args.kinds else None
+    unknown = [k for k in kinds or [] if k not in KINDS + EXTRA_KINDS]
+    if unknown:
+        parser.error(f"unknown fault kinds {unknown}; known: {', '.join(KINDS + EXTRA_KINDS)}")
+    schedule = plan(args.seed, args.seconds, kinds)
     if args.plan:
         for fault in schedule:
             print(json.dumps({"at": fault[0], "for": fault[1], "kind": fault[2], "targets": fault[3]}))

@@ -41,6 +41,9 @@ struct BookieStart: AsyncParsableCommand {
     var replicationRate = 0.0
     @Flag(name: .customLong("no-replication-worker"), help: "Run no replication worker in this bookie (it still stands for auditor).")
     var noReplicationWorker = false
+    @Flag(name: .customLong("power-loss-recorder"),
+          help: "Fault injection for test harnesses: files go through a power-loss recorder (which keeps every write in memory) and SIGUSR2 cuts the power (the data directory keeps what a power loss would; exit 137). Never in production.")
+    var powerLossRecorder = false
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
@@ -86,6 +89,7 @@ struct BookieStart: AsyncParsableCommand {
         configuration.autorecovery = autorecovery
         let node: BookieNode
         do {
+            if powerLossRecorder { configuration.files = try PowerLossSwitch.install(over: configuration.dataDirectory, logger: logger) }
             node = try await BookieNode.start(configuration, logger: logger)
         } catch {
             throw ErrorReporter.report(error)

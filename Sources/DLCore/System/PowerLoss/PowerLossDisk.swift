@@ -1,4 +1,3 @@
-import DLCore
 import Foundation
 
 /// A file layer that remembers what a power loss would keep.
@@ -11,10 +10,11 @@ import Foundation
 /// `recover` then rewrites `root` as the disk would come back: only synced bytes, only synced
 /// names (a file created or renamed without a directory sync is gone, a removed one may be
 /// back), optionally with some unsynced writes that reached the disk before the loss, the last
-/// one torn. Real syncs are skipped: durability is what this recorder says, which keeps the
-/// tests fast.
+/// one torn. Real syncs are skipped unless `performsRealSyncs`: durability is what this recorder
+/// says, which keeps the tests fast.
 ///
-/// The embedded metadata store's files reach it through `PowerLossVFS`.
+/// The embedded metadata store's files reach it through `PowerLossVFS` (in the tests). A bookie
+/// started with `--power-loss-recorder` runs on one too, so the jepsen nemesis can cut its power.
 public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     public let root: String
     public let circuit: PowerCircuit
@@ -71,7 +71,12 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     public var stats: Counters { lock.withLock { counters } }
 
     /// Tracks `root` (created if needed); what it holds now counts as durable.
-    public init(root: String, circuit: PowerCircuit = PowerCircuit()) throws {
+    /// Whether syncs also reach the real disk (a bookie process keeps its real latency); tests
+    /// skip them.
+    public let performsRealSyncs: Bool
+
+    public init(root: String, circuit: PowerCircuit = PowerCircuit(), performsRealSyncs: Bool = false) throws {
+        self.performsRealSyncs = performsRealSyncs
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         self.root = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         self.circuit = circuit
@@ -114,10 +119,21 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         try real.read(fd, into: buffer, at: offset)
     }
 
-    public func syncData(_ fd: Int32) throws { try sync(fd) }
+    public func syncData(_ fd: Int32) throws {
+        guard lock.withLock({ handles[Int(fd)] }) != nil else { return try real.syncData(fd) }
+        if performsRealSyncs && !circuit.isDown { try real.syncData(fd) }
+        try recordSync(fd)
+    }
 
     public func sync(_ fd: Int32) throws {
-        guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.sync(fd) }
+        guard lock.withLock({ handles[Int(fd)] }) != nil else { return try real.sync(fd) }
+        if performsRealSyncs && !circuit.isDown { try real.sync(fd) }
+        try recordSync(fd)
+    }
+
+    /// The recorder's side of a sync (after the real one, if any): what was written is durable.
+    private func recordSync(_ fd: Int32) throws {
+        guard let inode = lock.withLock({ handles[Int(fd)] }) else { return }
         try locked(operation(.sync, fd), "descriptor \(fd)") { makeDurable(inode) }
     }
 
@@ -151,6 +167,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     public func syncDirectory(_ path: String) throws {
         let path = path == "." ? FileManager.default.currentDirectoryPath : path
         guard tracks(path) || path == root else { return try real.syncDirectory(path) }
+        if performsRealSyncs && !circuit.isDown { try real.syncDirectory(path) }
         try locked(FileOperation(.syncDirectory, path), path) { directorySynced(path) }
     }
 
@@ -166,11 +183,11 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     public func list(_ directory: String) -> [String] { real.list(directory) }
     public func size(_ path: String) -> Int64? { real.size(path) }
 
-    // MARK: Recording (also used by PowerLossVFS, which performs the real operation itself)
+    // MARK: Recording (public for the SQLite VFS of the tests, which performs the real operation itself)
 
     /// Runs `body` under the disk's lock; a mutating `operation` (nil: a read) first asks the
     /// circuit, and fails with EIO (doing nothing) when the power is off or goes off at it.
-    func locked<T>(_ operation: FileOperation?, _ what: String, _ body: () throws -> T) throws -> T {
+    public func locked<T>(_ operation: FileOperation?, _ what: String, _ body: () throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         if let operation, !circuit.admit(operation) {
@@ -181,7 +198,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     }
 
     /// A file opened at `path`: its inode, created when the path is new.
-    func opened(_ path: String, truncate: Bool) -> Int {
+    public func opened(_ path: String, truncate: Bool) -> Int {
         let inode: Int
         if case let .file(existing)? = live[path] {
             inode = existing
@@ -195,31 +212,31 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         return inode
     }
 
-    func attach(handle: Int, inode: Int) { handles[handle] = inode }
-    func detach(handle: Int) { lock.withLock { _ = handles.removeValue(forKey: handle) } }
-    func inode(ofHandle handle: Int) -> Int? { lock.withLock { handles[handle] } }
+    public func attach(handle: Int, inode: Int) { handles[handle] = inode }
+    public func detach(handle: Int) { lock.withLock { _ = handles.removeValue(forKey: handle) } }
+    public func inode(ofHandle handle: Int) -> Int? { lock.withLock { handles[handle] } }
 
-    func recordWrite(_ inode: Int, offset: Int, bytes: [UInt8]) { record(inode, .write(offset: offset, bytes: bytes)) }
-    func recordResize(_ inode: Int, size: Int) { record(inode, .resize(size)) }
+    public func recordWrite(_ inode: Int, offset: Int, bytes: [UInt8]) { record(inode, .write(offset: offset, bytes: bytes)) }
+    public func recordResize(_ inode: Int, size: Int) { record(inode, .resize(size)) }
 
     private func record(_ inode: Int, _ change: Change) {
         if case .write = change { counters.writes += 1 }
         inodes[inode]?.pending.append(change)
     }
 
-    func makeDurable(_ inode: Int) {
+    public func makeDurable(_ inode: Int) {
         counters.fileSyncs += 1
         inodes[inode]?.sync()
     }
 
-    func removed(_ path: String) { setLive(path, nil) }
+    public func removed(_ path: String) { setLive(path, nil) }
 
     private func setLive(_ path: String, _ entry: Entry?) {
         live[path] = entry
         unsyncedNames[PosixFiles.parent(of: path), default: []].insert(path)
     }
 
-    func directorySynced(_ directory: String) {
+    public func directorySynced(_ directory: String) {
         counters.directorySyncs += 1
         for name in unsyncedNames.removeValue(forKey: directory) ?? [] { durable[name] = live[name] }
     }

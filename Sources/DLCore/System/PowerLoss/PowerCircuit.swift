@@ -1,4 +1,3 @@
-import DLCore
 import Synchronization
 
 /// The power supply of one or more `PowerLossDisk`s: disks on one circuit lose power together,
