@@ -2304,7 +2304,7 @@ _dlctl_bench_write() {
     repeating_flags=()
     non_repeating_flags=(--keep --immediate --via-proxy --version -h --help)
     repeating_options=()
-    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --clients --kill-owner-after --outstanding-mib --output -o)
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --clients --kill-owner-after --outstanding-mib --output -o --rate)
     __dlctl_offer_flags_options 0
 
     # Offer option value completions
@@ -2344,6 +2344,9 @@ _dlctl_bench_write() {
         ;;
     '--output'|'-o')
         __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '--rate')
         return
         ;;
     esac

@@ -14,6 +14,11 @@ struct BenchWrite: LogWorkload {
             With --via-proxy, --clients client sessions (each with its own connection) write through the cluster's \
             write proxies instead, spread over --logs logs (client i writes log i mod --logs): the logs' owners \
             batch what all their clients send. Latency is then from the client's write call to the proxy's answer.
+
+            With --rate, the load is open-loop: --rate records a second in all (split evenly over the writers or \
+            clients) are offered on a fixed schedule whatever the acknowledgements do, and each record's latency \
+            runs from the time it was due, so a stall shows in the percentiles instead of slowing the offer \
+            (no coordinated omission). The result gives the offered and the achieved rate.
             """
     )
 
@@ -30,6 +35,8 @@ struct BenchWrite: LogWorkload {
     @Option(name: .customLong("outstanding-mib"), help: "Unacknowledged MiB allowed, shared by all writers (back-pressure).")
     var outstandingMiB = 16.0
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
+    @Option(help: "Records a second offered in all, on a fixed schedule (open loop; latency from each record's due time).")
+    var rate: Int?
 
     struct Result: Encodable {
         var quorum: String
@@ -40,6 +47,8 @@ struct BenchWrite: LogWorkload {
         var records: Int
         var megabytesPerSecond: Double
         var latency: LatencySummary
+        /// With --rate: records a second offered (the achieved rate is latency.opsPerSecond).
+        var offeredPerSecond: Int?
         /// With --kill-owner-after: the longest time no client got an acknowledgement, from the kill on.
         var failoverGapMillis: Double?
     }
@@ -52,12 +61,27 @@ struct BenchWrite: LogWorkload {
         if let killOwnerAfter, !viaProxy || killOwnerAfter <= 0 || killOwnerAfter >= seconds {
             throw ValidationError("--kill-owner-after needs --via-proxy and must be within 0...--seconds")
         }
+        if let rate {
+            if rate < writers || rate > 10_000_000 { throw ValidationError("--rate must be within \(writers)...10000000 (at least 1 per writer)") }
+            if immediate { throw ValidationError("--rate and --immediate do not go together (--immediate keeps one record in flight)") }
+        }
     }
+
+    /// Writers (direct) or client sessions (through the proxies) sharing the load.
+    var writers: Int { viaProxy ? clients : logs }
+
+    /// The fixed schedule of one writer or client when --rate is given.
+    func schedule() -> FixedRate? { rate.map { FixedRate(perSecond: max(1, $0 / writers)) } }
+
+    /// Latency samples kept: all of them up to 20,000 records a second per writer, else one in 16.
+    var sampleEvery: Int { (rate ?? Int.max) / writers <= 20_000 ? 1 : 16 }
 
     func tableLines(_ result: Result) -> [String] {
         [LatencySummary.header,
          result.latency.row("\(result.logs) log(s), " + (result.clients.map { "\($0) client(s) via proxy" } ?? result.mode)),
          String(format: "%d records of %d B, %.1f MiB/s, %@", result.records, log.recordSize, result.megabytesPerSecond, result.quorum)]
+            + (result.offeredPerSecond.map { [String(format: "offered %d records/s on a fixed schedule, achieved %.0f/s; latency from each record's due time",
+                                                     $0, result.latency.opsPerSecond)] } ?? [])
             + (result.failoverGapMillis.map { [String(format: "owner killed: longest gap in acknowledgements %.0f ms", $0)] } ?? [])
     }
 
@@ -81,9 +105,10 @@ struct BenchWrite: LogWorkload {
         await log.cleanUp(names, store: store)
         await connections.closeAll()
         let records = runs.reduce(0) { $0 + $1.0 }
-        return Result(quorum: log.quorumText, logs: logs, clients: nil, mode: immediate ? "immediate" : "batched", records: records,
+        return Result(quorum: log.quorumText, logs: logs, clients: nil, mode: mode, records: records,
                       megabytesPerSecond: Double(records * log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
-                      latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records))
+                      latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records),
+                      offeredPerSecond: rate)
     }
 
     /// `clients` sessions through the proxies, each streaming to its log for the time given.
@@ -119,11 +144,13 @@ struct BenchWrite: LogWorkload {
             let after = [killed] + acknowledgements.withLock { $0 }.filter { $0 >= killed }.sorted()
             gap = Double(zip(after, after.dropFirst()).map { $1 - $0 }.max() ?? 0) / 1e6
         }
-        return Result(quorum: "the proxies' own", logs: logs, clients: clients, mode: immediate ? "immediate" : "batched", records: records,
+        return Result(quorum: "the proxies' own", logs: logs, clients: clients, mode: mode, records: records,
                       megabytesPerSecond: Double(records * log.recordSize) / 1_048_576 / (Double(elapsed) / 1e9),
                       latency: LatencySummary(nanos: runs.flatMap(\.1), elapsedNanos: elapsed, operations: records),
-                      failoverGapMillis: gap)
+                      offeredPerSecond: rate, failoverGapMillis: gap)
     }
+
+    var mode: String { immediate ? "immediate" : rate == nil ? "batched" : "fixed rate" }
 
     /// kill -9 of the proxy that owns `name` (its registration names its pid).
     private func killOwner(of name: LogName, store: any MetadataStore) async throws {
@@ -148,10 +175,11 @@ struct BenchWrite: LogWorkload {
         let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
         let sampled = Locked<[UInt64]>([])
         let failure = Locked<(any Error)?>(nil)
+        let schedule = self.schedule()
         var written = 0
         while MonotonicClock.nanos() < deadline, failure.withLock({ $0 }) == nil {
-            let begin = MonotonicClock.nanos()
-            let sample = immediate || written % 16 == 0
+            let begin = try await schedule?.dueTime(of: written) ?? MonotonicClock.nanos()
+            let sample = immediate || written % (schedule == nil ? 16 : sampleEvery) == 0
             try await writer.enqueue(log.payload(written)) { result in
                 switch result {
                 case .success:
@@ -191,9 +219,10 @@ struct BenchWrite: LogWorkload {
         } else {
             let sampled = Locked<[UInt64]>([])
             let failure = Locked<(any Error)?>(nil)
+            let schedule = self.schedule()
             while MonotonicClock.nanos() < deadline, failure.withLock({ $0 }) == nil {
-                let start = MonotonicClock.nanos()
-                let sample = written % 16 == 0
+                let start = try await schedule?.dueTime(of: written) ?? MonotonicClock.nanos()
+                let sample = written % (schedule == nil ? 16 : sampleEvery) == 0
                 try await writer.enqueue(log.payload(written)) { result in
                     switch result {
                     case .success: if sample { sampled.withLock { $0.append(MonotonicClock.nanos() - start) } }

@@ -9,6 +9,15 @@ struct FixedRate {
 
     init(perSecond rate: Int) { interval = 1e9 / Double(rate) }
 
+    /// Waits until operation `index` is due (at once when it is late); the time it was due,
+    /// from which its latency counts.
+    func dueTime(of index: Int) async throws -> UInt64 {
+        let due = start + UInt64(Double(index) * interval)
+        let now = MonotonicClock.nanos()
+        if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
+        return due
+    }
+
     /// Waits until operation `index` is due; the time it is sent.
     func waitForTurn(_ index: Int) async throws -> UInt64 {
         let due = start + UInt64(Double(index) * interval)
