@@ -2171,13 +2171,13 @@ _dlctl_bench() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    meta|bookie|ledger|write|read|e2e|fanout|tenants)
+    meta|bookie|ledger|write|read|e2e|fanout|tenants|curve)
         # Offer subcommand argument completions
         "_dlctl_bench_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e fanout tenants' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'meta bookie ledger write read e2e fanout tenants curve' -- "${cur}"))
         ;;
     esac
 }
@@ -2516,6 +2516,52 @@ _dlctl_bench_tenants() {
         return
         ;;
     '--seconds')
+        return
+        ;;
+    '--output'|'-o')
+        __dlctl_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_dlctl_bench_curve() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --via-proxy --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --fractions --logs --clients --output -o)
+    __dlctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--uri')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--ensemble')
+        return
+        ;;
+    '--write-quorum')
+        return
+        ;;
+    '--ack-quorum')
+        return
+        ;;
+    '--record-size')
+        return
+        ;;
+    '--seconds')
+        return
+        ;;
+    '--fractions')
+        return
+        ;;
+    '--logs')
+        return
+        ;;
+    '--clients')
         return
         ;;
     '--output'|'-o')

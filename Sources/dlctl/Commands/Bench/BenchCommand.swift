@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput and latency of the cluster's layers.",
         subcommands: [BenchMetadata.self, BenchBookie.self, BenchLedger.self, BenchWrite.self, BenchRead.self, BenchEndToEnd.self,
-                      BenchFanOut.self, BenchTenants.self, BenchFollower.self, BenchFlood.self]
+                      BenchFanOut.self, BenchTenants.self, BenchFollower.self, BenchFlood.self, BenchCurve.self]
     )
 }
