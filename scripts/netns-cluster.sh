@@ -12,7 +12,9 @@
 #
 # The servers run what README.md's "Several machines, on ZooKeeper" section says, with these
 # addresses. State (data, logs, pids, ZooKeeper configuration) lives under $DLCTL_NETNS_DIR
-# (default /tmp/dlctl-netns).
+# (default /tmp/dlctl-netns). A second cluster can run beside it with its own
+# DLCTL_NETNS_PREFIX (namespace names, default dlctl), DLCTL_NETNS_SUBNET (default 10.77.0)
+# and DLCTL_NETNS_DIR.
 #
 # Usage: scripts/netns-cluster.sh up [--dlctl PATH] | down | status | exec HOST COMMAND... |
 #        start|stop HOST | addr HOST | uri
@@ -35,13 +37,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${DLCTL_NETNS_DIR:-/tmp/dlctl-netns}
-SUBNET=10.77.0
+# A second cluster beside the first: another prefix for its namespaces, another /24, another DIR.
+PREFIX=${DLCTL_NETNS_PREFIX:-dlctl}
+SUBNET=${DLCTL_NETNS_SUBNET:-10.77.0}
 ZK_HOSTS=(zk1 zk2 zk3)
 BOOKIE_HOSTS=(bookie1 bookie2 bookie3 bookie4)
 PROXY_HOSTS=(proxy1 proxy2)
 CLIENT_HOSTS=(client1 client2 client3)
 ALL_HOSTS=("${ZK_HOSTS[@]}" "${BOOKIE_HOSTS[@]}" "${PROXY_HOSTS[@]}" "${CLIENT_HOSTS[@]}")
-BRIDGE_NS=dlctl-net
+BRIDGE_NS=$PREFIX-net
 
 addr() {
   case "$1" in
@@ -52,7 +56,7 @@ addr() {
     *) echo "netns-cluster: no host $1" >&2; return 64 ;;
   esac
 }
-ns() { echo "dlctl-$1"; }
+ns() { echo "$PREFIX-$1"; }
 uri() {
   local servers=() h
   for h in "${ZK_HOSTS[@]}"; do servers+=("$(addr "$h"):2181"); done
@@ -89,7 +93,7 @@ network_up() {
 network_down() {
   local name
   for name in $(ip netns list | awk '{print $1}'); do
-    case "$name" in dlctl-*) ip netns del "$name" 2>/dev/null || true ;; esac
+    case "$name" in "$PREFIX"-*) ip netns del "$name" 2>/dev/null || true ;; esac
   done
 }
 
