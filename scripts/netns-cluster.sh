@@ -145,23 +145,33 @@ start_host() {
   local host=$1 dir=$DIR/$1 a; a=$(addr "$host")
   mkdir -p "$dir"
   alive "$host" && return 0
+  # `ip netns exec` straight from this shell (not through the in_ns function, which a background
+  # job would run in a subshell): ip execs nohup, which execs the server, so $! is the server's
+  # pid, the one stop, pause and power-cut signal.
+  local netns; netns=$(ns "$host")
   case "$host" in
     zk*)
-      in_ns "$host" nohup java -Xms32m -Xmx128m -XX:+UseSerialGC -Dzookeeper.jmx.log4j.disable=true \
+      ip netns exec "$netns" nohup java -Xms32m -Xmx128m -XX:+UseSerialGC -Dzookeeper.jmx.log4j.disable=true \
         -cp "$dir/conf:/usr/share/java/zookeeper.jar" org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/conf/zoo.cfg" \
-        > "$dir/out.log" 2>&1 < /dev/null &
+        >> "$dir/out.log" 2>&1 < /dev/null &
       ;;
     bookie*)
-      in_ns "$host" nohup "$(dlctl_binary)" bookie start --uri "$(uri)" --data-dir "$dir/disk/data" --host "$a" --port 3181 \
-        --http-port 8000 ${DLCTL_BOOKIE_ARGS:-} > "$dir/out.log" 2>&1 < /dev/null &
+      ip netns exec "$netns" nohup "$(dlctl_binary)" bookie start --uri "$(uri)" --data-dir "$dir/disk/data" --host "$a" --port 3181 \
+        --http-port 8000 ${DLCTL_BOOKIE_ARGS:-} >> "$dir/out.log" 2>&1 < /dev/null &
       ;;
     proxy*)
-      in_ns "$host" nohup "$(dlctl_binary)" proxy start --uri "$(uri)" --host "$a" --port 4181 --http-port 8080 \
-        ${DLCTL_PROXY_ARGS:-} > "$dir/out.log" 2>&1 < /dev/null &
+      ip netns exec "$netns" nohup "$(dlctl_binary)" proxy start --uri "$(uri)" --host "$a" --port 4181 --http-port 8080 \
+        ${DLCTL_PROXY_ARGS:-} >> "$dir/out.log" 2>&1 < /dev/null &
       ;;
     *) return 0 ;;
   esac
   echo $! > "$dir/pid"
+  # The pid must be the server's: a wrong one made kill, pause and power-cut faults miss it.
+  local deadline=$((SECONDS + 5))
+  until tr '\0' ' ' < "/proc/$!/cmdline" 2>/dev/null | grep -q -e "--data-dir $dir/\|--host $a \|$dir/conf/zoo.cfg"; do
+    [ "$SECONDS" -lt "$deadline" ] || { echo "netns-cluster: pid $! of $host is not its server" >&2; return 1; }
+    sleep 0.01
+  done
 }
 
 stop_host() {
