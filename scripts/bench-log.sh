@@ -5,7 +5,7 @@
 # --seconds; one record in flight), `dlctl bench e2e` (ack to tailing reader), `dlctl bench
 # read` (catch-up of --read-records records) and `dlctl bench write --logs 100`.
 # Usage: scripts/bench-log.sh [--seconds 30] [--read-records 10000000] [--update]
-#        (needs fio, redis-server, redis-tools: apt-get install -y ...)
+#        (installs fio, redis-server and redis-tools when missing)
 # With --update the table also replaces the one between the bench-log markers in BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,9 +5,15 @@ set -euo pipefail
 
 DLCTL_PACKAGES=(libzookeeper-mt-dev liblz4-dev libsqlite3-dev zookeeper libreadline-dev libncurses-dev default-jre-headless tmux man-db curl iproute2 iptables e2fsprogs)
 
-dlctl_install_packages() {
+# What the benchmark scripts measure dlctl against (scripts/lib/peers.sh installs them).
+DLCTL_PEER_PACKAGES=(fio redis-server redis-tools)
+
+dlctl_install_packages() { dlctl_install_missing "${DLCTL_PACKAGES[@]}"; }
+
+# Installs those of the given Debian packages that are missing.
+dlctl_install_missing() {
   local missing=()
-  for package in "${DLCTL_PACKAGES[@]}"; do
+  for package in "$@"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
   # A JRE satisfies ZooKeeper whatever its package name.

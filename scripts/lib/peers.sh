@@ -1,5 +1,8 @@
 # Peer measurements taken in the same run as dlctl's, sourced by the bench scripts.
-# Needs $WORK (a scratch directory on the disk under test); fio, redis-server, redis-tools.
+# Needs $WORK (a scratch directory on the disk under test); installs fio, redis-server and
+# redis-tools when they are missing (a fresh machine has none of them).
+source "$(dirname "${BASH_SOURCE[0]}")/../packages.sh"
+dlctl_install_missing "${DLCTL_PEER_PACKAGES[@]}"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
