@@ -3,7 +3,7 @@
 # Sourced by setup.sh and test.sh; needs root (or sudo) only when something must be installed.
 set -euo pipefail
 
-DLCTL_PACKAGES=(libzookeeper-mt-dev liblz4-dev libsqlite3-dev zookeeper libreadline-dev libncurses-dev default-jre-headless tmux man-db curl iproute2 iptables e2fsprogs)
+DLCTL_PACKAGES=(libzookeeper-mt-dev liblz4-dev libsqlite3-dev zookeeper libreadline-dev libncurses-dev default-jre-headless tmux man-db curl iproute2 iptables e2fsprogs procps util-linux mount python3)
 
 # What the benchmark scripts measure dlctl against (scripts/lib/peers.sh installs them).
 DLCTL_PEER_PACKAGES=(fio redis-server redis-tools)
