@@ -169,6 +169,7 @@ start_host() {
   # The pid must be the server's: a wrong one made kill, pause and power-cut faults miss it.
   local deadline=$((SECONDS + 5))
   until tr '\0' ' ' < "/proc/$!/cmdline" 2>/dev/null | grep -q -e "--data-dir $dir/\|--host $a \|$dir/conf/zoo.cfg"; do
+    kill -0 $! 2>/dev/null || { echo "netns-cluster: $host exited at once; its log: $dir/out.log" >&2; return 1; }
     [ "$SECONDS" -lt "$deadline" ] || { echo "netns-cluster: pid $! of $host is not its server" >&2; return 1; }
     sleep 0.01
   done
