@@ -5,12 +5,24 @@ import TestSupport
 
 /// `dlctl shell` driven through a terminal (tmux), and as a script.
 @Suite(.serialized) struct ShellTests {
+    /// Three bookies and a DLCTL_HOME of its own, and the environment a shell in tmux gets;
+    /// the bookies run while this is held.
+    struct ShellCluster {
+        let bookies: LocalBookies
+        let home: TemporaryDirectory
+        var environment: [String: String] { ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": bookies.metadataURI, "TERM": "xterm"] }
+
+        init(_ home: String) async throws {
+            try #require(Binaries.dlctlExists)
+            bookies = try await LocalBookies()
+            for index in 0..<3 { try await bookies.start("b\(index)") }
+            self.home = TemporaryDirectory(home)
+        }
+    }
+
     @Test func theShellCompletesRunsStopsAndRemembers() async throws {
-        try #require(Binaries.dlctlExists)
-        let bookies = try await LocalBookies()
-        for index in 0..<3 { try await bookies.start("b\(index)") }
-        let home = TemporaryDirectory("dlctl-shell")
-        let environment = ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": bookies.metadataURI, "TERM": "xterm"]
+        let cluster = try await ShellCluster("dlctl-shell")
+        let (home, environment) = (cluster.home, cluster.environment)
         #expect(try await ChildProcess.run(Binaries.dlctl, ["write", "app/events", "first", "second"], environment: environment).status == 0)
 
         let terminal = try await TmuxSession(Binaries.dlctl + " shell", environment: environment)
@@ -51,11 +63,8 @@ import TestSupport
     /// command. (Children spawned from a Dispatch thread once inherited its blocked signals: the
     /// tmux server then ignored kill-server and the shell in it lived on.)
     @Test func theShellEndsWhenItsTerminalClosesOrOnSIGTERM() async throws {
-        try #require(Binaries.dlctlExists)
-        let bookies = try await LocalBookies()
-        for index in 0..<3 { try await bookies.start("b\(index)") }
-        let home = TemporaryDirectory("dlctl-shell-end")
-        let environment = ["DLCTL_HOME": home.path, "DLCTL_METADATA_URI": bookies.metadataURI, "TERM": "xterm"]
+        let cluster = try await ShellCluster("dlctl-shell-end")
+        let environment = cluster.environment
 
         let closed = try await TmuxSession(Binaries.dlctl + " shell", environment: environment)
         #expect(await closed.waitForScreen { $0.contains("dlctl>") })

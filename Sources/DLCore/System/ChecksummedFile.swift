@@ -2,7 +2,7 @@ import Foundation
 
 /// A small file a restart relies on (a bookie's checkpoint state, its cookie), stored with a
 /// checksum so that damage at rest is found rather than read as other values: the content,
-/// then one line `crc32c XXXXXXXX` (the CRC32C of the content, in hex).
+/// then one line: `crc32c`, a space, and the CRC32C of the content as 8 hex digits.
 public enum ChecksummedFile {
     static let marker = Array("\ncrc32c ".utf8)
     static let trailerLength = marker.count + 8 + 1
