@@ -32,6 +32,8 @@ extension PowerLossSuites {
             var writer: LogWriter
             /// Every record this writer acknowledged: sequence number -> DLSN.
             var acknowledged = Locked<[Int: DLSN]>([:])
+            /// The error that stopped a burst, if one did.
+            var failure = Locked<String?>(nil)
 
             static func open(_ cluster: PowerLossCluster, _ name: LogName) async throws -> WriterSession {
                 let store = try await cluster.openStore()
@@ -68,6 +70,8 @@ extension PowerLossSuites {
             var acknowledged = 0, readBack = 0
             /// Reads before recovery that ended with "segment needs recovery" (the others read everything).
             var unrecoveredReported = 0
+            /// Writers that failed because two bookies of their ledger failed in turn, and were replaced.
+            var writersReopened = 0
         }
 
         @Test func acknowledgedRecordsSurvivePowerLosses() async throws {
@@ -83,7 +87,8 @@ extension PowerLossSuites {
             #expect(tally.acknowledged > Self.rounds * 5, "too few records acknowledged for the test to mean much")
             print("power loss, cluster: \(Self.rounds) losses (metadata \(tally.metadata), one bookie \(tally.bookie), "
                   + "everything \(tally.everything)); \(tally.acknowledged) records acknowledged, \(tally.readBack) read back, "
-                  + "none missing or moved; \(tally.unrecoveredReported) reads before recovery said the last segment needs it")
+                  + "none missing or moved; \(tally.unrecoveredReported) reads before recovery said the last segment needs it; "
+                  + "\(tally.writersReopened) writers reopened after two bookies failed in turn")
         }
 
         /// One cluster through `rounds` power losses.
@@ -124,52 +129,94 @@ extension PowerLossSuites {
                 switch victim {
                 case let .bookie(index):
                     tally.bookie += 1
-                    await cluster.stopBookie(index)
-                    let written = await workload.value
+                    try await finishing(within: .seconds(60), "round \(round): stopping bookie \(index) after its power went") {
+                        await cluster.stopBookie(index)
+                    }
+                    // The writer lives on without the bookie: the burst ends.
+                    let written = try await finishing(within: .seconds(120), "round \(round): the burst after bookie \(index) lost power") {
+                        await workload.value
+                    }
                     try Self.recover(disks, using: &random)
-                    try await cluster.startBookie(index)
-                    // The writer lives on: every record it acknowledged is readable while it writes.
-                    let maxAcknowledged = session.acknowledged.withLock { $0.keys.max() } ?? 0
-                    let records = try await Self.readLive(name, session, through: maxAcknowledged)
-                    Self.verify(records, generations, round: round, victim: victim, phase: "tail while the writer lives on")
-                    next = written.upperBound
+                    try await finishing(within: .seconds(60), "round \(round): restarting bookie \(index)") {
+                        try await cluster.startBookie(index)
+                    }
+                    if session.failure.withLock({ $0 }) == nil {
+                        // The writer lives on: every record it acknowledged is readable while it writes.
+                        let maxAcknowledged = session.acknowledged.withLock { $0.keys.max() } ?? 0
+                        let records = try await Self.readLive(name, session, through: maxAcknowledged)
+                        Self.verify(records, generations, round: round, victim: victim, phase: "tail while the writer lives on")
+                        next = written.upperBound
+                    } else {
+                        // Another bookie of its ledger failed before this one was back (the previous
+                        // round's, not yet taken back): the writer gave up, as it must without an ack
+                        // quorum. Its application opens a new writer, which recovers the segment.
+                        tally.writersReopened += 1
+                        try await finishing(within: .seconds(60), "round \(round): the failed writer's crash") { [session] in
+                            await session.crash()
+                        }
+                        session = try await finishing(within: .seconds(120), "round \(round): opening a writer after one failed") {
+                            try await WriterSession.open(cluster, name)
+                        }
+                        generations.append(session.acknowledged)
+                        let records = try await finishing(within: .seconds(120), "round \(round): the read after a writer failed") {
+                            [session] in try await Self.readAll(name, session)
+                        }
+                        next = Self.verify(records, generations, round: round, victim: victim, phase: "read after a failed writer's successor recovered") + 1
+                    }
                 case .metadata, .everything:
                     if case .metadata = victim { tally.metadata += 1 } else { tally.everything += 1 }
-                    await session.crash()
-                    for index in 0..<3 { await cluster.stopBookie(index) }
+                    try await finishing(within: .seconds(60), "round \(round): the writer's crash after \(victim) lost power") {
+                        [session] in await session.crash()
+                    }
+                    try await finishing(within: .seconds(60), "round \(round): stopping the bookies after \(victim) lost power") {
+                        for index in 0..<3 { await cluster.stopBookie(index) }
+                    }
                     let ended = await waitUntil(timeout: .seconds(60)) { workload.isFinished }
                     #expect(ended, "round \(round): the writer did not give up after \(victim) lost power")
                     try Self.recover(disks, using: &random)
                     // The machine stays off longer than a session timeout: the dead writer's lock and
                     // the bookies' registrations are gone when everything comes back.
                     try SQLiteDowntime.expireEverySession(cluster.metadataPath)
-                    for index in 0..<3 { try await cluster.startBookie(index) }
+                    try await finishing(within: .seconds(60), "round \(round): restarting the bookies") {
+                        for index in 0..<3 { try await cluster.startBookie(index) }
+                    }
                     // Before anyone recovers the dead writer's segment, a reader gets every acknowledged
                     // record or an error saying the segment needs recovery; never a quiet early end.
                     let reader = try await WriterSession.reader(cluster)
                     do {
-                        Self.verify(try await Self.readAll(name, store: reader.store, connections: reader.connections), generations,
-                                    round: round, victim: victim, phase: "read before recovery")
+                        let records = try await finishing(within: .seconds(120), "round \(round): the read before recovery") {
+                            try await Self.readAll(name, store: reader.store, connections: reader.connections)
+                        }
+                        Self.verify(records, generations, round: round, victim: victim, phase: "read before recovery")
                     } catch LogError.unrecoveredSegment {
                         tally.unrecoveredReported += 1
                     }
                     await reader.connections.closeAll()
                     await reader.store.close()
-                    do { session = try await WriterSession.open(cluster, name) } catch {
+                    do {
+                        session = try await finishing(within: .seconds(120), "round \(round): opening a new writer") {
+                            try await WriterSession.open(cluster, name)
+                        }
+                    } catch {
                         Issue.record("round \(round): after \(victim) lost power the log cannot be written again: \(error)")
                         throw error
                     }
                     generations.append(session.acknowledged)
-                    let records = try await Self.readAll(name, session)
+                    let records = try await finishing(within: .seconds(120), "round \(round): the read after recovery") {
+                        [session] in try await Self.readAll(name, session)
+                    }
                     let last = Self.verify(records, generations, round: round, victim: victim, phase: "read after a new writer recovered")
                     next = last + 1
-                    let findings = try await LogCheck.check(name, store: session.store, connections: session.connections, repair: false)
+                    let findings = try await finishing(within: .seconds(120), "round \(round): the check after recovery") {
+                        [session] in try await LogCheck.check(name, store: session.store, connections: session.connections, repair: false)
+                    }
                     #expect(findings.isEmpty, "round \(round) after \(victim): \(findings)")
                 }
             }
 
             // The end: a clean close completes the last segment; everything reads back; check is clean.
-            _ = try await session.writer.close()
+            let writer = session.writer
+            _ = try await finishing(within: .seconds(60), "closing the last writer") { try await writer.close() }
             let records = try await Self.readAll(name, session)
             Self.verify(records, generations, round: rounds, victim: .everything, phase: "read after the last writer closed")
             let findings = try await LogCheck.check(name, store: session.store, connections: session.connections, repair: false)
@@ -209,6 +256,7 @@ extension PowerLossSuites {
         static func write(records: Range<Int>, to session: WriterSession, stopWhen circuit: PowerCircuit, seed: UInt64) -> Workload {
             let writer = session.writer
             let acknowledged = session.acknowledged
+            let failure = session.failure
             return Workload {
                 var random = SeededGenerator(seed: seed)
                 for seq in records {
@@ -225,6 +273,7 @@ extension PowerLossSuites {
                             }
                         }
                     } catch {
+                        failure.withLock { $0 = "\(error)" }
                         return records.lowerBound..<(seq + 1)
                     }
                 }
@@ -249,11 +298,33 @@ extension PowerLossSuites {
             let reader = try await LogReader(name, store: session.store, connections: session.connections, from: .beginning, follow: true)
             var records: [PositionedRecord] = []
             let deadline = ContinuousClock.now + .seconds(60)
-            while records.count < last && ContinuousClock.now < deadline {
-                guard let record = try await reader.next() else { break }
+            while records.count < last {
+                // A follower waits for more without end: the deadline bounds each wait too.
+                let outcome = try await within(max(deadline - ContinuousClock.now, .zero)) { try await reader.next() }
+                guard case let .finished(record) = outcome else {
+                    Issue.record("""
+                        the tail stopped at record \(records.count) of \(last) acknowledged: nothing more within 60 s; \
+                        the writer's failure: \(session.failure.withLock { $0 } ?? "none"); \
+                        \(try await Self.describeSegments(name, session))
+                        """)
+                    break
+                }
+                guard let record else { break }
                 records.append(record)
             }
             return records
+        }
+
+        /// The log's segments, each with its ledger's state, ensembles and the highest LAC its bookies report.
+        static func describeSegments(_ name: LogName, _ session: WriterSession) async throws -> String {
+            var lines: [String] = []
+            for (segment, _) in try await LogCatalog(store: session.store).segments(name) {
+                let ledger = try await LedgerReader.open(store: session.store, connections: session.connections, ledgerId: segment.ledgerId)
+                let ensembles = ledger.metadata.ensembles.map { "\($0.firstEntryId): \($0.bookies.joined(separator: ","))" }
+                lines.append("segment \(segment.sequenceNumber) \(segment.state) ledger \(segment.ledgerId) \(ledger.metadata.state) "
+                             + "last \(ledger.metadata.lastEntryId) LAC \(await ledger.lastAddConfirmed()) [\(ensembles.joined(separator: "; "))]")
+            }
+            return lines.joined(separator: "\n")
         }
 
         /// Records 1...M in order with nothing missing, and every acknowledged record at its DLSN.

@@ -74,6 +74,13 @@ public struct AddQuorum: Sendable, Equatable {
         return first..<(lastAddConfirmed + 1)
     }
 
+    /// The write-set positions that acknowledged each outstanding entry, for messages.
+    public var acknowledgements: [(entryId: Int64, positions: [Int])] {
+        zip(outstanding, acknowledged).map { entryId, acks in
+            (entryId, (0..<writeQuorum).filter { acks & (1 << UInt64($0)) != 0 })
+        }
+    }
+
     /// After an ensemble change replaced the bookie at `index`: its acknowledgements of
     /// outstanding entries no longer count (they are re-sent to the replacement). Returns the
     /// outstanding entries whose write set includes `index`.

@@ -49,6 +49,9 @@ public final class LedgerWriter: @unchecked Sendable {
     private var confirmedLength: Int64 = 0
     private var failure: LedgerError?
     private var replacing: Set<Int> = []
+    /// How often each member came back after a failure (see `replace`): each return doubles the
+    /// wait before the next one, so a bookie that keeps failing adds no fragment a second.
+    private var rejoined: [Int: Int] = [:]
     private var windowWaiters: [CheckedContinuation<Void, Never>] = []
     /// Completions taken out of `outstanding` whose callbacks have not finished yet: `close`
     /// waits for them too, so its caller sees every acknowledgement.
@@ -250,6 +253,8 @@ public final class LedgerWriter: @unchecked Sendable {
         case let .success(response):
             bookieFailed(index: index, bookie: bookie, reason: "unexpected answer to an add: \(response.status)")
         case let .failure(error):
+            // A send on a connection already replaced (the bookie came back on a new one) says nothing new.
+            guard lock.withLock({ clients[index] === client }) else { return }
             bookieFailed(index: index, bookie: bookie, reason: "\(error)")
         }
     }
@@ -349,22 +354,28 @@ public final class LedgerWriter: @unchecked Sendable {
             return true
         }
         guard start else { return }
-        scheduleReplacement(index: index, bookie: bookie, reason: reason)
+        scheduleReplacement(index: index, bookie: bookie, reason: reason, attempt: 0)
     }
 
     /// Queues the replacement of a failed bookie: one change at a time, each on the metadata
     /// the previous one left.
-    private func scheduleReplacement(index: Int, bookie: String, reason: String) {
+    private func scheduleReplacement(index: Int, bookie: String, reason: String, attempt: Int) {
         changes.withLock { previous in
             let before = previous
             previous = Task { [self] in
                 await before?.value
-                await replace(index: index, bookie: bookie, reason: reason)
+                await replace(index: index, bookie: bookie, reason: reason, attempt: attempt)
             }
         }
     }
 
-    private func replace(index: Int, bookie failed: String, reason: String) async {
+    /// Replaces member `index` with a bookie outside the ensemble. When there is none but the
+    /// others still make an ack quorum, writing goes on without it (a delayed ensemble change)
+    /// and the replacement is tried again every second (`attempt` counts the tries); from the
+    /// second try on, the failed bookie itself may come back (restarted, or reachable again):
+    /// a new fragment from the first unconfirmed entry lists it again, so new entries have their
+    /// full write quorum. The entries written without it stay on the others only.
+    private func replace(index: Int, bookie failed: String, reason: String, attempt: Int) async {
         do {
             let available = Set(try await WritableBookies.list(store))
             var attempts = 0
@@ -378,6 +389,10 @@ public final class LedgerWriter: @unchecked Sendable {
                 var chosen: (bookie: String, client: BookieClient)?
                 while chosen == nil, let candidate = candidates.popLast() {
                     if let client = try? await connections.client(candidate) { chosen = (candidate, client) }
+                }
+                if chosen == nil, attempt >= 1 << min(lock.withLock { rejoined[index, default: 0] }, 5),
+                   available.contains(failed), let client = try? await connections.client(failed) {
+                    chosen = (failed, client)
                 }
                 guard let (replacement, client) = chosen else {
                     throw LedgerError.notEnoughBookies(needed: current.ensembleSize + 1,
@@ -400,8 +415,12 @@ public final class LedgerWriter: @unchecked Sendable {
                         metadataVersion = newVersion
                         clients[index] = client
                         replacing.remove(index)
+                        if replacement == failed { rejoined[index, default: 0] += 1 }
                         let sent = Dictionary(outstanding.map { ($0.entry.entryId, $0.entry) }, uniquingKeysWith: { $1 })
                         return quorum.replace(bookieIndex: index).compactMap { id in sent[id].map { ($0, index) } }
+                    }
+                    if replacement == failed {
+                        logger.notice("ledger \(ledgerId): bookie \(failed) is back; it takes entries again from entry \(firstEntry)")
                     }
                     for (entry, index) in resend { send(entry, to: index, client: client, bookie: replacement) }
                     return
@@ -415,10 +434,12 @@ public final class LedgerWriter: @unchecked Sendable {
             if case .notEnoughBookies = error, continueWithout(index: index) {
                 // Delayed ensemble change: the others still make an ack quorum, so writing
                 // goes on without the failed bookie and a replacement is tried again later.
-                logger.warning("ledger \(ledgerId): bookie \(failed) failed (\(reason)) and no replacement is available; writing to the others, retrying in 1 s")
+                if attempt == 0 {
+                    logger.warning("ledger \(ledgerId): bookie \(failed) failed (\(reason)) and no replacement is available; writing to the others, retrying every second")
+                }
                 Task { [self] in
                     try? await Task.sleep(for: .seconds(1))
-                    retryReplacement(index: index, bookie: failed, reason: reason)
+                    retryReplacement(index: index, bookie: failed, reason: reason, attempt: attempt + 1)
                 }
             } else {
                 await failReplacement(index: index, .ensembleChangeFailed(ledgerId: ledgerId, bookie: failed,
@@ -427,6 +448,16 @@ public final class LedgerWriter: @unchecked Sendable {
         } catch {
             await failReplacement(index: index, .ensembleChangeFailed(ledgerId: ledgerId, bookie: failed,
                                                                       reason: "\(reason); no replacement: \(error)"))
+        }
+    }
+
+    /// What a close waits for, for its message: the entries not yet acknowledged and by whom.
+    private func closingState() -> String {
+        lock.withLock {
+            let pending = quorum.acknowledgements
+            let acks = pending.prefix(4).map { "entry \($0.entryId) acknowledged at \($0.positions)" }.joined(separator: ", ")
+            let ensemble = metadata.ensembles.last?.bookies ?? []
+            return "\(pending.count) entries (\(acks)) and \(completing) completions; ensemble \(ensemble), writing without \(replacing.sorted())"
         }
     }
 
@@ -455,9 +486,9 @@ public final class LedgerWriter: @unchecked Sendable {
     }
 
     /// Tries again to replace a bookie the ledger is writing without.
-    private func retryReplacement(index: Int, bookie: String, reason: String) {
+    private func retryReplacement(index: Int, bookie: String, reason: String, attempt: Int) {
         let still = lock.withLock { failure == nil && replacing.contains(index) && metadata.ensembles.last?.bookies[index] == bookie }
-        if still { scheduleReplacement(index: index, bookie: bookie, reason: reason) }
+        if still { scheduleReplacement(index: index, bookie: bookie, reason: reason, attempt: attempt) }
     }
 
     /// Re-reads the ledger's metadata after a lost compare-and-set; a ledger no longer open
@@ -478,6 +509,12 @@ public final class LedgerWriter: @unchecked Sendable {
     /// Returns (last entry id, length).
     @discardableResult
     public func close() async throws -> (lastEntryId: Int64, length: Int64) {
+        // A close that waits long says what for: the entries not yet acknowledged, by whom.
+        let watchdog = Task { [self] in
+            try await Task.sleep(for: .seconds(10))
+            logger.warning("ledger \(ledgerId): closing has waited 10 s for \(closingState())")
+        }
+        defer { watchdog.cancel() }
         while lock.withLock({ (!outstanding.isEmpty || completing > 0) && failure == nil }) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let wait = lock.withLock { () -> Bool in
