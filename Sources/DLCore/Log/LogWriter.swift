@@ -85,7 +85,9 @@ public actor LogWriter {
     private var buffered: [Buffered] = []
     private var bufferedBytes = 0
     private var outstandingBytes = 0
-    private var windowWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Callers waiting for room in the window, first come first served.
+    private var admission = AdmissionQueue()
+    private var admissionWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     private var flushScheduled = false
     private var nextPosition: UInt32 = 0
     private var lastTxId: Int64
@@ -193,9 +195,8 @@ public actor LogWriter {
     /// calls. `completion` gets its DLSN (or the failure). Waits while `maxOutstandingBytes`
     /// are unacknowledged (back-pressure).
     public func enqueue(_ payload: [UInt8], txid: Int64? = nil, completion: @escaping Completion) async throws {
-        while outstandingBytes >= options.maxOutstandingBytes && failure.withLock({ $0 == nil }) {
-            await withCheckedContinuation { windowWaiters.append($0) }
-        }
+        await enterWindow()
+        defer { admitNext() }
         try append(payload, txid: txid, completion: completion)
     }
 
@@ -207,9 +208,8 @@ public actor LogWriter {
             completion(.success([]))
             return
         }
-        while outstandingBytes >= options.maxOutstandingBytes && failure.withLock({ $0 == nil }) {
-            await withCheckedContinuation { windowWaiters.append($0) }
-        }
+        await enterWindow()
+        defer { admitNext() }
         try checkOpen()
         var txid = lastTxId
         var bytes = RecordSet.headerLength + 4 + RecordSet.originLength
@@ -230,6 +230,21 @@ public actor LogWriter {
             buffer(record, group: index == 0 ? prepared.count : 0, origin: origin,
                    completion: index == 0 ? .write(completion) : .inWrite, last: index == prepared.count - 1)
         }
+    }
+
+    /// No room for more unacknowledged bytes (a failed writer always has room: its callers fail).
+    private var windowFull: Bool { outstandingBytes >= options.maxOutstandingBytes && failure.withLock({ $0 == nil }) }
+
+    /// Waits, behind every caller that came first, until the window has room.
+    private func enterWindow() async {
+        guard let ticket = admission.arrive(windowFull: windowFull) else { return }
+        await withCheckedContinuation { admissionWaiters[ticket] = $0 }
+        admission.entered(ticket)
+    }
+
+    /// Lets the first waiting caller in when the window has room.
+    private func admitNext() {
+        if let ticket = admission.resumeNext(windowFull: windowFull) { admissionWaiters.removeValue(forKey: ticket)?.resume() }
     }
 
     private func checkOpen() throws {
@@ -278,11 +293,7 @@ public actor LogWriter {
     private func acknowledged(bytes: Int, through dlsn: DLSN?) {
         outstandingBytes -= bytes
         if let dlsn, lastDLSN.map({ $0 < dlsn }) ?? true { lastDLSN = dlsn }
-        if outstandingBytes < options.maxOutstandingBytes {
-            let waiters = windowWaiters
-            windowWaiters.removeAll()
-            waiters.forEach { $0.resume() }
-        }
+        admitNext()
     }
 
     /// Sends what is buffered as entries of at most `bufferBytes` to the current segment.
