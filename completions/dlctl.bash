@@ -2302,7 +2302,7 @@ _dlctl_bench_ledger() {
 
 _dlctl_bench_write() {
     repeating_flags=()
-    non_repeating_flags=(--keep --immediate --via-proxy --version -h --help)
+    non_repeating_flags=(--keep --immediate --via-proxy --adaptive-window --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --logs --clients --kill-owner-after --outstanding-mib --output -o --rate)
     __dlctl_offer_flags_options 0
@@ -2527,7 +2527,7 @@ _dlctl_bench_tenants() {
 
 _dlctl_bench_curve() {
     repeating_flags=()
-    non_repeating_flags=(--keep --via-proxy --version -h --help)
+    non_repeating_flags=(--keep --via-proxy --adaptive-window --version -h --help)
     repeating_options=()
     non_repeating_options=(--uri --timeout --ensemble --write-quorum --ack-quorum --record-size --seconds --fractions --logs --clients --output -o)
     __dlctl_offer_flags_options 0

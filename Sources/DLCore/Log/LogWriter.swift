@@ -25,8 +25,19 @@ public actor LogWriter {
         public var rollBytes: Int64 = 1 << 30
         /// Roll to a new segment once the current one is this old (nil: never).
         public var rollInterval: Duration? = .seconds(2 * 3600)
-        /// Bytes of records written and not yet acknowledged before `enqueue` waits.
+        /// Bytes of records written and not yet acknowledged before `enqueue` waits: the most
+        /// the window (`adaptiveWindow`) grows to.
         public var maxOutstandingBytes = 16 << 20
+        /// Bound the bytes outstanding by twice the measured bandwidth-delay product to the
+        /// bookies (`WriteWindow`) rather than by `maxOutstandingBytes` alone: a writer at its
+        /// peak then waits milliseconds for an acknowledgement, not the time 16 MiB takes.
+        /// Off by default until measured against the fixed window (`bench write --adaptive-window`).
+        public var adaptiveWindow = false
+        /// Send buffered records at once when no entry is in flight (rather than after
+        /// `flushInterval`): an idle writer's record goes straight out; a busy writer's records
+        /// gather while its entries are in flight, and go when one is acknowledged. Off by
+        /// default, with `adaptiveWindow`.
+        public var flushWhenIdle = false
         /// How long the writer must be idle after an acknowledgement before it adds a control
         /// record (which makes the last entry readable): short, so tailing readers see a
         /// lone record at once; under steady load no control record is needed.
@@ -88,6 +99,11 @@ public actor LogWriter {
     /// Callers waiting for room in the window, first come first served.
     private var admission = AdmissionQueue()
     private var admissionWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    /// Entries sent and not yet acknowledged (or failed).
+    private var entriesInFlight = 0
+    private var window: WriteWindow
+    /// The bytes that may be outstanding before `enqueue` waits.
+    private var outstandingLimit: Int { options.adaptiveWindow ? window.limit : options.maxOutstandingBytes }
     private var flushScheduled = false
     private var nextPosition: UInt32 = 0
     private var lastTxId: Int64
@@ -170,6 +186,7 @@ public actor LogWriter {
         self.lockNode = lockNode
         self.current = segment
         self.lastTxId = lastTxId
+        window = WriteWindow(floor: 2 * options.bufferBytes, ceiling: options.maxOutstandingBytes)
     }
 
     /// The segment this writer appends to.
@@ -192,8 +209,8 @@ public actor LogWriter {
     }
 
     /// Queues a record without waiting for its acknowledgement: records keep the order of the
-    /// calls. `completion` gets its DLSN (or the failure). Waits while `maxOutstandingBytes`
-    /// are unacknowledged (back-pressure).
+    /// calls. `completion` gets its DLSN (or the failure). Waits while a full window of bytes
+    /// is unacknowledged (back-pressure; see `Options.adaptiveWindow`).
     public func enqueue(_ payload: [UInt8], txid: Int64? = nil, completion: @escaping Completion) async throws {
         await enterWindow()
         defer { admitNext() }
@@ -233,7 +250,7 @@ public actor LogWriter {
     }
 
     /// No room for more unacknowledged bytes (a failed writer always has room: its callers fail).
-    private var windowFull: Bool { outstandingBytes >= options.maxOutstandingBytes && failure.withLock({ $0 == nil }) }
+    private var windowFull: Bool { outstandingBytes >= outstandingLimit && failure.withLock({ $0 == nil }) }
 
     /// Waits, behind every caller that came first, until the window has room.
     private func enterWindow() async {
@@ -278,7 +295,7 @@ public actor LogWriter {
         buffered.append((record, completion, group, origin))
         bufferedBytes += record.encodedLength
         guard last else { return }
-        if bufferedBytes >= options.bufferBytes || options.flushInterval == .zero {
+        if bufferedBytes >= options.bufferBytes || options.flushInterval == .zero || (options.flushWhenIdle && entriesInFlight == 0) {
             flush()
         } else if !flushScheduled {
             flushScheduled = true
@@ -290,9 +307,15 @@ public actor LogWriter {
         }
     }
 
-    private func acknowledged(bytes: Int, through dlsn: DLSN?) {
+    /// An entry of `bytes` of records was acknowledged through `dlsn` (nil: it failed); `timing`
+    /// gives its size on the wire and when it was sent and acknowledged, for the window.
+    private func acknowledged(bytes: Int, through dlsn: DLSN?, timing: (entryBytes: Int, sentAt: UInt64, at: UInt64)? = nil) {
         outstandingBytes -= bytes
+        entriesInFlight -= 1
+        if let timing { window.acknowledged(bytes: timing.entryBytes, sentAt: timing.sentAt, now: timing.at) }
         if let dlsn, lastDLSN.map({ $0 < dlsn }) ?? true { lastDLSN = dlsn }
+        // Records that gathered while the last entry was in flight go now.
+        if options.flushWhenIdle && entriesInFlight == 0 && !buffered.isEmpty && !rolling { flush() }
         admitNext()
     }
 
@@ -353,9 +376,12 @@ public actor LogWriter {
         idleMarker += 1
         let marker = idleMarker
         let observer = acknowledgedObserver
+        entriesInFlight += 1
+        let sentAt = MonotonicClock.nanos()
         segment.ledger.appendAsync(bytes) { [weak self] result in
             switch result {
             case let .success(entryId):
+                let timing = (entryBytes: bytes.count, sentAt: sentAt, at: MonotonicClock.nanos())
                 for (slot, item) in batch.enumerated() {
                     switch item.completion {
                     case let .record(completion):
@@ -374,7 +400,7 @@ public actor LogWriter {
                 segment.acknowledged(first: batch[0].record, last: batch[batch.count - 1].record, lastDLSN: last,
                                      count: batch.count)
                 Task {
-                    await self?.acknowledged(bytes: recordBytes, through: last)
+                    await self?.acknowledged(bytes: recordBytes, through: last, timing: timing)
                     await self?.advanceLACWhenIdle(after: marker)
                 }
             case let .failure(error):

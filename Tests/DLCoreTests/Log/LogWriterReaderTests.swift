@@ -25,6 +25,41 @@ import TestSupport
         await fixture.shutdown()
     }
 
+    /// The adaptive window (a small bound on unacknowledged bytes, callers admitted in their
+    /// order) and sending at once when idle: a flood of pipelined records, some awaited one by
+    /// one, all acknowledged at increasing DLSNs and read back in order.
+    @Test func theAdaptiveWindowKeepsEveryRecordInOrder() async throws {
+        let fixture = try await LogFixture()
+        var options = LogWriter.Options()
+        options.adaptiveWindow = true
+        options.flushWhenIdle = true
+        options.bufferBytes = 4096
+        let (name, writer) = try await fixture.log("t/window", options: options)
+        let acknowledged = Locked<[Int: DLSN]>([:])
+        let count = 20_000
+        for index in 0..<count {
+            let payload = Array("record-\(index)-".utf8) + [UInt8](repeating: 0x61, count: index % 300)
+            if index % 1000 == 0 {
+                let dlsn = try await writer.write(payload)
+                acknowledged.withLock { $0[index] = dlsn }
+            } else {
+                try await writer.enqueue(payload) { result in
+                    if case let .success(dlsn) = result { acknowledged.withLock { $0[index] = dlsn } }
+                }
+            }
+        }
+        try await writer.close()
+        let dlsns = acknowledged.withLock { $0 }
+        #expect(dlsns.count == count, "every record acknowledged")
+        let ordered = (0..<count).compactMap { dlsns[$0] }
+        #expect(zip(ordered, ordered.dropFirst()).allSatisfy { $0 < $1 }, "DLSNs increase in write order")
+        let records = try await fixture.readAll(name)
+        #expect(records.map(\.dlsn) == ordered)
+        #expect(records.map { String(decoding: $0.record.payload.prefix { $0 != 0x61 }, as: UTF8.self) }
+                == (0..<count).map { "record-\($0)-" })
+        await fixture.shutdown()
+    }
+
     @Test func controlRecordsAdvanceTheLACAndStayInvisible() async throws {
         let fixture = try await LogFixture()
         let (name, writer) = try await fixture.log("t/control")

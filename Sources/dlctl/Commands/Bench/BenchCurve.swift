@@ -22,6 +22,8 @@ struct BenchCurve: LogWorkload {
     @Option(help: "Logs, each with its own writer (direct).") var logs = 1
     @Flag(name: .customLong("via-proxy"), help: "Write through the cluster's write proxies.") var viaProxy = false
     @Option(help: "With --via-proxy: concurrent client sessions.") var clients = 1
+    @Flag(name: .customLong("adaptive-window"), help: "Direct writers with the adaptive window (see bench write --adaptive-window).")
+    var adaptiveWindow = false
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     struct Point: Encodable {
@@ -53,6 +55,7 @@ struct BenchCurve: LogWorkload {
         write.logs = logs
         write.viaProxy = viaProxy
         write.clients = clients
+        write.adaptiveWindow = adaptiveWindow
         write.output = output
         write.rate = rate
         try write.validate()

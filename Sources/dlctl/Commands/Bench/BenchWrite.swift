@@ -34,6 +34,9 @@ struct BenchWrite: LogWorkload {
     var killOwnerAfter: Double?
     @Option(name: .customLong("outstanding-mib"), help: "Unacknowledged MiB allowed, shared by all writers (back-pressure).")
     var outstandingMiB = 16.0
+    @Flag(name: .customLong("adaptive-window"),
+          help: "Direct writers bound their unacknowledged bytes by twice the measured bandwidth-delay product (at most --outstanding-mib) and send at once when nothing is in flight (being measured; off by default).")
+    var adaptiveWindow = false
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
     @Option(help: "Records a second offered in all, on a fixed schedule (open loop; latency from each record's due time).")
     var rate: Int?
@@ -58,6 +61,7 @@ struct BenchWrite: LogWorkload {
         if outstandingMiB <= 0 { throw ValidationError("--outstanding-mib must be positive") }
         if clients < 1 || clients > 10_000 { throw ValidationError("--clients must be within 1...10000") }
         if clients > 1 && !viaProxy { throw ValidationError("--clients needs --via-proxy (direct writers are one per log)") }
+        if adaptiveWindow && viaProxy { throw ValidationError("--adaptive-window is for direct writers (a proxy's writers are set up by the proxy)") }
         if let killOwnerAfter, !viaProxy || killOwnerAfter <= 0 || killOwnerAfter >= seconds {
             throw ValidationError("--kill-owner-after needs --via-proxy and must be within 0...--seconds")
         }
@@ -150,7 +154,7 @@ struct BenchWrite: LogWorkload {
                       offeredPerSecond: rate, failoverGapMillis: gap)
     }
 
-    var mode: String { immediate ? "immediate" : rate == nil ? "batched" : "fixed rate" }
+    var mode: String { (immediate ? "immediate" : rate == nil ? "batched" : "fixed rate") + (adaptiveWindow ? ", adaptive window" : "") }
 
     /// kill -9 of the proxy that owns `name` (its registration names its pid).
     private func killOwner(of name: LogName, store: any MetadataStore) async throws {
@@ -205,6 +209,10 @@ struct BenchWrite: LogWorkload {
         var writerOptions = log.writerOptions
         if immediate { writerOptions.flushInterval = .zero }
         writerOptions.maxOutstandingBytes = max(Int(outstandingMiB * 1_048_576) / logs, 2 * writerOptions.bufferBytes)
+        if adaptiveWindow {
+            writerOptions.adaptiveWindow = true
+            writerOptions.flushWhenIdle = true
+        }
         let writer = try await LogWriter.open(name, store: store, connections: connections, options: writerOptions)
         let deadline = MonotonicClock.nanos() + UInt64(seconds * 1e9)
         var samples: [UInt64] = []

@@ -42,7 +42,3 @@ struct LatencySummary: Encodable {
     }
 }
 
-/// A monotonic nanosecond clock for measurements.
-enum MonotonicClock {
-    static func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
-}
