@@ -59,8 +59,6 @@ public actor LogWriter {
     private var rolling = false
     private var rollWaiters: [CheckedContinuation<Void, Never>] = []
     private var nextRollAttempt = ContinuousClock.now
-    /// Earlier segments being closed and completed after a roll.
-    private var completions: [Task<Void, Never>] = []
     private static let logger = Logger(label: "dlctl.writer")
 
     public typealias Completion = @Sendable (Result<DLSN, any Error>) -> Void
@@ -404,8 +402,13 @@ public actor LogWriter {
                     await self?.advanceLACWhenIdle(after: marker)
                 }
             case let .failure(error):
-                let cause = LogError.segmentFailed(log: logName, segment: segment.sequenceNumber, cause: "\(error)")
-                failure.withLock { if $0 == nil { $0 = cause } }
+                // Every write fails with the writer's first cause (after a segment that could not
+                // be completed, its ledger's refusal is only a symptom).
+                let cause = failure.withLock { first in
+                    let cause = first ?? LogError.segmentFailed(log: logName, segment: segment.sequenceNumber, cause: "\(error)")
+                    first = cause
+                    return cause
+                }
                 for item in batch { item.completion.fail(cause) }
                 Task { await self?.acknowledged(bytes: recordBytes, through: nil) }
             }
@@ -419,8 +422,13 @@ public actor LogWriter {
         return false
     }
 
-    /// Opens the next segment, switches appends to it, and completes the old one once its
-    /// outstanding adds are acknowledged. On failure the writer stays on the old segment.
+    /// Opens the next segment, completes the old one once its outstanding adds are acknowledged,
+    /// then switches appends to the next. Entries wait in the buffer meanwhile, so
+    /// acknowledgements stay in log order across segments and a tailing reader never waits at a
+    /// segment the writer has left (a ledger that failed after the switch used to hold readers
+    /// at its segment while the writer acknowledged records past it). If the next segment cannot
+    /// be opened, the writer stays on the old one; if the old one cannot be completed, the
+    /// writer fails with that cause.
     private func roll() async {
         let old = current
         let records = Int64(nextPosition)
@@ -428,17 +436,18 @@ public actor LogWriter {
             let next = try await Self.startSegment(name, sequence: old.sequenceNumber + 1,
                                                    startSequenceId: old.metadata.startSequenceId + records,
                                                    lastTxId: lastTxId, store: store, connections: connections, options: options)
-            current = next
-            currentBytes = 0
-            currentOpenedAt = .now
-            nextPosition = 0
-            let (store, log, failure) = (self.store, self.name, self.failure)
-            completions.append(Task {
-                do { _ = try await old.complete(log: log, store: store) } catch {
-                    let cause = LogError.segmentFailed(log: log.description, segment: old.sequenceNumber, cause: "\(error)")
-                    failure.withLock { if $0 == nil { $0 = cause } }
-                }
-            })
+            do {
+                _ = try await old.complete(log: name, store: store)
+                current = next
+                currentBytes = 0
+                currentOpenedAt = .now
+                nextPosition = 0
+            } catch {
+                let cause = LogError.segmentFailed(log: name.description, segment: old.sequenceNumber, cause: "\(error)")
+                failure.withLock { if $0 == nil { $0 = cause } }
+                Self.logger.error("log \(name): completing segment \(old.sequenceNumber) before rolling failed: \(error)")
+                _ = try? await next.ledger.close()
+            }
         } catch {
             Self.logger.warning("log \(name): rolling to segment \(old.sequenceNumber + 1) failed (\(error)); still writing segment \(old.sequenceNumber)")
             nextRollAttempt = .now + .seconds(1)
@@ -496,7 +505,6 @@ public actor LogWriter {
         flush()
         closed = true
         defer { Task { [store, lockNode] in try? await store.delete(lockNode, expectedVersion: nil) } }
-        for completion in completions { await completion.value }
         let completed: SegmentMetadata
         do { completed = try await current.complete(log: name, store: store, endOfStream: sealed) } catch {
             throw failure.withLock({ $0 }) ?? error

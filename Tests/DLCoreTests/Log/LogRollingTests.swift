@@ -64,6 +64,50 @@ import TestSupport
         await fixture.shutdown()
     }
 
+    /// DistributedLog completes a segment before its writer writes to the next: a record is
+    /// acknowledged in segment N only after every segment before N is completed, and
+    /// acknowledgements come in log order across rolls. (A writer that switched first and
+    /// completed the old segment later could acknowledge records past a segment whose ledger
+    /// then failed: tailing readers waited there while the writer went on.)
+    @Test func aRecordIsAcknowledgedInASegmentOnlyAfterTheSegmentsBeforeItAreCompleted() async throws {
+        let fixture = try await LogFixture()
+        let (name, writer) = try await fixture.log("t/ordered", options: Self.rollingOptions(bytes: 16 * 1024))
+        let store = fixture.store
+        let order = Locked<[DLSN]>([])
+        // For each segment, the states of the segments before it, read once its first record was acknowledged.
+        let checks = Locked<[Task<(Int64, [SegmentMetadata.State]), any Error>]>([])
+        for index in 0..<6_000 {
+            try await writer.enqueue(Array("o\(index)".utf8)) { result in
+                guard case let .success(dlsn) = result else { return }
+                let first = order.withLock { seen in
+                    defer { seen.append(dlsn) }
+                    return seen.last.map { $0.segmentSequenceNumber != dlsn.segmentSequenceNumber } ?? true
+                }
+                guard first else { return }
+                let check = Task {
+                    let before = try await LogCatalog(store: store).segments(name).map(\.metadata)
+                        .filter { $0.sequenceNumber < dlsn.segmentSequenceNumber }
+                    return (dlsn.segmentSequenceNumber, before.map(\.state))
+                }
+                checks.withLock { $0.append(check) }
+            }
+        }
+        await writer.flush()
+        let all = await waitUntil(timeout: .seconds(60)) { order.withLock { $0.count } == 6_000 }
+        try #require(all, "every write is acknowledged")
+        let acknowledged = order.withLock { $0 }
+        #expect(acknowledged == acknowledged.sorted(), "acknowledgements in log order")
+        let tasks = checks.withLock { $0 }
+        #expect(tasks.count >= 4, "6,000 records roll at 16 KiB: \(tasks.count) segments")
+        for task in tasks {
+            let (segment, states) = try await task.value
+            #expect(states.count == Int(segment) - 1 && states.allSatisfy { $0 == .completed },
+                    "segment \(segment)'s first record was acknowledged while the segments before it were \(states)")
+        }
+        try await writer.close()
+        await fixture.shutdown()
+    }
+
     @Test func rollsByTime() async throws {
         let fixture = try await LogFixture()
         var options = LogWriter.Options()
