@@ -15,9 +15,12 @@
 # Needs root (network namespaces), iproute2, iptables and ZooKeeper (scripts/packages.sh).
 # Bookies run with --power-loss-recorder, so the nemesis can cut a bookie's power (half of its
 # bookie kills are power cuts; `--kinds power-cut` makes every fault one).
+# --availability FILE keeps each fault's line (kind, longest gap, seed) appended there, so the
+# runs of several sessions or parallel streams can be summed up together.
 # Usage: scripts/jepsen.sh [--rounds 1] [--seed $RANDOM] [--seconds 30] [--rate 50]
-#        [--kinds KIND,...] [--keep-dir /tmp/dlctl-jepsen] [--dlctl PATH]
+#        [--kinds KIND,...] [--keep-dir /tmp/dlctl-jepsen] [--dlctl PATH] [--availability FILE]
 set -euo pipefail
+ORIGIN=$PWD
 cd "$(dirname "$0")/.."
 ROUNDS=1
 SEED=$RANDOM
@@ -26,6 +29,7 @@ RATE=50
 KEEP_DIR=/tmp/dlctl-jepsen
 DLCTL=""
 KINDS=""
+AVAILABILITY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -35,9 +39,14 @@ while [ $# -gt 0 ]; do
     --keep-dir) KEEP_DIR=$2; shift 2 ;;
     --dlctl) DLCTL=$2; shift 2 ;;
     --kinds) KINDS=$2; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--seed S] [--seconds S] [--rate R] [--kinds KIND,...] [--keep-dir DIR] [--dlctl PATH]" >&2; exit 64 ;;
+    --availability) AVAILABILITY=$2; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--seed S] [--seconds S] [--rate R] [--kinds KIND,...] [--keep-dir DIR] [--dlctl PATH] [--availability FILE]" >&2; exit 64 ;;
   esac
 done
+# Paths given relative to where the script was called from.
+absolute() { case "$1" in /*|"") echo "$1" ;; *) echo "$ORIGIN/$1" ;; esac; }
+KEEP_DIR=$(absolute "$KEEP_DIR"); AVAILABILITY=$(absolute "$AVAILABILITY")
+case "$DLCTL" in */*) DLCTL=$(absolute "$DLCTL") ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "jepsen: needs root (it creates network namespaces)" >&2; exit 1; }
 source scripts/packages.sh
 dlctl_install_packages
@@ -52,6 +61,8 @@ export DLCTL_BOOKIE_ARGS="${DLCTL_BOOKIE_ARGS:-} --power-loss-recorder"
 # A bad --kinds fails here, before any cluster is built.
 python3 scripts/jepsen/nemesis.py --seed 0 --plan ${KINDS:+--kinds "$KINDS"} > /dev/null
 WORK=$(mktemp -d /tmp/dlctl-jepsen-run.XXXXXX)
+AVAILABILITY=${AVAILABILITY:-$WORK/availability}
+touch "$AVAILABILITY"
 CLIENTS=()
 cleanup() {
   local pid
@@ -140,16 +151,17 @@ print(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))' "$dir/faults.jso
     grep -v -E '^[0-9]+ (writers|violations)' "$dir"/*/check.txt | head -10 >&2
   fi
   # Availability: per fault, the longest time without an acknowledged write to the shared log.
-  python3 - "$dir/faults.jsonl" "$dir"/shared/writers/*.times >> "$WORK/availability" <<'EOF'
+  python3 - "$seed" "$dir/faults.jsonl" "$dir"/shared/writers/*.times >> "$AVAILABILITY" <<'EOF'
 import json, sys
-faults = [json.loads(l) for l in open(sys.argv[1])]
-acks = sorted(float(t) for path in sys.argv[2:] for t in open(path) if t.strip())
+seed = sys.argv[1]
+faults = [json.loads(l) for l in open(sys.argv[2])]
+acks = sorted(float(t) for path in sys.argv[3:] for t in open(path) if t.strip())
 for fault in faults:
     start, end = fault["start"], fault["end"]
     inside = [t for t in acks if start <= t <= end + 5]
     points = [start] + inside + [end + 5]
     longest = max(b - a for a, b in zip(points, points[1:]))
-    print(f'{fault["kind"]} {longest:.2f}')
+    print(f'{fault["kind"]} {longest:.2f} {seed}')
 EOF
   "$CLUSTER" down >/dev/null 2>&1 || true
   rm -rf "$dir"
@@ -160,11 +172,11 @@ for round in $(seq 1 "$ROUNDS"); do
   run_round "$round" $((SEED + round - 1))
 done
 echo "faults by kind: applied, and the longest time without an acknowledged write to jepsen/shared from the fault's start to 5 s after its end:"
-python3 - "$WORK/availability" <<'EOF'
+python3 - "$AVAILABILITY" <<'EOF'
 import collections, sys
 gaps = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    kind, gap = line.split()
+    kind, gap = line.split()[:2]
     gaps[kind].append(float(gap))
 for kind in sorted(gaps):
     values = sorted(gaps[kind])
