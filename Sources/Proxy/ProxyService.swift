@@ -206,7 +206,8 @@ actor ProxyService {
             writer.observeAcknowledged { feed.push($0) }
             // Followers fed from the bookies here follow again (a redirect to this proxy) and
             // are pushed to from now on.
-            if let fromBookies = feeds[log], !fromBookies.pushed { fromBookies.close(.redirect, address) }
+            // (A pushed feed still here is an earlier ownership's: its followers follow again too.)
+            feeds[log]?.close(.redirect, address)
             feeds[log] = feed
         } catch {
             // Without the previous owner's writes a retry could be appended twice (and without
@@ -361,8 +362,12 @@ actor ProxyService {
     /// new session.
     func replaceStore(_ fresh: any MetadataStore) {
         let old = served
-        served.removeAll()
-        for log in old.keys { ownership.dropped(log) }
+        for (log, servedLog) in old { forget(log, servedLog) }
+        // Every follower here follows again: those pushed to from a log given up above (its new
+        // owner pushes to them now; left on this feed they would wait for ever), and those fed
+        // from the bookies through the old session.
+        for feed in feeds.values { feed.close(.unavailable, "\(address) lost its metadata session: follow again") }
+        feeds.removeAll()
         store = fresh
         for servedLog in old.values { Task { _ = try? await servedLog.writer.close() } }
         if !old.isEmpty { logger.warning("metadata session lost: gave up every log", metadata: ["logs": "\(old.count)"]) }

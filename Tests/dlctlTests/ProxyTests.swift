@@ -132,6 +132,41 @@ extension ServingTierSuites {
             #expect(try await sandbox.run(["check", "t/st"]).status == 0)
         }
 
+        /// A follower pushed to by an owner that loses its metadata session (stopped past its
+        /// session timeout) follows again once the owner resumes and gives its logs up: it gets
+        /// every record, written before and after, once and in order. (The owner used to drop
+        /// the log but keep the follower on its feed, where it waited for ever.)
+        @Test(arguments: MetadataBackend.allCases)
+        func aFollowerOfAnOwnerThatLostItsSessionFollowsAgain(_ backend: MetadataBackend) async throws {
+            try #require(Binaries.dlctlExists)
+            let sandbox = try await ProxySandbox(backend)
+            let lines = { (range: ClosedRange<Int>) in range.map { "\($0)\n" }.joined() }
+            #expect(try await sandbox.run(["write", "t/sf"], stdin: lines(1...100)).status == 0)
+            let owner = try #require(try await waitForOwner(sandbox, of: "t/sf"))
+            let follower = try sandbox.spawn(["tail", "-f", "t/sf", "--from", "start"])
+            #expect(await follower.waitForOutput(containing: "\n100\n", timeout: 60), "\(follower.stderr)")
+            kill(owner.pid, SIGSTOP)
+            // Its session expires: its registration goes with it.
+            let expired = await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(200)) {
+                (try? await sandbox.proxies().contains { $0.address == owner.address }) == false
+            }
+            kill(owner.pid, SIGCONT)
+            try #require(expired, "the stopped owner's session expired")
+            // Resumed, it finds its session gone, gives its logs up and registers again.
+            let back = await waitUntil(timeout: .seconds(60), pollEvery: .milliseconds(200)) {
+                (try? await sandbox.proxies().contains { $0.address == owner.address }) == true
+            }
+            try #require(back, "the owner registered again")
+            #expect(try await sandbox.run(["write", "t/sf"], stdin: lines(101...200)).status == 0)
+            let all = await follower.waitForOutput(containing: "\n200\n", timeout: 30)
+            follower.kill(SIGTERM)
+            _ = await follower.waitForExit(timeout: 30)
+            let received = follower.stdout.split(separator: "\n").map(String.init)
+            #expect(all, "the follower got \(received.count) records: \(follower.stderr)")
+            let wrong = zip(received, (1...200).map(String.init)).enumerated().first { $0.element.0 != $0.element.1 }
+            #expect(received.count == 200 && wrong == nil, "line \(wrong.map { $0.offset + 1 } ?? received.count + 1) is not the record expected")
+        }
+
         /// drain, then release: the log moves to the other proxy with no failed client write.
         @Test(arguments: MetadataBackend.allCases)
         func drainThenReleaseMovesTheLogWithoutAFailedWrite(_ backend: MetadataBackend) async throws {
