@@ -10,7 +10,7 @@
 #   scripts/jepsen.sh --rounds 1 --seed SEED
 # Prints one line per round (seed, violations, stalled readers, faults, operations) and, at the end, the faults
 # by kind with the longest time without an acknowledged write seen while each was in force.
-# A round with a violation keeps its directory (histories, faults, server logs) under --keep-dir;
+# A round with a violation or a stalled reader keeps its directory (histories, faults, server logs) under --keep-dir;
 # with KEEP=1 every round does.
 # Needs root (network namespaces), iproute2, iptables and ZooKeeper (scripts/packages.sh).
 # Bookies run with --power-loss-recorder, so the nemesis can cut a bookie's power (half of its
@@ -156,15 +156,19 @@ print(", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))' "$dir/faults.jso
     grep -v -E '^[0-9]+ (writers|violations)' "$dir"/*/check.txt | head -10 >&2
   fi
   # Availability: per fault, the longest time without an acknowledged write to the shared log.
-  python3 - "$seed" "$dir/faults.jsonl" "$dir"/shared/writers/*.times >> "$AVAILABILITY" <<'EOF'
+  # The window ends where the writes ended: past it no gap means anything (a fault at the
+  # end of the writes is measured up to there, one after them not at all).
+  python3 - "$seed" "$deadline" "$dir/faults.jsonl" "$dir"/shared/writers/*.times >> "$AVAILABILITY" <<'EOF'
 import json, sys
-seed = sys.argv[1]
-faults = [json.loads(l) for l in open(sys.argv[2])]
-acks = sorted(float(t) for path in sys.argv[3:] for t in open(path) if t.strip())
+seed, writes_end = sys.argv[1], float(sys.argv[2])
+faults = [json.loads(l) for l in open(sys.argv[3])]
+acks = sorted(float(t) for path in sys.argv[4:] for t in open(path) if t.strip())
 for fault in faults:
-    start, end = fault["start"], fault["end"]
-    inside = [t for t in acks if start <= t <= end + 5]
-    points = [start] + inside + [end + 5]
+    start, end = fault["start"], min(fault["end"] + 5, writes_end)
+    if start >= end:
+        continue
+    inside = [t for t in acks if start <= t <= end]
+    points = [start] + inside + [end]
     longest = max(b - a for a, b in zip(points, points[1:]))
     print(f'{fault["kind"]} {longest:.2f} {seed}')
 EOF
@@ -176,7 +180,7 @@ echo "jepsen: $ROUNDS rounds of $SECONDS_PER_ROUND s from seed $SEED ($(date -u 
 for round in $(seq 1 "$ROUNDS"); do
   run_round "$round" $((SEED + round - 1))
 done
-echo "faults by kind: applied, and the longest time without an acknowledged write to jepsen/shared from the fault's start to 5 s after its end:"
+echo "faults by kind: applied, and the longest time without an acknowledged write to jepsen/shared from the fault's start to 5 s after its end (or the end of the writes):"
 python3 - "$AVAILABILITY" <<'EOF'
 import collections, sys
 gaps = collections.defaultdict(list)
