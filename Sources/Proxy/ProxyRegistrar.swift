@@ -28,7 +28,7 @@ final class ProxyRegistrar: Sendable {
     func register() async throws {
         guard let store = currentStore else { return }
         _ = try await store.createUnlessExists(ClusterLayout.proxies, data: [], mode: .persistent)
-        try await ensureRegistered(store)
+        try await retryingWhenANodeVanishes { try await ensureRegistered(store) }
         await refreshPeers(store)
     }
 
@@ -63,7 +63,7 @@ final class ProxyRegistrar: Sendable {
             service.statistics.sample()
             guard let store = currentStore else { return }
             do {
-                try await ensureRegistered(store)
+                try await retryingWhenANodeVanishes { try await ensureRegistered(store) }
                 await refreshPeers(store)
             } catch MetadataError.sessionExpired {
                 logger.warning("metadata session expired; opening a new one")
