@@ -181,15 +181,6 @@ for round in $(seq 1 "$ROUNDS"); do
   run_round "$round" $((SEED + round - 1))
 done
 echo "faults by kind: applied, and the longest time without an acknowledged write to jepsen/shared from the fault's start to 5 s after its end (or the end of the writes):"
-python3 - "$AVAILABILITY" <<'EOF'
-import collections, sys
-gaps = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    kind, gap = line.split()[:2]
-    gaps[kind].append(float(gap))
-for kind in sorted(gaps):
-    values = sorted(gaps[kind])
-    print(f"  {kind:12} {len(values):4} applied; longest gap: median {values[len(values) // 2]:.2f} s, max {values[-1]:.2f} s")
-EOF
+python3 scripts/jepsen/summary.py --availability "$AVAILABILITY"
 echo "total violations: $TOTAL_VIOLATIONS; readers that did not reach the end of a sealed log: $TOTAL_STALLED"
 [ "$TOTAL_VIOLATIONS" -eq 0 ] && [ "$TOTAL_STALLED" -eq 0 ]

@@ -28,11 +28,15 @@ final class ProxyRegistrar: Sendable {
     func register() async throws {
         guard let store = currentStore else { return }
         _ = try await store.createUnlessExists(ClusterLayout.proxies, data: [], mode: .persistent)
-        try await retryingWhenANodeVanishes { try await ensureRegistered(store) }
+        try await ensureRegistered(store)
         await refreshPeers(store)
     }
 
     private func ensureRegistered(_ store: any MetadataStore) async throws {
+        try await retryingWhenANodeVanishes { try await replaceRegistration(in: store) }
+    }
+
+    private func replaceRegistration(in store: any MetadataStore) async throws {
         let status: ProxyRegistration.Status = await service.isDraining ? .draining : .serving
         let path = ProxyRegistration.path(address)
         let node = try await store.getIfExists(path)
@@ -63,7 +67,7 @@ final class ProxyRegistrar: Sendable {
             service.statistics.sample()
             guard let store = currentStore else { return }
             do {
-                try await retryingWhenANodeVanishes { try await ensureRegistered(store) }
+                try await ensureRegistered(store)
                 await refreshPeers(store)
             } catch MetadataError.sessionExpired {
                 logger.warning("metadata session expired; opening a new one")

@@ -362,14 +362,16 @@ actor ProxyService {
     /// new session.
     func replaceStore(_ fresh: any MetadataStore) {
         let old = served
-        for (log, servedLog) in old { forget(log, servedLog) }
+        for (log, servedLog) in old {
+            forget(log, servedLog)
+            Task { _ = try? await servedLog.writer.close() }
+        }
         // Every follower here follows again: those pushed to from a log given up above (its new
         // owner pushes to them now; left on this feed they would wait for ever), and those fed
         // from the bookies through the old session.
         for feed in feeds.values { feed.close(.unavailable, "\(address) lost its metadata session: follow again") }
         feeds.removeAll()
         store = fresh
-        for servedLog in old.values { Task { _ = try? await servedLog.writer.close() } }
         if !old.isEmpty { logger.warning("metadata session lost: gave up every log", metadata: ["logs": "\(old.count)"]) }
     }
 

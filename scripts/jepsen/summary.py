@@ -4,7 +4,8 @@ BENCHMARKS.md: rounds, seeds, records acknowledged, unknown and read, violations
 stalled, faults by kind, and, from --availability files, the longest time without an acknowledged write to the
 shared log per fault kind (median and max).
 
-Usage: scripts/jepsen/summary.py RUN.log... [--availability FILE...]
+Usage: scripts/jepsen/summary.py [RUN.log...] [--availability FILE...]
+(with no RUN.log, only the availability table: what jepsen.sh prints at the end of a run)
 """
 import argparse
 import collections
@@ -19,15 +20,22 @@ LOG = re.compile(r" ?([\w-]+) (\d+) acked, (\d+) unknown \(\d+ in the log\), (\d
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("logs", nargs="+", help="the standard output of scripts/jepsen.sh runs")
+    parser.add_argument("logs", nargs="*", help="the standard output of scripts/jepsen.sh runs")
     parser.add_argument("--availability", nargs="*", default=[], help="files written by jepsen.sh --availability")
     args = parser.parse_args()
+    if not args.logs and not args.availability:
+        parser.error("give jepsen.sh output, --availability files, or both")
+    if args.logs:
+        print_rounds(args.logs)
+    print_availability(args.availability)
 
+
+def print_rounds(logs):
     seeds, violations = [], 0
     acked = unknown = reads = 0
     faults = collections.Counter()
     stalled = 0
-    for path in args.logs:
+    for path in logs:
         for line in open(path):
             if OLD_STALL.match(line):
                 stalled += 1
@@ -46,15 +54,18 @@ def main():
                 unknown += int(log.group(3))
                 reads += int(log.group(4))
     if not seeds:
-        sys.exit("summary: no round lines in " + ", ".join(args.logs))
+        sys.exit("summary: no round lines in " + ", ".join(logs))
 
     print(f"rounds {len(seeds)}, seeds {ranges(seeds)}")
     print(f"acknowledged {acked:,}, unknown {unknown:,}, reads {reads:,}, violations {violations}")
     print(f"readers that did not reach the end of a sealed log: {stalled}")
     print("faults: " + ", ".join(f"{kind} {count}" for kind, count in sorted(faults.items())))
 
+
+def print_availability(paths):
+    """Per fault kind: applied, and the median and max of the longest gaps (lines: kind gap [seed])."""
     gaps = collections.defaultdict(list)
-    for path in args.availability:
+    for path in paths:
         for line in open(path):
             parts = line.split()
             if len(parts) >= 2:

@@ -34,10 +34,10 @@ final class BookieRegistrar: Sendable {
 
     private func ensureRegistered() async throws {
         guard let store = currentStore else { return }
-        try await retryingWhenANodeVanishes { try await ensureRegistered(store) }
+        try await retryingWhenANodeVanishes { try await replaceRegistration(in: store) }
     }
 
-    private func ensureRegistered(_ store: any MetadataStore) async throws {
+    private func replaceRegistration(in store: any MetadataStore) async throws {
         let state = service.registrationState
         let path = BookieRegistration.path(configuration.bookieId, state)
         let previous = registeredState.withLock { $0 }
