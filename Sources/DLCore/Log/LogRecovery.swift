@@ -8,16 +8,23 @@ public enum LogRecovery {
         guard try await LogCatalog(store: store).exists(name) else { throw LogError.noSuchLog(name.description) }
         let lock = try await LogLock.acquire(name, store: store, timeout: lockTimeout, purpose: "recovery")
         do {
-            var completed: [SegmentMetadata] = []
-            for (segment, version) in try await LogCatalog(store: store).segments(name) where segment.state == .inProgress {
-                completed.append(try await SegmentRecovery.complete(segment, version: version, log: name, store: store,
-                                                                    connections: connections))
-            }
+            let completed = try await completeInProgressSegments(name, store: store, connections: connections)
             try? await store.delete(lock, expectedVersion: nil)
             return completed
         } catch {
             try? await store.delete(lock, expectedVersion: nil)
             throw error
         }
+    }
+
+    /// Completes every in-progress segment of `name` by recovery; the caller holds its lock.
+    static func completeInProgressSegments(_ name: LogName, store: any MetadataStore,
+                                           connections: BookieConnections) async throws -> [SegmentMetadata] {
+        var completed: [SegmentMetadata] = []
+        for (segment, version) in try await LogCatalog(store: store).segments(name) where segment.state == .inProgress {
+            completed.append(try await SegmentRecovery.complete(segment, version: version, log: name, store: store,
+                                                                connections: connections))
+        }
+        return completed
     }
 }

@@ -507,14 +507,33 @@ public actor LogWriter {
         defer { Task { [store, lockNode] in try? await store.delete(lockNode, expectedVersion: nil) } }
         let completed: SegmentMetadata
         do { completed = try await current.complete(log: name, store: store, endOfStream: sealed) } catch {
-            throw failure.withLock({ $0 }) ?? error
+            let cause = failure.withLock({ $0 }) ?? error
+            await completeByRecovery(after: cause)
+            throw cause
         }
-        if let failure = failure.withLock({ $0 }) { throw failure }
+        if let failure = failure.withLock({ $0 }) {
+            await completeByRecovery(after: failure)
+            throw failure
+        }
         if sealed {
             try await store.set(name.maxTxIdPath, data: Array("\(TxId.endOfStream)".utf8), expectedVersion: nil)
         }
         try? await store.delete(lockNode, expectedVersion: nil)
         return completed.lastDLSN ?? lastDLSN
     }
-}
 
+    /// A failed writer that still holds the lock completes what it leaves in progress by
+    /// recovery (fencing its own ledger), as the next writer would: readers then read to the
+    /// end at once instead of stopping at an unrecovered segment until someone writes again.
+    /// When the bookies refuse that too, the segment waits for the next writer or 'dlctl recover'.
+    private func completeByRecovery(after cause: any Error) async {
+        guard (try? await store.getIfExists(lockNode)) != nil else { return }
+        do {
+            for segment in try await LogRecovery.completeInProgressSegments(name, store: store, connections: connections) {
+                Self.logger.notice("log \(name): the writer failed (\(cause)); recovery completed segment \(segment.sequenceNumber)")
+            }
+        } catch {
+            Self.logger.warning("log \(name): the writer failed (\(cause)) and its segment stays in progress: recovery failed too (\(error))")
+        }
+    }
+}

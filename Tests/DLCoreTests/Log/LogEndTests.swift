@@ -53,6 +53,30 @@ struct LogEndTests {
         #expect(try await fixture.readAll(name).map(\.dlsn) == acknowledged)
     }
 
+    /// A writer that failed (every bookie gone at once) and is closed once they are back
+    /// completes its segment by recovery before it lets the lock go: a reader reads to the end
+    /// at once, where it used to stop at an in-progress segment nobody held (the sandbox's
+    /// orphaned proxy, stopped after the bookies it wrote to were killed and restarted).
+    @Test func aFailedWriterCompletesItsSegmentWhenItCloses() async throws {
+        let fixture = try await LogFixture()
+        defer { Task { await fixture.shutdown() } }
+        var options = LogWriter.Options()
+        options.idleControlDelay = .seconds(3600)
+        let (name, writer) = try await fixture.log("end/failed", options: options)
+        let acknowledged = try await fixture.write(["one", "two"], to: writer)
+        for index in 0..<3 { await fixture.bookies.kill("b\(index)") }
+        let refused = await failure { _ = try await writer.write(Array("three".utf8)) }
+        #expect(refused != nil, "no bookie takes the write")
+        for index in 0..<3 { try await fixture.bookies.start("b\(index)") }
+
+        let closing = await failure { _ = try await writer.close() }
+        #expect(closing != nil, "close still reports the failure")
+        let segments = try await fixture.segments(name)
+        #expect(segments.map(\.state) == [.completed], "\(segments)")
+        #expect(try await LogLock.holder(of: name, store: fixture.store) == nil)
+        #expect(try await fixture.readAll(name).map(\.dlsn) == acknowledged)
+    }
+
     @Test func metadataThatLostACommitIsReportedNotReadAsTheEnd() async throws {
         let fixture = try await LogFixture()
         defer { Task { await fixture.shutdown() } }
