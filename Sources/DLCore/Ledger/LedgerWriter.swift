@@ -505,16 +505,8 @@ public final class LedgerWriter: @unchecked Sendable {
 
     // MARK: Closing
 
-    /// Waits for outstanding adds, then closes the ledger in metadata with its last entry.
-    /// Returns (last entry id, length).
-    @discardableResult
-    public func close() async throws -> (lastEntryId: Int64, length: Int64) {
-        // A close that waits long says what for: the entries not yet acknowledged, by whom.
-        let watchdog = Task { [self] in
-            try await Task.sleep(for: .seconds(10))
-            logger.warning("ledger \(ledgerId): closing has waited 10 s for \(closingState())")
-        }
-        defer { watchdog.cancel() }
+    /// Waits until every add sent so far is acknowledged (or the ledger failed).
+    public func waitForOutstanding() async {
         while lock.withLock({ (!outstanding.isEmpty || completing > 0) && failure == nil }) {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let wait = lock.withLock { () -> Bool in
@@ -525,6 +517,19 @@ public final class LedgerWriter: @unchecked Sendable {
                 if !wait { continuation.resume() }
             }
         }
+    }
+
+    /// Waits for outstanding adds, then closes the ledger in metadata with its last entry.
+    /// Returns (last entry id, length).
+    @discardableResult
+    public func close() async throws -> (lastEntryId: Int64, length: Int64) {
+        // A close that waits long says what for: the entries not yet acknowledged, by whom.
+        let watchdog = Task { [self] in
+            try await Task.sleep(for: .seconds(10))
+            logger.warning("ledger \(ledgerId): closing has waited 10 s for \(closingState())")
+        }
+        defer { watchdog.cancel() }
+        await waitForOutstanding()
         await changes.withLock { $0 }?.value
         if let failure = lock.withLock({ failure }) { throw failure }
         var attempts = 0

@@ -108,6 +108,9 @@ public actor LogWriter {
     private var closed = false
     private var sealed = false
     private var idleMarker = 0
+    /// Whether the current segment's last entry sent holds records the bookies' LAC does not
+    /// cover yet (no control record followed it).
+    private var lastEntryIsData = false
     private var lastDLSN: DLSN?
     /// The first failure of any segment: every later write fails with it.
     private let failure = Locked<LogError?>(nil)
@@ -371,6 +374,7 @@ public actor LogWriter {
         let logName = name.description
         let recordBytes = batch.reduce(0) { $0 + $1.record.encodedLength }
         currentBytes += Int64(bytes.count)
+        lastEntryIsData = true
         idleMarker += 1
         let marker = idleMarker
         let observer = acknowledgedObserver
@@ -437,6 +441,7 @@ public actor LogWriter {
                                                    startSequenceId: old.metadata.startSequenceId + records,
                                                    lastTxId: lastTxId, store: store, connections: connections, options: options)
             do {
+                await commitLastEntry(of: old)
                 _ = try await old.complete(log: name, store: store)
                 current = next
                 currentBytes = 0
@@ -473,7 +478,22 @@ public actor LogWriter {
         guard marker == idleMarker, buffered.isEmpty, !closed, !rolling else { return }
         idleMarker += 1
         if let control = try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() {
+            lastEntryIsData = false
             current.ledger.appendAsync(control) { _ in }
+        }
+    }
+
+    /// Before `segment` is completed, makes the bookies' LAC cover its last entry: waits for the
+    /// entries in flight, then adds a control record (it carries the LAC) unless the last entry
+    /// is one. Readers following the segment then get its last records at once, not when they
+    /// next read its metadata; DistributedLog's writer commits the same way before it closes.
+    private func commitLastEntry(of segment: OpenSegment) async {
+        guard lastEntryIsData else { return }
+        lastEntryIsData = false
+        await segment.ledger.waitForOutstanding()
+        guard let control = try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            segment.ledger.appendAsync(control) { _ in continuation.resume() }
         }
     }
 
@@ -487,6 +507,7 @@ public actor LogWriter {
         flush()
         if let failure = failure.withLock({ $0 }) { throw failure }
         let entry = try RecordSet(records: [.endOfStream]).encode()
+        lastEntryIsData = true
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int64, LedgerError>, Never>) in
             current.ledger.appendAsync(entry) { continuation.resume(returning: $0) }
         }
@@ -504,7 +525,22 @@ public actor LogWriter {
         await waitForRoll()
         flush()
         closed = true
-        defer { Task { [store, lockNode] in try? await store.delete(lockNode, expectedVersion: nil) } }
+        // The lock goes once the segment is completed (or given up), before close returns: a
+        // caller told of a failure may open the next writer at once.
+        do {
+            let last = try await completeLastSegment()
+            try? await store.delete(lockNode, expectedVersion: nil)
+            return last
+        } catch {
+            try? await store.delete(lockNode, expectedVersion: nil)
+            throw error
+        }
+    }
+
+    /// Close's work under the lock: commits the last entry, completes the segment (by recovery
+    /// when the writer failed) and, for a sealed log, raises the max txid to the end of stream.
+    private func completeLastSegment() async throws -> DLSN? {
+        await commitLastEntry(of: current)
         let completed: SegmentMetadata
         do { completed = try await current.complete(log: name, store: store, endOfStream: sealed) } catch {
             let cause = failure.withLock({ $0 }) ?? error
@@ -518,7 +554,6 @@ public actor LogWriter {
         if sealed {
             try await store.set(name.maxTxIdPath, data: Array("\(TxId.endOfStream)".utf8), expectedVersion: nil)
         }
-        try? await store.delete(lockNode, expectedVersion: nil)
         return completed.lastDLSN ?? lastDLSN
     }
 

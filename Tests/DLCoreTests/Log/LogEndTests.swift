@@ -77,6 +77,31 @@ struct LogEndTests {
         #expect(try await fixture.readAll(name).map(\.dlsn) == acknowledged)
     }
 
+    /// Closing commits the last entry (a control record carries the LAC past it): a reader
+    /// following the segment gets the writer's last records at once, without reading the
+    /// segment's metadata again (here never: its wait is an hour). The test suite's follower
+    /// used to wait up to a second for them, and under load missed its one-second bar.
+    @Test(arguments: MetadataBackend.allCases)
+    func aFollowerGetsTheLastRecordsWhenTheWriterCloses(_ backend: MetadataBackend) async throws {
+        let fixture = try await LogFixture(backend: backend)
+        defer { Task { await fixture.shutdown() } }
+        var options = LogWriter.Options()
+        options.idleControlDelay = .seconds(3600)
+        let (name, writer) = try await fixture.log("end/closing", options: options)
+        let acknowledged = try await fixture.write(["one", "two"], to: writer)
+        let follower = try await LogReader(name, store: fixture.store, connections: fixture.connections, from: .beginning,
+                                           follow: true, waitInterval: .seconds(3600))
+        let read = Locked<[DLSN]>([])
+        let reading = Task {
+            while let record = try await follower.next() {
+                read.withLock { $0.append(record.dlsn) }
+            }
+        }
+        defer { reading.cancel() }
+        _ = try await writer.close()
+        #expect(await waitUntil(timeout: .seconds(30)) { read.withLock { $0 } == acknowledged }, "\(read.withLock { $0 })")
+    }
+
     @Test func metadataThatLostACommitIsReportedNotReadAsTheEnd() async throws {
         let fixture = try await LogFixture()
         defer { Task { await fixture.shutdown() } }
