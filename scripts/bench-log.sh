@@ -63,16 +63,5 @@ print("| 100 logs, one writer each, %s s | %.0f records/s aggregate (ack p99 %.0
 PY
 
 if [ -n "$UPDATE" ]; then
-  python3 - "$WORK/table.md" BENCHMARKS.md <<'PY'
-import datetime, re, sys
-table, path = open(sys.argv[1]).read().strip(), sys.argv[2]
-text = open(path).read()
-stamp = datetime.datetime.now().strftime("%Y-%m-%d, %H:%M")
-block = "<!-- bench-log:start -->\nRun of %s (`scripts/bench-log.sh --update`):\n\n%s\n<!-- bench-log:end -->" % (stamp, table)
-updated, count = re.subn(r"<!-- bench-log:start -->.*?<!-- bench-log:end -->", lambda m: block, text, flags=re.S)
-if count != 1:
-    sys.exit("BENCHMARKS.md has no bench-log markers")
-open(path, "w").write(updated)
-print("updated BENCHMARKS.md")
-PY
+  python3 scripts/lib/update-benchmarks.py bench-log "$WORK/table.md"
 fi

@@ -107,16 +107,5 @@ print("One proxy, 1,000 connected clients on 1,000 logs (up to %d owned at once)
 PY
 
 if [ -n "$UPDATE" ]; then
-  python3 - "$WORK/table.md" BENCHMARKS.md <<'PY'
-import datetime, re, sys
-table, path = open(sys.argv[1]).read().strip(), sys.argv[2]
-text = open(path).read()
-stamp = datetime.datetime.now().strftime("%Y-%m-%d, %H:%M")
-block = "<!-- bench-proxy:start -->\nRun of %s (`scripts/bench-proxy.sh --update`):\n\n%s\n<!-- bench-proxy:end -->" % (stamp, table)
-updated, count = re.subn(r"<!-- bench-proxy:start -->.*?<!-- bench-proxy:end -->", lambda m: block, text, flags=re.S)
-if count != 1:
-    sys.exit("BENCHMARKS.md has no bench-proxy markers")
-open(path, "w").write(updated)
-print("updated BENCHMARKS.md")
-PY
+  python3 scripts/lib/update-benchmarks.py bench-proxy "$WORK/table.md"
 fi

@@ -27,11 +27,13 @@ public final class ChildProcess: @unchecked Sendable {
             [input.write, out.read, err.read].forEach { close($0) }
             throw error
         }
+        LiveChildren.started(child.pid)
         stdinHandle = FileHandle(fileDescriptor: input.write, closeOnDealloc: true)
         pump(FileHandle(fileDescriptor: out.read, closeOnDealloc: true)) { $0.stdoutText += $1 }
         pump(FileHandle(fileDescriptor: err.read, closeOnDealloc: true)) { $0.stderrText += $1 }
         Thread { [self, child] in
             let status = child.waitForExit()
+            LiveChildren.reaped(child.pid)
             condition.lock()
             self.status = status
             exited = true

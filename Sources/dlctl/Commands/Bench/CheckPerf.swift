@@ -7,9 +7,10 @@ struct CheckPerf: AsyncParsableCommand {
         commandName: "perf",
         abstract: "Run a standard load against the cluster and print PASS or FAIL per threshold.",
         discussion: """
-            Four workloads on 3/3/2 logs of 100-byte records: one batched writer for 10 s, one writer with one \
-            record in flight for 5 s, 2,000 records from acknowledgement to a tailing reader, and a catch-up read \
-            of 2,000,000 records. The thresholds are the bars of BENCHMARKS.md ('dlctl check perf'). Exit status \
+            Six workloads on 3/3/2 logs of 100-byte records: one batched writer for 10 s (its peak), the same \
+            writer offered 50% and 80% of that peak on a fixed schedule for 10 s each (latency from each record's \
+            due time), one writer with one record in flight for 5 s, 2,000 records from acknowledgement to a \
+            tailing reader, and a catch-up read of 2,000,000 records. The thresholds are the bars of BENCHMARKS.md ('dlctl check perf'). Exit status \
             0 when all pass, 1 otherwise.
             """
     )
@@ -40,6 +41,8 @@ struct CheckPerf: AsyncParsableCommand {
     /// The thresholds (BENCHMARKS.md, section 'dlctl check perf').
     enum Threshold {
         static let batchedRecordsPerSecond = 400_000.0
+        static let halfPeakP99Millis = 10.0
+        static let fourFifthsPeakP99Millis = 25.0
         static let oneInFlightP99Millis = 10.0
         static let deliveryP99Millis = 50.0
         static let catchUpRecordsPerSecond = 1_000_000.0
@@ -55,6 +58,13 @@ struct CheckPerf: AsyncParsableCommand {
                 let write = try await batched.measure(store: store)
                 checks.append(Check(name: "batched write, one writer", measured: write.latency.opsPerSecond, unit: "records/s",
                                     threshold: Threshold.batchedRecordsPerSecond, atLeast: true))
+                for (fraction, threshold, label) in [(0.5, Threshold.halfPeakP99Millis, "50%"), (0.8, Threshold.fourFifthsPeakP99Millis, "80%")] {
+                    let rate = max(1, Int(write.latency.opsPerSecond * fraction))
+                    let fixed = try BenchWrite.parse(["--seconds", "10", "--rate", "\(rate)"] + (progress ? [] : ["-o", "json"]))
+                    let run = try await fixed.measure(store: store)
+                    checks.append(Check(name: "write p99 at \(label) of the peak", measured: run.latency.p99Micros / 1000, unit: "ms",
+                                        threshold: threshold, atLeast: false))
+                }
                 let single = try BenchWrite.parse(["--seconds", "5", "--immediate"] + (progress ? [] : ["-o", "json"]))
                 let latency = try await single.measure(store: store)
                 checks.append(Check(name: "write p99, one record in flight", measured: latency.latency.p99Micros / 1000, unit: "ms",
