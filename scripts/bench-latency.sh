@@ -32,16 +32,8 @@ for needed in 0.5 0.8; do
     *) echo "$0: --fractions must include 0.5 and 0.8 (the bars are at 50% and 80% of the peak)" >&2; exit 64 ;;
   esac
 done
-source scripts/lib/release.sh
-dlctl_build_release >/dev/null
-DLCTL="$(dlctl_release_binary)"
-WORK=$(mktemp -d /tmp/dlctl-bench-latency.XXXXXX)
-export DLCTL_HOME="$WORK/home"
-cleanup() {
-  "$DLCTL" sandbox stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib/bench-work.sh
+dlctl_bench_work bench-latency
 
 . scripts/lib/peers.sh
 FIO_4K_P50=$(fio_4k_fdatasync_p50)

@@ -20,16 +20,8 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--seconds N] [--read-records N] [--update]" >&2; exit 64 ;;
   esac
 done
-source scripts/lib/release.sh
-dlctl_build_release >/dev/null
-DLCTL="$(dlctl_release_binary)"
-WORK=$(mktemp -d /tmp/dlctl-bench-log.XXXXXX)
-export DLCTL_HOME="$WORK/home"
-cleanup() {
-  "$DLCTL" sandbox stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/lib/bench-work.sh
+dlctl_bench_work bench-log
 
 . scripts/lib/peers.sh
 FIO_4K_P50=$(fio_4k_fdatasync_p50)
