@@ -7,13 +7,11 @@ import Synchronization
 /// next benchmark or test run.
 enum LiveChildren {
     private static let pids = Mutex<Set<Int32>>([])
-    private static let installed = Mutex(false)
+    /// Registers the exit handler once (a static is initialised once, on first use).
+    private static let killedAtExit: Void = { atexit { LiveChildren.killAll() } }()
 
     static func started(_ pid: Int32) {
-        installed.withLock { done in
-            if !done { atexit { LiveChildren.killAll() } }
-            done = true
-        }
+        _ = killedAtExit
         pids.withLock { _ = $0.insert(pid) }
     }
 

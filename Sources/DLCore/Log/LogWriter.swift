@@ -477,11 +477,15 @@ public actor LogWriter {
         if options.idleControlDelay > .zero { try? await Task.sleep(for: options.idleControlDelay) }
         guard marker == idleMarker, buffered.isEmpty, !closed, !rolling else { return }
         idleMarker += 1
-        if let control = try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() {
+        if let control = controlEntry {
             lastEntryIsData = false
             current.ledger.appendAsync(control) { _ in }
         }
     }
+
+    /// An entry of one control record: it carries the LAC past the entries before it and is
+    /// invisible to readers.
+    private var controlEntry: [UInt8]? { try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() }
 
     /// Before `segment` is completed, makes the bookies' LAC cover its last entry: waits for the
     /// entries in flight, then adds a control record (it carries the LAC) unless the last entry
@@ -491,7 +495,7 @@ public actor LogWriter {
         guard lastEntryIsData else { return }
         lastEntryIsData = false
         await segment.ledger.waitForOutstanding()
-        guard let control = try? RecordSet(records: [.control(txid: max(lastTxId, 0))]).encode() else { return }
+        guard let control = controlEntry else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             segment.ledger.appendAsync(control) { _ in continuation.resume() }
         }
