@@ -15,6 +15,16 @@ import TestSupport
         (["--bogus"], "dlctl: error: unknown option '--bogus'", "see 'dlctl --help'"),
         (["tail", "t/a", "--output", "raw", "-n", "3"], "dlctl: error: --output raw prints one record", nil),
         (["tail", "t/a", "--json", "--output", "length-prefixed"], "dlctl: error: --json and --output length-prefixed disagree", nil),
+        // Lengths of time that no Duration holds, or that mean nothing, are refused as they are
+        // parsed (they trapped when turned into a Duration).
+        (["write", "t/a", "--direct", "--lock-timeout", "1e300"], "dlctl: error: the value '1e300' is invalid for '--lock-timeout <lock-timeout>'", nil),
+        (["write", "t/a", "--direct", "--roll-interval", "nan"], "dlctl: error: the value 'nan' is invalid for '--roll-interval <roll-interval>'", nil),
+        (["write", "t/a", "--timeout", "inf"], "dlctl: error: the value 'inf' is invalid for '--timeout <timeout>'", nil),
+        (["write", "t/a", "--timeout", "0"], "dlctl: error: --timeout must be positive", nil),
+        (["purge", "t/a", "--retention=-5"], "dlctl: error: the value '-5' is invalid for '--retention <retention>'", nil),
+        (["sandbox", "--lost-bookie-delay", "inf"], "dlctl: error: the value 'inf' is invalid for '--lost-bookie-delay <lost-bookie-delay>'", nil),
+        (["bench", "write", "--seconds", "inf"], "dlctl: error: --seconds must be a number of seconds above 0 and at most 1000000000", nil),
+        (["top", "--interval", "nan"], "dlctl: error: --interval must be between 0.1 and 60 seconds", nil),
     ] as [([String], String, String?)])
     func anArgumentErrorIsOneLine(_ arguments: [String], _ first: String, _ hint: String?) async throws {
         try #require(Binaries.dlctlExists)

@@ -4,9 +4,11 @@ import NIOPosix
 /// Opens a client connection that speaks length-prefixed frames (`FrameDecoder`) to `handler`:
 /// the bookie protocol and the write-proxy protocol alike.
 enum FramedConnection {
+    /// A numeric address is connected to as it is: a name lookup and Happy Eyeballs cost a
+    /// one-liner a thread and a good part of its CPU, for an address that needs neither.
     static func connect(host: String, port: Int, group: any EventLoopGroup, timeout: Duration,
                         handler: any ChannelInboundHandler & Sendable) async throws -> any Channel {
-        try await ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
                 + timeout.components.attoseconds / 1_000_000_000))
@@ -16,7 +18,10 @@ enum FramedConnection {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .connect(host: host, port: port).get()
+        if let numeric = try? SocketAddress(ipAddress: host, port: port) {
+            return try await bootstrap.connect(to: numeric).get()
+        }
+        return try await bootstrap.connect(host: host, port: port).get()
     }
 
     /// host and port of `host:port` (`[v6]:port` too).

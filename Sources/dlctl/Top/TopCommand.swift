@@ -22,7 +22,7 @@ struct TopCommand: AsyncParsableCommand {
     @Flag(help: "Print one frame as plain text and exit.") var once = false
 
     func validate() throws {
-        if interval < 0.1 || interval > 60 { throw ValidationError("--interval must be between 0.1 and 60 seconds") }
+        if !(interval >= 0.1 && interval <= 60) { throw ValidationError("--interval must be between 0.1 and 60 seconds") }
     }
 
     func run() async throws {

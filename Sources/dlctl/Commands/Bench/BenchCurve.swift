@@ -43,7 +43,7 @@ struct BenchCurve: LogWorkload {
         guard !parts.isEmpty, loads.count == parts.count, loads.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
             throw ValidationError("--fractions must be comma-separated numbers within 0...1 (above 0)")
         }
-        if seconds <= 0 { throw ValidationError("--seconds must be positive") }
+        try Seconds.check(seconds, "--seconds")
     }
 
     /// A `bench write` with this command's options, at `rate` (nil: the closed-loop peak).

@@ -29,6 +29,8 @@ struct BenchFanOut: LogWorkload {
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     func validate() throws {
+        try Seconds.check(seconds, "--seconds")
+        if let stopOne { try Seconds.check(stopOne, "--stop-one") }
         guard readers >= 0, rate >= 1, seconds > 0 else { throw ValidationError("--readers must be at least 0, --rate and --seconds positive") }
         if let stopOne {
             guard processes, stopOne > 0, stopOne < seconds else { throw ValidationError("--stop-one needs --processes and less than --seconds") }

@@ -16,6 +16,8 @@ struct BenchFlood: AsyncParsableCommand {
     @Option var seconds = 10.0
     @Option(name: .customLong("record-size")) var recordSize = 100
 
+    func validate() throws { try Seconds.check(seconds, "--seconds") }
+
     struct Outcome: Codable {
         var acceptedBytes = 0
         var refused = 0

@@ -16,7 +16,7 @@ struct BenchFollower: AsyncParsableCommand {
     @Option var after: String
     @Option var records: Int
     @Option var times: String
-    @Option var deadline: Double = 120
+    @Option var deadline: Seconds = 120
     /// Cut off for falling behind, it follows again after the last record it got (as a user
     /// would run `dlctl tail -f --from` with the position the error names).
     @Flag var resume = false
@@ -40,7 +40,7 @@ struct BenchFollower: AsyncParsableCommand {
             var outcome = Outcome()
             try await cluster.withStore(sessionless: true) { store in
                 let client = ProxyClient(store: store)
-                let end = ContinuousClock.now + .milliseconds(Int64(deadline * 1000))
+                let end = ContinuousClock.now + deadline.duration
                 var last = after
                 while arrivals.received < records && ContinuousClock.now < end {
                     let follower = ProxyLogFollower(log: log, client: client, from: .after(last), reconnectTimeout: cluster.commandTimeout)

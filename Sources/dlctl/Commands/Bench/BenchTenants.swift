@@ -24,6 +24,7 @@ struct BenchTenants: LogWorkload {
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     func validate() throws {
+        try Seconds.check(seconds, "--seconds")
         guard noisyLimit.value != nil, noisyClients >= 1, quietRate >= 1, seconds > 0 else {
             throw ValidationError("--noisy-limit, --noisy-clients, --quiet-rate and --seconds must be positive")
         }

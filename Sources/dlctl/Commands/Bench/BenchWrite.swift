@@ -57,8 +57,10 @@ struct BenchWrite: LogWorkload {
     }
 
     func validate() throws {
-        if seconds <= 0 || logs < 1 { throw ValidationError("--seconds must be positive and --logs at least 1") }
-        if outstandingMiB <= 0 { throw ValidationError("--outstanding-mib must be positive") }
+        try Seconds.check(seconds, "--seconds")
+        if let killOwnerAfter { try Seconds.check(killOwnerAfter, "--kill-owner-after") }
+        if logs < 1 { throw ValidationError("--logs must be at least 1") }
+        if !(outstandingMiB > 0 && outstandingMiB <= 1_048_576) { throw ValidationError("--outstanding-mib must be above 0 and at most 1048576") }
         if clients < 1 || clients > 10_000 { throw ValidationError("--clients must be within 1...10000") }
         if clients > 1 && !viaProxy { throw ValidationError("--clients needs --via-proxy (direct writers are one per log)") }
         if adaptiveWindow && viaProxy { throw ValidationError("--adaptive-window is for direct writers (a proxy's writers are set up by the proxy)") }

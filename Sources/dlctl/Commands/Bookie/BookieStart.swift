@@ -21,8 +21,8 @@ struct BookieStart: AsyncParsableCommand {
     var diskThreshold = 0.95
     @Option(name: .customLong("disk-lower-threshold"), help: "Used disk share below which it turns writable again.")
     var diskLowerThreshold = 0.90
-    @Option(name: .customLong("gc-interval"), help: "Seconds between garbage collections.") var gcInterval = 60.0
-    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints.") var checkpointInterval = 5.0
+    @Option(name: .customLong("gc-interval"), help: "Seconds between garbage collections.") var gcInterval: Seconds = 60
+    @Option(name: .customLong("checkpoint-interval"), help: "Seconds between checkpoints.") var checkpointInterval: Seconds = 5
     @Option(name: .customLong("write-cache-mb"),
             help: "MiB of added entries held in memory before a checkpoint starts early (adds wait above twice this).")
     var writeCacheMiB = 256
@@ -32,10 +32,10 @@ struct BookieStart: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
     @Option(name: .customLong("lost-bookie-delay"),
             help: "Seconds a bookie must be gone before the auditor has its ledgers re-replicated (0: at once).")
-    var lostBookieDelay = 60.0
+    var lostBookieDelay: Seconds = 60
     @Option(name: .customLong("ledger-check-interval"),
             help: "Seconds between the auditor's sampled checks of closed ledgers for lacking replicas (0: never).")
-    var ledgerCheckInterval = 3600.0
+    var ledgerCheckInterval: Seconds = 3600
     @Option(name: .customLong("replication-rate"),
             help: "MiB a second this bookie's replication worker copies at most (0: no limit).")
     var replicationRate = 0.0
@@ -52,11 +52,9 @@ struct BookieStart: AsyncParsableCommand {
         }
         guard maxAddsInFlight >= 1 else { throw ValidationError("--max-adds-in-flight must be at least 1") }
         guard (1...65536).contains(writeCacheMiB) else { throw ValidationError("--write-cache-mb must be within 1...65536") }
-        guard checkpointInterval > 0, gcInterval > 0 else {
+        guard checkpointInterval.value > 0, gcInterval.value > 0 else {
             throw ValidationError("--checkpoint-interval and --gc-interval must be positive")
         }
-        guard lostBookieDelay >= 0, lostBookieDelay.isFinite else { throw ValidationError("--lost-bookie-delay must be 0 or more seconds") }
-        guard ledgerCheckInterval >= 0, ledgerCheckInterval.isFinite else { throw ValidationError("--ledger-check-interval must be 0 or more seconds") }
         guard replicationRate >= 0, replicationRate.isFinite else { throw ValidationError("--replication-rate must be 0 (no limit) or more MiB a second") }
         try ServerLogging.validate(logLevel)
     }
@@ -76,16 +74,16 @@ struct BookieStart: AsyncParsableCommand {
         configuration.authToken = authToken
         configuration.diskUsageThreshold = diskThreshold
         configuration.diskUsageLowerThreshold = diskLowerThreshold
-        configuration.garbageCollectionInterval = .milliseconds(Int64(gcInterval * 1000))
-        configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
+        configuration.garbageCollectionInterval = gcInterval.duration
+        configuration.checkpointInterval = checkpointInterval.duration
         configuration.writeCacheBytes = writeCacheMiB * 1024 * 1024
         configuration.maxAddsInFlightPerConnection = maxAddsInFlight
         configuration.metadataOptions = cluster.storeOptions
         var autorecovery = Autorecovery.Options()
-        autorecovery.lostBookieDelay = .milliseconds(Int64(lostBookieDelay * 1000))
+        autorecovery.lostBookieDelay = lostBookieDelay.duration
         autorecovery.worker = !noReplicationWorker
         autorecovery.copyRate = replicationRate > 0 ? replicationRate * 1024 * 1024 : nil
-        autorecovery.checkInterval = ledgerCheckInterval > 0 ? .milliseconds(Int64(ledgerCheckInterval * 1000)) : nil
+        autorecovery.checkInterval = ledgerCheckInterval.value > 0 ? ledgerCheckInterval.duration : nil
         configuration.autorecovery = autorecovery
         let node: BookieNode
         do {

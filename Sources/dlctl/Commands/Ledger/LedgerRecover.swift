@@ -13,7 +13,7 @@ struct LedgerRecover: AsyncParsableCommand {
 
     func run() async throws {
         let (cluster, id) = (self.cluster, self.id)
-        try await reportingErrors(timeout: .seconds(Int64(max(cluster.timeout, 60)))) {
+        try await reportingErrors(timeout: max(cluster.timeout ?? ClusterOptions.defaultTimeout, 60).duration) {
             try await cluster.withStore { store in
                 let connections = BookieConnections()
                 let outcome = try await LedgerRecovery.recover(store: store, connections: connections, ledgerId: id)

@@ -10,18 +10,17 @@ struct PurgeCommand: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
     @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
-    @Option(help: "Also delete segments completed more than this many hours ago.") var retention: Double?
+    @Option(help: "Also delete segments completed more than this many hours ago.") var retention: Seconds?
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     func validate() throws {
-        if let retention, retention < 0 { throw ValidationError("--retention must not be negative") }
     }
 
     func run() async throws {
         let (cluster, log, retention, output) = (self.cluster, self.log, self.retention, self.output)
         try await reportingErrors(timeout: cluster.commandTimeout) {
             let purged = try await cluster.withStore { store in
-                try await LogTruncation(store: store).purge(log, olderThan: retention.map { .milliseconds(Int64($0 * 3_600_000)) })
+                try await LogTruncation(store: store).purge(log, olderThan: retention?.hoursDuration)
             }
             switch output {
             case .json: try JSONOutput.print(purged)

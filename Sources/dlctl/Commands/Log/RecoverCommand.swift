@@ -10,7 +10,7 @@ struct RecoverCommand: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
     @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
-    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for the writer's lock.") var lockTimeout = 30.0
+    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for the writer's lock.") var lockTimeout: Seconds = 30
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
 
     func run() async throws {
@@ -19,7 +19,7 @@ struct RecoverCommand: AsyncParsableCommand {
             let completed = try await cluster.withStore { store in
                 let connections = BookieConnections()
                 let completed = try await LogRecovery.recover(log, store: store, connections: connections,
-                                                              lockTimeout: .milliseconds(Int64(lockTimeout * 1000)))
+                                                              lockTimeout: lockTimeout.duration)
                 await connections.closeAll()
                 return completed
             }

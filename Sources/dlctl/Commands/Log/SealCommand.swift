@@ -17,7 +17,7 @@ struct SealCommand: AsyncParsableCommand {
     @OptionGroup var cluster: ClusterOptions
     @Argument(help: "NAMESPACE/LOG", completion: LiveNames.completion(.logs), transform: LogArgument.parse) var log: LogName
     @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another writer's lock (with --direct).")
-    var lockTimeout = 30.0
+    var lockTimeout: Seconds = 30
     @Flag(help: "Seal in this process (taking the log's lock) instead of through the log's owning proxy.") var direct = false
 
     func run() async throws {
@@ -33,7 +33,7 @@ struct SealCommand: AsyncParsableCommand {
                     end = dlsn
                 } else {
                     var options = LogWriter.Options()
-                    options.lockTimeout = .milliseconds(Int64(lockTimeout * 1000))
+                    options.lockTimeout = lockTimeout.duration
                     let writer = try await LogWriter.open(log, store: store, connections: connections, options: options)
                     end = try await writer.markEndOfStream()
                 }

@@ -18,7 +18,7 @@ struct WriteCommand: AsyncParsableCommand {
             When the cluster has write proxies (dlctl proxy list), the records go through the log's owning proxy: \
             any number of writers can append to one log at once, into the same segment, and a write retried after a \
             lost answer is never appended twice. --timeout bounds each write there (redirects and a failover \
-            included). --direct makes this process the log's writer instead (it takes the lock: --lock-timeout, \
+            included; 30 s unless given, which outlasts a failed owner's session and a burst of clients on a busy machine). --direct makes this process the log's writer instead (it takes the lock: --lock-timeout, \
             --codec, --roll-size and --roll-interval apply only then; a proxy has its own, see 'dlctl proxy start').
             """
     )
@@ -34,12 +34,12 @@ struct WriteCommand: AsyncParsableCommand {
     var txidDelimiter: String?
     @Flag(name: .customLong("txid-clock"), help: "Assign txids from the wall clock (milliseconds since the epoch).")
     var txidClock = false
-    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another writer's lock.") var lockTimeout = 30.0
+    @Option(name: .customLong("lock-timeout"), help: "Seconds to wait for another writer's lock.") var lockTimeout: Seconds = 30
     @Flag(help: "Send each record as its own entry at once (no batching).") var immediate = false
     @Flag(help: "Be the log's writer in this process instead of going through a write proxy.") var direct = false
     @Option(help: "Compression of record sets: none or lz4.") var codec = "none"
     @Option(name: .customLong("roll-size"), help: "Roll to a new segment after this many MiB.") var rollSize = 1024
-    @Option(name: .customLong("roll-interval"), help: "Roll to a new segment after this many seconds.") var rollInterval = 7200.0
+    @Option(name: .customLong("roll-interval"), help: "Roll to a new segment after this many seconds.") var rollInterval: Seconds = 7200
     @Flag(help: ArgumentHelp("Print each record's DLSN as soon as it is acknowledged (instead of the last DLSN at the end).",
                              discussion: "One line per record, in the order the acknowledgements come: its line number in the input (records given as arguments: their place, from 1), a tab, its DLSN. Each line is written at once, so a process killed later has printed every acknowledgement it received."))
     var acks = false
@@ -52,7 +52,7 @@ struct WriteCommand: AsyncParsableCommand {
         if txidClock && (txidField != nil || txidDelimiter != nil) {
             throw ValidationError("--txid-clock cannot be combined with --txid-field or --txid-delimiter")
         }
-        if rollSize <= 0 || rollInterval <= 0 { throw ValidationError("--roll-size and --roll-interval must be positive") }
+        if rollSize <= 0 || rollInterval.value == 0 { throw ValidationError("--roll-size and --roll-interval must be positive") }
         if CompressionCodec(name: codec) == nil { throw ValidationError("unknown codec \(codec) (none or lz4)") }
     }
 
@@ -67,7 +67,7 @@ struct WriteCommand: AsyncParsableCommand {
                 }
                 guard !options.direct, try await !ProxyRegistration.all(in: store).isEmpty else { return false }
                 let client = ProxyClient(store: store)
-                let writer = ProxyLogWriter(log: options.log.description, client: client, timeout: options.cluster.commandTimeout,
+                let writer = ProxyLogWriter(log: options.log.description, client: client, timeout: options.cluster.proxiedWriteTimeout,
                                             flushInterval: options.immediate ? .zero : .milliseconds(2))
                 let last: DLSN?
                 do { last = try await options.pump(into: writer) } catch {
@@ -92,11 +92,11 @@ struct WriteCommand: AsyncParsableCommand {
 
     var writerOptions: LogWriter.Options {
         var writerOptions = LogWriter.Options()
-        writerOptions.lockTimeout = .milliseconds(Int64(lockTimeout * 1000))
+        writerOptions.lockTimeout = lockTimeout.duration
         if immediate { writerOptions.flushInterval = .zero }
         writerOptions.codec = CompressionCodec(name: codec) ?? .none
         writerOptions.rollBytes = Int64(rollSize) << 20
-        writerOptions.rollInterval = .milliseconds(Int64(rollInterval * 1000))
+        writerOptions.rollInterval = rollInterval.duration
         return writerOptions
     }
 

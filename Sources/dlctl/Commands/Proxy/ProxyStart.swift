@@ -19,10 +19,10 @@ struct ProxyStart: AsyncParsableCommand {
     @Option(help: "Address to bind (and to register: it must be routable for clients).") var host = "127.0.0.1"
     @Option(name: .customLong("http-port"), help: "Serve Prometheus /metrics and /info on this port.") var httpPort: Int?
     @Option(name: .customLong("idle-release"), help: "Seconds after which a log nobody wrote to is released.")
-    var idleRelease = 300.0
+    var idleRelease: Seconds = 300
     @Option(name: .customLong("roll-size"), help: "Roll owned logs to a new segment after this many MiB.") var rollSize = 1024
     @Option(name: .customLong("roll-interval"), help: "Roll owned logs to a new segment after this many seconds.")
-    var rollInterval = 7200.0
+    var rollInterval: Seconds = 7200
     @Option(help: "Compression of the record sets of owned logs: none or lz4.") var codec = "none"
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel = "info"
     @OptionGroup(title: "Limits on all writes through this proxy together") var limits: LimitOptions
@@ -34,7 +34,7 @@ struct ProxyStart: AsyncParsableCommand {
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be within 1...65535") }
         if let httpPort, !(1...65535).contains(httpPort) { throw ValidationError("--http-port must be within 1...65535") }
-        guard idleRelease > 0, rollSize > 0, rollInterval > 0 else {
+        guard idleRelease.value > 0, rollSize > 0, rollInterval.value > 0 else {
             throw ValidationError("--idle-release, --roll-size and --roll-interval must be positive")
         }
         if CompressionCodec(name: codec) == nil { throw ValidationError("unknown codec \(codec) (none or lz4)") }
@@ -57,13 +57,13 @@ struct ProxyStart: AsyncParsableCommand {
         }
         configuration.host = host
         configuration.httpPort = httpPort
-        configuration.idleRelease = .milliseconds(Int64(idleRelease * 1000))
+        configuration.idleRelease = idleRelease.duration
         configuration.metadataOptions = cluster.storeOptions
         // The embedded store's watches poll: a tenth of a second is soon enough for limits and
         // new segments, and keeps an idle proxy idle (ZooKeeper watches are pushed anyway).
         configuration.metadataOptions.watchPollInterval = .milliseconds(100)
         configuration.writer.rollBytes = Int64(rollSize) << 20
-        configuration.writer.rollInterval = .milliseconds(Int64(rollInterval * 1000))
+        configuration.writer.rollInterval = rollInterval.duration
         configuration.writer.codec = CompressionCodec(name: codec) ?? .none
         configuration.limits = limits.applied(to: .none)
         configuration.maxLogs = maxLogs

@@ -22,14 +22,13 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-restart"), help: "Do not restart bookies that exit.") var noRestart = false
     @Option(name: .customLong("lost-bookie-delay"),
             help: "Seconds a bookie must be gone before its ledgers are re-replicated (passed to every bookie; 0: at once).")
-    var lostBookieDelay = 60.0
+    var lostBookieDelay: Seconds = 60
     @Option(name: .customLong("replication-rate"), help: "MiB a second each bookie's replication worker copies at most (0: no limit).")
     var replicationRate = 0.0
 
     func validate() throws {
         guard (1...32).contains(bookies) else { throw ValidationError("--bookies must be within 1...32") }
         guard (0...16).contains(proxies) else { throw ValidationError("--proxies must be within 0...16") }
-        guard lostBookieDelay >= 0, lostBookieDelay.isFinite else { throw ValidationError("--lost-bookie-delay must be 0 or more seconds") }
         guard replicationRate >= 0, replicationRate.isFinite else { throw ValidationError("--replication-rate must be 0 (no limit) or more MiB a second") }
         if let zooKeeperURI {
             guard case .zooKeeper = try MetadataURI(parsing: zooKeeperURI) else {
@@ -47,7 +46,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         if detach { return try await runDetached(home) }
         let supervisor = SandboxSupervisor(options: .init(bookies: bookies, proxies: proxies, zooKeeper: zooKeeper, zooKeeperURI: zooKeeperURI,
-                                                          restart: !noRestart, lostBookieDelay: lostBookieDelay,
+                                                          restart: !noRestart, lostBookieDelay: lostBookieDelay.value,
                                                           replicationRate: replicationRate))
         do {
             try await supervisor.run { state in
@@ -140,7 +139,7 @@ struct SandboxStatus: AsyncParsableCommand {
     )
 
     @Option(name: .shortAndLong, help: "Output format: table or json.") var output: OutputFormat = .table
-    @Option(help: "Seconds before giving up on the metadata store.") var timeout = 10.0
+    @Option(help: "Seconds before giving up on the metadata store.") var timeout: Seconds = 10
 
     struct Row: Encodable {
         /// bookie-N or proxy-N.
