@@ -20,8 +20,7 @@ import TestSupport
             storage.apply(records(first), mark: JournalMark(fileId: 1, offset: 100))
             try storage.checkpoint()
             storage.apply(records(second), mark: JournalMark(fileId: 1, offset: 200))
-            // A periodic checkpoint: its entry log written out paced (WritePacing), same result.
-            try storage.checkpoint(spreadOver: .seconds(5))
+            try storage.checkpoint()
             #expect(storage.writeCacheBytes == 0)
         }
         let reopened = try LedgerStorage(directory: directory.path, logger: logger)

@@ -137,9 +137,6 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         try locked(operation(.sync, fd), "descriptor \(fd)") { makeDurable(inode) }
     }
 
-    /// Makes nothing durable here either: what a power loss keeps is still decided by the syncs.
-    public func writeBack(_ fd: Int32, offset: Int64, length: Int64) throws { try real.writeBack(fd, offset: offset, length: length) }
-
     public func preallocate(_ fd: Int32, length: Int64) throws {
         guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.preallocate(fd, length: length) }
         try locked(operation(.resize, fd), "descriptor \(fd)") {
