@@ -17,9 +17,12 @@ struct Seconds: ExpressibleByArgument, ExpressibleByFloatLiteral, ExpressibleByI
     init(integerLiteral value: Int) { self.value = Double(value) }
 
     init?(argument: String) {
-        guard let value = Double(argument), value.isFinite, value >= 0, value <= Self.maximum else { return nil }
+        guard let value = Double(argument), Self.holds(value) else { return nil }
         self.value = value
     }
+
+    /// Finite, not negative, at most `maximum`.
+    static func holds(_ value: Double) -> Bool { value.isFinite && value >= 0 && value <= maximum }
 
     /// The value as it was given: the help shows defaults as it did for a plain number.
     var description: String { value.description }
@@ -30,10 +33,10 @@ struct Seconds: ExpressibleByArgument, ExpressibleByFloatLiteral, ExpressibleByI
     var hoursDuration: Duration { .seconds(Int64((value * 3600).rounded())) }
 
     /// Refuses a number of seconds kept as a plain number (the benchmarks' durations) that
-    /// `Seconds` would refuse, or 0 where it must be positive.
-    static func check(_ value: Double, _ option: String, positive: Bool = true) throws {
-        guard Seconds(argument: String(value)) != nil, !positive || value > 0 else {
-            throw ValidationError("\(option) must be a number of seconds \(positive ? "above" : "from") 0 and at most \(Int(maximum))")
+    /// `Seconds` would refuse, or 0.
+    static func check(_ value: Double, _ option: String) throws {
+        guard holds(value), value > 0 else {
+            throw ValidationError("\(option) must be a number of seconds above 0 and at most \(Int(maximum))")
         }
     }
 

@@ -64,23 +64,18 @@ struct BenchCurve: LogWorkload {
     }
 
     func measure(store: any MetadataStore) async throws -> Result {
-        try await waitForIdleBookies(store)
+        try await IdleBookies.waitForAvailable(in: store, cluster: cluster)
         let peak = try await write(rate: nil).measure(store: store)
         var points: [Point] = []
         for fraction in loads {
             let rate = max(viaProxy ? clients : logs, Int(peak.latency.opsPerSecond * fraction))
             // Each point starts on idle bookies: the run before (the peak's hundreds of MiB above
             // all) checkpointed, not written out under this one (the first points measured it).
-            try await waitForIdleBookies(store)
+            try await IdleBookies.waitForAvailable(in: store, cluster: cluster)
             BenchLogOptions.progress(String(format: "%.0f%% of the peak: %d records/s", fraction * 100, rate), when: output == .table)
             points.append(Point(fraction: fraction, run: try await write(rate: rate).measure(store: store)))
         }
         return Result(peak: peak, points: points)
-    }
-
-    private func waitForIdleBookies(_ store: any MetadataStore) async throws {
-        let ids = try await BookieList.registrations(store).filter { $0.state == "available" }.map(\.id)
-        try await IdleBookies.wait(for: ids, cluster: cluster)
     }
 
     func tableLines(_ result: Result) -> [String] {

@@ -115,8 +115,7 @@ struct BenchLedger: AsyncParsableCommand {
     /// Starts a workload: once every available bookie is idle (unless --no-wait-idle).
     private func start(_ text: String, store: any MetadataStore) async throws {
         if waitIdle {
-            let ids = try await BookieList.registrations(store).filter { $0.state == "available" }.map(\.id)
-            try await IdleBookies.wait(for: ids, cluster: cluster)
+            try await IdleBookies.waitForAvailable(in: store, cluster: cluster)
         }
         progress(text)
     }

@@ -5,6 +5,12 @@ import Foundation
 /// checkpointed, so its entry-log writes do not share the disk with the next measurement. A
 /// bookie that does not answer (restarting after a kill) is asked again until the deadline.
 enum IdleBookies {
+    /// Waits for every bookie registered as available.
+    static func waitForAvailable(in store: any MetadataStore, cluster: ClusterOptions) async throws {
+        let ids = try await BookieList.registrations(store).filter { $0.state == "available" }.map(\.id)
+        try await wait(for: ids, cluster: cluster)
+    }
+
     static func wait(for ids: [String], cluster: ClusterOptions, within limit: Duration = .seconds(60)) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
