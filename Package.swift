@@ -29,10 +29,11 @@ let package = Package(
                        providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CCRC32C", path: "Sources/CCRC32C"),
         .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
+        .systemLibrary(name: "CFileSync", path: "Sources/CFileSync"),
         .target(
             name: "DLCore",
             dependencies: [
-                "CZooKeeper", "CLZ4", "CCRC32C", "CSpawn",
+                "CZooKeeper", "CLZ4", "CCRC32C", "CSpawn", "CFileSync",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

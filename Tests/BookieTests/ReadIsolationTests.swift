@@ -78,6 +78,7 @@ import TestSupport
         }
         func sync(_ fd: Int32) throws { try base.sync(fd) }
         func preallocate(_ fd: Int32, length: Int64) throws { try base.preallocate(fd, length: length) }
+        func writeBack(_ fd: Int32, offset: Int64, length: Int64) throws { try base.writeBack(fd, offset: offset, length: length) }
         func rename(_ source: String, to destination: String) throws { try base.rename(source, to: destination) }
         func remove(_ path: String) { base.remove(path) }
         func syncDirectory(_ path: String) throws { try base.syncDirectory(path) }

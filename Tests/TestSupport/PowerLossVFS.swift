@@ -105,6 +105,13 @@ public enum PowerLossVFS {
         guard token != 0 else { return nil }
         return registry.withLock { $0.open[token] }
     }
+
+    /// The recorder's file and inode behind `file`; nil when it is not recorded (the real call
+    /// alone does); EIO once a power loss severed it.
+    static func recorded(_ file: UnsafeMutablePointer<sqlite3_file>) throws -> (open: OpenFile, inode: Int)? {
+        guard let open = tracked(file), let inode = try open.disk.inode(ofHandle: token(file)) else { return nil }
+        return (open, inode)
+    }
 }
 
 // The io methods: plain functions, as C calls them from any thread.
@@ -188,10 +195,10 @@ private func vfsRead(_ file: UnsafeMutablePointer<sqlite3_file>?, _ buffer: Unsa
 private func vfsWrite(_ file: UnsafeMutablePointer<sqlite3_file>?, _ buffer: UnsafeRawPointer?, _ amount: Int32,
                       _ offset: sqlite3_int64) -> Int32 {
     let inner = PowerLossVFS.inner(file!)
-    guard let open = PowerLossVFS.tracked(file!), let inode = open.disk.inode(ofHandle: PowerLossVFS.token(file!)) else {
-        return inner.pointee.pMethods.pointee.xWrite(inner, buffer, amount, offset)
-    }
     do {
+        guard let (open, inode) = try PowerLossVFS.recorded(file!) else {
+            return inner.pointee.pMethods.pointee.xWrite(inner, buffer, amount, offset)
+        }
         return try open.disk.locked(FileOperation(.write, open.path), open.path) {
             let rc = inner.pointee.pMethods.pointee.xWrite(inner, buffer, amount, offset)
             if rc == SQLITE_OK, let buffer {
@@ -207,10 +214,8 @@ private func vfsWrite(_ file: UnsafeMutablePointer<sqlite3_file>?, _ buffer: Uns
 
 private func vfsTruncate(_ file: UnsafeMutablePointer<sqlite3_file>?, _ size: sqlite3_int64) -> Int32 {
     let inner = PowerLossVFS.inner(file!)
-    guard let open = PowerLossVFS.tracked(file!), let inode = open.disk.inode(ofHandle: PowerLossVFS.token(file!)) else {
-        return inner.pointee.pMethods.pointee.xTruncate(inner, size)
-    }
     do {
+        guard let (open, inode) = try PowerLossVFS.recorded(file!) else { return inner.pointee.pMethods.pointee.xTruncate(inner, size) }
         return try open.disk.locked(FileOperation(.resize, open.path), open.path) {
             let rc = inner.pointee.pMethods.pointee.xTruncate(inner, size)
             if rc == SQLITE_OK { open.disk.recordResize(inode, size: Int(size)) }
@@ -224,10 +229,8 @@ private func vfsTruncate(_ file: UnsafeMutablePointer<sqlite3_file>?, _ size: sq
 private func vfsSync(_ file: UnsafeMutablePointer<sqlite3_file>?, _ flags: Int32) -> Int32 {
     let inner = PowerLossVFS.inner(file!)
     let token = PowerLossVFS.token(file!)
-    guard let open = PowerLossVFS.tracked(file!), let inode = open.disk.inode(ofHandle: token) else {
-        return inner.pointee.pMethods.pointee.xSync(inner, flags)
-    }
     do {
+        guard let (open, inode) = try PowerLossVFS.recorded(file!) else { return inner.pointee.pMethods.pointee.xSync(inner, flags) }
         // The real sync is skipped: the recorder decides what is durable (and tests stay fast).
         try open.disk.locked(FileOperation(.sync, open.path), open.path) {
             open.disk.makeDurable(inode)

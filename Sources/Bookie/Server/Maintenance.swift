@@ -9,6 +9,7 @@ final class Maintenance: @unchecked Sendable {
     private let storage: LedgerStorage
     private let journal: Journal
     private let interval: TimeInterval
+    private let period: Duration
     private let logger: Logger
     private let condition = NSCondition()
     private var checkpointRequested = false
@@ -22,6 +23,7 @@ final class Maintenance: @unchecked Sendable {
         self.journal = journal
         let (seconds, attoseconds) = interval.components
         self.interval = Double(seconds) + Double(attoseconds) / 1e18
+        period = interval
         self.logger = logger
         let thread = Thread { [unowned self] in self.run() }
         thread.name = "bookie-maintenance"
@@ -57,8 +59,14 @@ final class Maintenance: @unchecked Sendable {
         while true {
             condition.lock()
             let deadline = Date().addingTimeInterval(interval)
+            // Only a checkpoint that came due (nothing asked for it: not a full write cache, not
+            // a stop) is paced.
+            var due = false
             while !checkpointRequested && !stopping && pendingDrops.isEmpty && compactionThreshold == nil {
-                if !condition.wait(until: deadline) { break }
+                if !condition.wait(until: deadline) {
+                    due = true
+                    break
+                }
             }
             let (stop, drops, threshold) = (stopping, pendingDrops, compactionThreshold)
             checkpointRequested = false
@@ -72,7 +80,7 @@ final class Maintenance: @unchecked Sendable {
                     logger.error("compaction failed", metadata: ["error": "\(error)"])
                 }
             }
-            checkpoint()
+            checkpoint(paced: due && !stop)
             if stop { break }
         }
         condition.withLock {
@@ -81,16 +89,16 @@ final class Maintenance: @unchecked Sendable {
         }
     }
 
-    private func checkpoint() {
-        do { try checkpointNow() } catch {
+    private func checkpoint(paced: Bool) {
+        do { try checkpointNow(paced: paced) } catch {
             logger.error("checkpoint failed; the journal keeps everything until one succeeds", metadata: ["error": "\(error)"])
         }
     }
 
     /// A checkpoint on the caller's thread (it waits for one running on the maintenance
     /// thread), then the removal of the journal files it covers.
-    func checkpointNow() throws {
-        let mark = try storage.checkpoint()
+    func checkpointNow(paced: Bool = false) throws {
+        let mark = try storage.checkpoint(spreadOver: paced ? period : nil)
         let current = journal.currentFileId
         JournalFiles.remove(below: min(mark.fileId, current), in: journal.directory, files: journal.files)
     }

@@ -61,8 +61,9 @@ public final class EntryLogs: Sendable {
         }.sorted()
     }
 
-    /// Writes `entries` (already in the order to store them) as entry log `id`, durably.
-    public func write(id: UInt64, entries: [StoredEntry]) throws -> [IndexItem] {
+    /// Writes `entries` (already in the order to store them) as entry log `id`, durably; with
+    /// `pacing`, the log goes out at its rate (a periodic checkpoint, which nothing waits for).
+    public func write(id: UInt64, entries: [StoredEntry], pacing: WritePacing? = nil) throws -> [IndexItem] {
         // One buffer sized up front; each record written in place, its CRC over the bytes written.
         var log = ByteBuffer()
         log.reserveCapacity(entries.reduce(0) { $0 + 8 + $1.encodedLength })
@@ -81,7 +82,7 @@ public final class EntryLogs: Sendable {
             items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: Int64(offset - log.readerIndex),
                                    length: UInt32(bodyLength + 8)))
         }
-        try log.withUnsafeReadableBytes { try files.writeAtomically($0, to: logPath(id)) }
+        try log.withUnsafeReadableBytes { try files.writeAtomically($0, to: logPath(id), pacing: pacing) }
         try files.writeAtomically(Self.encodeIndex(items), to: indexPath(id))
         return items
     }

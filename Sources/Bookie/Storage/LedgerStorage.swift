@@ -311,9 +311,11 @@ public final class LedgerStorage: @unchecked Sendable {
     // MARK: Checkpoint
 
     /// Moves the write cache into a new entry log and records the journal position covered.
-    /// Returns the mark, so the caller can delete older journal files.
+    /// Returns the mark, so the caller can delete older journal files. With `spreadOver` (a
+    /// periodic checkpoint: its interval), the entry log is written out paced over half of it
+    /// (`WritePacing`), so the journals sharing the disk are not stalled behind it.
     @discardableResult
-    public func checkpoint() throws -> JournalMark {
+    public func checkpoint(spreadOver interval: Duration? = nil) throws -> JournalMark {
         maintenance.lock()
         defer { maintenance.unlock() }
         // Take every ledger's cached entries in one swap each: adds wait only that long.
@@ -344,7 +346,8 @@ public final class LedgerStorage: @unchecked Sendable {
         }
         if !snapshot.isEmpty {
             let items: [EntryLogs.IndexItem]
-            do { items = try entryLogs.write(id: logId, entries: snapshot) } catch {
+            let pacing = interval.map { WritePacing.spreading(snapshot.reduce(0) { $0 + 8 + $1.encodedLength }, over: $0) }
+            do { items = try entryLogs.write(id: logId, entries: snapshot, pacing: pacing) } catch {
                 // Not written: the entries stay cached for the next checkpoint.
                 lock.withLock {
                     for (id, entries) in taken {

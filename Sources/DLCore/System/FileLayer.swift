@@ -21,6 +21,9 @@ public protocol FileLayer: Sendable {
     /// Reserves `length` bytes from offset 0 (posix_fallocate), so later syncs do not also
     /// flush a size change. A file system without it keeps the file as it is.
     func preallocate(_ fd: Int32, length: Int64) throws
+    /// Pushes the range to the device and waits for it (sync_file_range): spreads the device's
+    /// work over a long write. It makes nothing durable: only `syncData`/`sync` does.
+    func writeBack(_ fd: Int32, offset: Int64, length: Int64) throws
     /// rename(2); durable after `syncDirectory` of the directory.
     func rename(_ source: String, to destination: String) throws
     /// unlink(2) of a file; nothing when it is absent. Durable after `syncDirectory`.

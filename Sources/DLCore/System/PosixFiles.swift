@@ -1,3 +1,4 @@
+import CFileSync
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,6 +47,15 @@ public struct PosixFiles: FileLayer {
     public func preallocate(_ fd: Int32, length: Int64) throws {
         let rc = posix_fallocate(fd, 0, off_t(length))
         guard rc == 0 || rc == EOPNOTSUPP else { throw FileError("preallocate", "descriptor \(fd)", code: rc) }
+    }
+
+    public func writeBack(_ fd: Int32, offset: Int64, length: Int64) throws {
+        while dlctl_write_back_range(fd, offset, length) != 0 {
+            if errno == EINTR { continue }
+            // Not every file system has it; the final sync writes the range then.
+            if errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL { return }
+            throw FileError("write back", "descriptor \(fd)", code: errno)
+        }
     }
 
     public func rename(_ source: String, to destination: String) throws {

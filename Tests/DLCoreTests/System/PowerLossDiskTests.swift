@@ -25,6 +25,38 @@ struct PowerLossDiskTests {
         #expect(try disk.contents(path) == Array("SYNCED".utf8))
     }
 
+    /// A process keeps running for a moment after its disk is rewritten (the SIGUSR2 switch
+    /// exits right after): a descriptor open at the cut must not write or sync the real, now
+    /// unlinked file and report success, or an add could be acknowledged that no disk kept. It
+    /// fails until closed, even with the power back; a descriptor opened afterwards works.
+    @Test func descriptorsOpenAtTheCutFailUntilClosed() throws {
+        let directory = TemporaryDirectory("power-disk")
+        let disk = try PowerLossDisk(root: directory.path)
+        let path = disk.root + "/journal"
+        try disk.writeAtomically(Array("synced".utf8), to: path)
+        let fd = try disk.open(path, flags: O_WRONLY, mode: 0)
+        try Array("unsynced".utf8).withUnsafeBytes { try disk.write(fd, $0, at: 6) }
+        disk.circuit.cutNow()
+        var random = SeededGenerator(seed: 3)
+        try disk.recover(unsynced: .lost, using: &random)
+        let refusedBefore = disk.stats.refused
+        #expect(throws: FileError.self) { try Array("x".utf8).withUnsafeBytes { try disk.write(fd, $0, at: 0) } }
+        #expect(throws: FileError.self) { try disk.syncData(fd) }
+        #expect(throws: FileError.self) { try disk.sync(fd) }
+        #expect(throws: FileError.self) { try disk.preallocate(fd, length: 4096) }
+        #expect(throws: FileError.self) { try disk.writeBack(fd, offset: 0, length: 6) }
+        disk.circuit.restore()
+        #expect(throws: FileError.self) { try disk.syncData(fd) }
+        #expect(disk.stats.refused == refusedBefore + 6)
+        disk.close(fd)
+        #expect(try disk.contents(path) == Array("synced".utf8))
+        let reopened = try disk.open(path, flags: O_WRONLY, mode: 0)
+        try Array("SYNCED".utf8).withUnsafeBytes { try disk.write(reopened, $0, at: 0) }
+        try disk.syncData(reopened)
+        disk.close(reopened)
+        #expect(try disk.contents(path) == Array("SYNCED".utf8))
+    }
+
     @Test func namesNeedTheirDirectorySynced() throws {
         let directory = TemporaryDirectory("power-disk")
         let disk = try PowerLossDisk(root: directory.path)

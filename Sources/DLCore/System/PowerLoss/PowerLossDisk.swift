@@ -53,6 +53,25 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     private var handles: [Int: Int] = [:]
     /// The paths descriptors were opened at, to name the file an operation on one touches.
     private var handlePaths: [Int: String] = [:]
+    /// Handles that were open when the power went off (`recover`): every operation on one fails
+    /// until it is closed. Without this, a thread of the process still running between the
+    /// recovery and its exit would write and sync a file the recovered disk no longer has, and
+    /// acknowledge what no disk kept.
+    private var severed = Set<Int>()
+
+    /// The inode behind handle `fd`; nil when the handle is not recorded (outside the root);
+    /// EIO for a handle severed by a power loss.
+    private func recordedInode(_ fd: Int32) throws -> Int? { try recordedInode(handle: Int(fd)) }
+
+    private func recordedInode(handle: Int) throws -> Int? {
+        try lock.withLock {
+            if severed.contains(handle) {
+                counters.refused += 1
+                throw FileError("use (power is off)", handlePaths[handle] ?? "handle \(handle)", code: EIO)
+            }
+            return handles[handle]
+        }
+    }
 
     /// A mutating operation on descriptor `fd`, named by the path it was opened at.
     private func operation(_ kind: FileOperation.Kind, _ fd: Int32) -> FileOperation {
@@ -95,6 +114,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
             let fd = try real.open(path, flags: flags, mode: mode)
             handles[Int(fd)] = opened(path, truncate: flags & O_TRUNC != 0)
             handlePaths[Int(fd)] = path
+            severed.remove(Int(fd))
             return fd
         }
     }
@@ -103,12 +123,13 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         lock.withLock {
             _ = handles.removeValue(forKey: Int(fd))
             _ = handlePaths.removeValue(forKey: Int(fd))
+            severed.remove(Int(fd))
         }
         real.close(fd)
     }
 
     public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
-        guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.write(fd, bytes, at: offset) }
+        guard let inode = try recordedInode(fd) else { return try real.write(fd, bytes, at: offset) }
         try locked(operation(.write, fd), "descriptor \(fd)") {
             try real.write(fd, bytes, at: offset)
             record(inode, .write(offset: Int(offset), bytes: Array(bytes)))
@@ -120,25 +141,31 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     }
 
     public func syncData(_ fd: Int32) throws {
-        guard lock.withLock({ handles[Int(fd)] }) != nil else { return try real.syncData(fd) }
+        guard try recordedInode(fd) != nil else { return try real.syncData(fd) }
         if performsRealSyncs && !circuit.isDown { try real.syncData(fd) }
         try recordSync(fd)
     }
 
     public func sync(_ fd: Int32) throws {
-        guard lock.withLock({ handles[Int(fd)] }) != nil else { return try real.sync(fd) }
+        guard try recordedInode(fd) != nil else { return try real.sync(fd) }
         if performsRealSyncs && !circuit.isDown { try real.sync(fd) }
         try recordSync(fd)
     }
 
     /// The recorder's side of a sync (after the real one, if any): what was written is durable.
     private func recordSync(_ fd: Int32) throws {
-        guard let inode = lock.withLock({ handles[Int(fd)] }) else { return }
+        guard let inode = try recordedInode(fd) else { return }
         try locked(operation(.sync, fd), "descriptor \(fd)") { makeDurable(inode) }
     }
 
+    /// Makes nothing durable here either: what a power loss keeps is still decided by the syncs.
+    public func writeBack(_ fd: Int32, offset: Int64, length: Int64) throws {
+        _ = try recordedInode(fd)
+        try real.writeBack(fd, offset: offset, length: length)
+    }
+
     public func preallocate(_ fd: Int32, length: Int64) throws {
-        guard let inode = lock.withLock({ handles[Int(fd)] }) else { return try real.preallocate(fd, length: length) }
+        guard let inode = try recordedInode(fd) else { return try real.preallocate(fd, length: length) }
         try locked(operation(.resize, fd), "descriptor \(fd)") {
             try real.preallocate(fd, length: length)
             var info = stat()
@@ -212,9 +239,19 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
         return inode
     }
 
-    public func attach(handle: Int, inode: Int) { handles[handle] = inode }
-    public func detach(handle: Int) { lock.withLock { _ = handles.removeValue(forKey: handle) } }
-    public func inode(ofHandle handle: Int) -> Int? { lock.withLock { handles[handle] } }
+    public func attach(handle: Int, inode: Int) {
+        handles[handle] = inode
+        severed.remove(handle)
+    }
+    public func detach(handle: Int) {
+        lock.withLock {
+            _ = handles.removeValue(forKey: handle)
+            severed.remove(handle)
+        }
+    }
+
+    /// The inode of a `PowerLossVFS` handle (nil: not recorded); EIO once a power loss severed it.
+    public func inode(ofHandle handle: Int) throws -> Int? { try recordedInode(handle: handle) }
 
     public func recordWrite(_ inode: Int, offset: Int, bytes: [UInt8]) { record(inode, .write(offset: offset, bytes: bytes)) }
     public func recordResize(_ inode: Int, size: Int) { record(inode, .resize(size)) }
@@ -293,6 +330,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
             live = [:]
             durable = [:]
             unsyncedNames = [:]
+            severed.formUnion(handles.keys)
             handles = [:]
             try importTreeLocked()
         }
