@@ -142,6 +142,39 @@ import TestSupport
         guard case .entry = try reopened.lookup(ledgerId: 3, entryId: 0) else { Issue.record("intact entry unreadable"); return }
     }
 
+    /// An arriving add's LAC is taken before the add is journaled (tailing readers do not wait
+    /// for its sync), but only as far as this bookie holds that entry, and never from a
+    /// recovery add.
+    @Test func anArrivingAddCarriesItsLACForwardBeforeItIsJournaled() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        let storage = try LedgerStorage(directory: directory.path, logger: logger)
+        let heard = Locked<[(Int64, Int64)]>([])
+        storage.onLastAddConfirmed = { ledgerId, lac in heard.withLock { $0.append((ledgerId, lac)) } }
+        let entries = TestEntries.make(ledgerId: 7, count: 6)
+        storage.apply(records(Array(entries[0...2])), mark: JournalMark(fileId: 1, offset: 100))
+        #expect(storage.lastAddConfirmed(7) == 1)
+        heard.withLock { $0.removeAll() }
+        // Entry 3 carries LAC 2: held here, so taken at admission.
+        #expect(storage.admitAdd(ledgerKey: Self.key, entry: entries[3], recovery: false) == .accepted)
+        #expect(storage.lastAddConfirmed(7) == 2)
+        #expect(heard.withLock { $0.map { [$0.0, $0.1] } } == [[7, 2]])
+        // Entry 5 carries LAC 4, which this bookie does not hold yet: not taken.
+        #expect(storage.admitAdd(ledgerKey: Self.key, entry: entries[5], recovery: false) == .accepted)
+        #expect(storage.lastAddConfirmed(7) == 2)
+        // A recovery add's LAC is the recovering writer's, not the ledger's progress: not taken.
+        storage.apply(records([entries[3], entries[4]]), mark: JournalMark(fileId: 1, offset: 200))
+        #expect(storage.lastAddConfirmed(7) == 3)
+        #expect(storage.admitAdd(ledgerKey: Self.key, entry: entries[5], recovery: true) == .accepted)
+        #expect(storage.lastAddConfirmed(7) == 3)
+        // Journaled, entry 5 brings its LAC as ever; a refused add brings nothing.
+        storage.apply(records([entries[5]]), mark: JournalMark(fileId: 1, offset: 300))
+        #expect(storage.lastAddConfirmed(7) == 4)
+        var stale = TestEntries.make(ledgerId: 7, count: 1, startingAt: 6)[0]
+        stale.lastAddConfirmed = 5
+        #expect(storage.admitAdd(ledgerKey: Array("other".utf8), entry: stale, recovery: false) == .refused(.badKey))
+        #expect(storage.lastAddConfirmed(7) == 4)
+    }
+
     @Test func fencesAndKeysPersist() throws {
         let directory = TemporaryDirectory("dlctl-storage")
         do {

@@ -148,16 +148,28 @@ public final class LedgerStorage: @unchecked Sendable {
     /// Decides whether an add may be journaled. A new ledger takes the key at once, so a
     /// concurrent add with another key is refused.
     public func admitAdd(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
-        lock.withLock { admitLocked(ledgerKey: ledgerKey, entry: entry, recovery: recovery) }
+        admitting { admit in admit(ledgerKey, entry, recovery) }
     }
 
     /// Runs `body` under the storage lock with a function that admits one add (as `admitAdd`):
-    /// a burst of adds is admitted under one lock.
+    /// a burst of adds is admitted under one lock. LACs that the admitted adds carry forward
+    /// are announced (`onLastAddConfirmed`) once the lock is released.
     public func admitting<Result>(_ body: (_ admit: (_ ledgerKey: [UInt8], _ entry: StoredEntry, _ recovery: Bool) -> Admission)
         -> Result) -> Result
     {
-        lock.withLock { body(admitLocked) }
+        let (result, advanced) = lock.withLock { () -> (Result, [Int64: Int64]) in
+            let result = body(admitLocked)
+            defer { advancedOnArrival.removeAll(keepingCapacity: true) }
+            return (result, advancedOnArrival)
+        }
+        if let listener = onLastAddConfirmed {
+            for (ledgerId, lac) in advanced { listener(ledgerId, lac) }
+        }
+        return result
     }
+
+    /// LACs advanced by adds admitted under the current lock, by ledger (see `admitting`).
+    private var advancedOnArrival: [Int64: Int64] = [:]
 
     private func admitLocked(ledgerKey: [UInt8], entry: StoredEntry, recovery: Bool) -> Admission {
         if let ledger = ledgers[entry.ledgerId] {
@@ -167,10 +179,25 @@ public final class LedgerStorage: @unchecked Sendable {
                 return .refused(.badKey)
             }
             if ledger.fenced && !recovery { return .refused(.fenced) }
+            if !recovery { advanceOnArrival(ledger, entry) }
             return .accepted
         }
         ledgers[entry.ledgerId] = Ledger(key: ledgerKey)
         return .accepted
+    }
+
+    /// The LAC an arriving add carries says that the writer's entries up to it are on an ack
+    /// quorum already: true whether or not this add is ever journaled. So it is taken at once,
+    /// as far as this bookie holds that entry (a reader told the LAC reads it here next), and
+    /// tailing readers do not wait for this add's own journal sync (for an idle writer's control
+    /// record, that sync was most of the delay from acknowledgement to reader). The same LAC is
+    /// applied again with the journaled add; a bookie that restarts before that falls back to
+    /// the LAC of what it journaled, as ever.
+    private func advanceOnArrival(_ ledger: Ledger, _ entry: StoredEntry) {
+        let lac = entry.lastAddConfirmed
+        guard lac > ledger.lastAddConfirmed, lac < entry.entryId, ledger.entries[lac] != nil else { return }
+        ledger.lastAddConfirmed = lac
+        advancedOnArrival[entry.ledgerId] = max(advancedOnArrival[entry.ledgerId] ?? lac, lac)
     }
 
     /// Fences a ledger in memory at once (so no later add is admitted); the caller journals

@@ -106,19 +106,22 @@ public struct LedgerReader: Sendable {
     }
 
     /// Long-polls the bookies of the last ensemble (one at a time) until one reports a LAC
-    /// above `previous` or `wait` passes; returns the highest LAC seen (`previous` if none).
-    public func waitForLastAddConfirmed(after previous: Int64, wait: Duration) async -> Int64 {
-        if metadata.state == .closed { return metadata.lastEntryId }
+    /// above `previous` or `wait` passes; returns the highest LAC seen (`previous` if none)
+    /// and, when the bookie had it at hand, entry `previous + 1` itself (piggybacked on the
+    /// answer, digest checked: a tailing reader needs no second round trip for it).
+    public func waitForLastAddConfirmed(after previous: Int64, wait: Duration) async -> (lac: Int64, next: StoredEntry?) {
+        if metadata.state == .closed { return (metadata.lastEntryId, nil) }
         let millis = UInt32(clamping: wait.milliseconds)
         for bookie in metadata.ensembles.last?.bookies ?? [] {
             guard let client = try? await connections.client(bookie),
-                  case let .readLAC(.ok, _, lac, _)? = try? await client.send(
-                    .readLAC(ledgerId: ledgerId, previous: previous, timeoutMillis: millis, piggyback: false),
+                  case let .readLAC(.ok, _, lac, entry)? = try? await client.send(
+                    .readLAC(ledgerId: ledgerId, previous: previous, timeoutMillis: millis, piggyback: true),
                     timeout: wait + timeout)
             else { continue }
-            return max(lac, previous)
+            let next = entry.flatMap { $0.ledgerId == ledgerId && $0.entryId == previous + 1 && $0.entryId <= lac && $0.hasValidDigest ? $0 : nil }
+            return (max(lac, previous), next)
         }
-        return previous
+        return (previous, nil)
     }
 
     /// Reads `entryId` from `replicas`: asks the first, and the next one each time

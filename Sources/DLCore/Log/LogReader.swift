@@ -29,6 +29,9 @@ public final class LogReader: @unchecked Sendable {
     private var finished = false
     /// The segment being read and its ledger reader (reopened when the segment completes).
     private var current: (segment: SegmentMetadata, reader: LedgerReader, lac: Int64)?
+    /// The entry at `position` of the current segment, when the long poll that found it brought
+    /// it along: the next read takes it from here.
+    private var prefetched: StoredEntry?
     /// The longest one wait for new records lasts before the segments are checked again.
     private let waitInterval: Duration
     /// The last record returned, for messages.
@@ -212,7 +215,7 @@ public final class LogReader: @unchecked Sendable {
             let writer = try await LogLock.holder(of: name, store: store)
             if writer != nil {
                 // The long poll asks one bookie; a bookie the writer left out lags: ask all too.
-                let lac = max(await reader.waitForLastAddConfirmed(after: last, wait: .seconds(1)), await reader.lastAddConfirmed())
+                let lac = max(await reader.waitForLastAddConfirmed(after: last, wait: .seconds(1)).lac, await reader.lastAddConfirmed())
                 if lac > last {
                     current = (segment, reader, lac)
                     return true
@@ -263,7 +266,15 @@ public final class LogReader: @unchecked Sendable {
     private func fill() async throws -> Bool {
         guard let (segment, reader, last) = try await segmentAtPosition(), position.entryId <= last else { return false }
         let through = min(last, position.entryId + batchEntries - 1)
-        for entry in try await reader.read(from: position.entryId, through: through) {
+        var entries: [StoredEntry]
+        if let entry = prefetched, entry.ledgerId == reader.ledgerId, entry.entryId == position.entryId {
+            entries = [entry]
+            entries += try await reader.read(from: position.entryId + 1, through: through)
+        } else {
+            entries = try await reader.read(from: position.entryId, through: through)
+        }
+        prefetched = nil
+        for entry in entries {
             let records = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: entry.entryId)
             for record in records where record.dlsn >= position && (!record.record.isControl || record.record.isEndOfStream) {
                 if let skipThrough, record.dlsn <= skipThrough { continue }
@@ -283,7 +294,7 @@ public final class LogReader: @unchecked Sendable {
         // The first of the three to finish ends the wait; the others are cancelled (a long
         // poll in flight just times out on its own).
         let waiters = Locked<[Task<Void, Never>]>([])
-        let advanced = Locked<Int64?>(nil)
+        let advanced = Locked<(lac: Int64, next: StoredEntry?)?>(nil)
         // Cancelling the reader's task (Ctrl-C in the shell) ends the wait at once too.
         let gate = Locked<(continuation: CheckedContinuation<Void, Never>?, done: Bool)>((nil, false))
         let finish: @Sendable () -> Void = {
@@ -313,8 +324,8 @@ public final class LogReader: @unchecked Sendable {
                 ]
                 if let inProgress {
                     tasks.append(Task {
-                        let lac = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
-                        if lac > previous { advanced.withLock { $0 = lac } }
+                        let answer = await inProgress.reader.waitForLastAddConfirmed(after: previous, wait: wait)
+                        if answer.lac > previous { advanced.withLock { $0 = answer } }
                         finish()
                     })
                 }
@@ -325,8 +336,9 @@ public final class LogReader: @unchecked Sendable {
         }
         waiters.withLock { $0 }.forEach { $0.cancel() }
         // A LAC from the long poll lets the next read go ahead without asking again.
-        if let lac = advanced.withLock({ $0 }), let known = current, known.segment.sequenceNumber == inProgress?.segment.sequenceNumber {
-            current = (known.segment, known.reader, max(known.lac, lac))
+        if let answer = advanced.withLock({ $0 }), let known = current, known.segment.sequenceNumber == inProgress?.segment.sequenceNumber {
+            current = (known.segment, known.reader, max(known.lac, answer.lac))
+            prefetched = answer.next
         }
         try Task.checkCancellation()
     }
