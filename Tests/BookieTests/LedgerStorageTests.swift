@@ -11,28 +11,37 @@ import TestSupport
 
     func records(_ entries: [StoredEntry]) -> [JournalRecord] { entries.map { .entry(ledgerKey: Self.key, entry: $0) } }
 
-    @Test func entriesSurviveCheckpointAndReopen() throws {
-        let directory = TemporaryDirectory("dlctl-storage")
-        let first = TestEntries.make(ledgerId: 1, count: 50)
-        let second = TestEntries.make(ledgerId: 2, count: 30, payloadSize: 3000)
-        do {
-            let storage = try LedgerStorage(directory: directory.path, logger: logger)
-            storage.apply(records(first), mark: JournalMark(fileId: 1, offset: 100))
-            try storage.checkpoint()
-            storage.apply(records(second), mark: JournalMark(fileId: 1, offset: 200))
-            // A periodic checkpoint: its entry log written out paced (WritePacing), same result.
-            try storage.checkpoint(spreadOver: .seconds(5))
-            #expect(storage.writeCacheBytes == 0)
-        }
-        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
-        #expect(reopened.checkpointMark == JournalMark(fileId: 1, offset: 200))
-        for entry in first + second {
-            guard case let .entry(read) = try reopened.lookup(ledgerId: entry.ledgerId, entryId: entry.entryId) else {
+    /// `first` checkpointed at full speed, then `second` paced over `interval`; the write cache
+    /// is empty after.
+    func checkpointTwice(_ first: [StoredEntry], _ second: [StoredEntry], in directory: TemporaryDirectory,
+                         pacedOver interval: Duration) throws {
+        let storage = try LedgerStorage(directory: directory.path, logger: logger)
+        storage.apply(records(first), mark: JournalMark(fileId: 1, offset: 100))
+        try storage.checkpoint()
+        storage.apply(records(second), mark: JournalMark(fileId: 1, offset: 200))
+        try storage.checkpoint(spreadOver: interval)
+        #expect(storage.writeCacheBytes == 0)
+    }
+
+    func expectEveryEntry(_ entries: [StoredEntry], in storage: LedgerStorage) throws {
+        for entry in entries {
+            guard case let .entry(read) = try storage.lookup(ledgerId: entry.ledgerId, entryId: entry.entryId) else {
                 Issue.record("missing \(entry.ledgerId):\(entry.entryId)")
                 continue
             }
             #expect(read == entry)
         }
+    }
+
+    @Test func entriesSurviveCheckpointAndReopen() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        let first = TestEntries.make(ledgerId: 1, count: 50)
+        let second = TestEntries.make(ledgerId: 2, count: 30, payloadSize: 3000)
+        // The second, a periodic checkpoint: its entry log written out paced (WritePacing), same result.
+        try checkpointTwice(first, second, in: directory, pacedOver: .seconds(5))
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        #expect(reopened.checkpointMark == JournalMark(fileId: 1, offset: 200))
+        try expectEveryEntry(first + second, in: reopened)
         guard case let .entry(last) = try reopened.lookup(ledgerId: 1, entryId: -1) else { Issue.record("no last entry"); return }
         #expect(last.entryId == 49)
         #expect(reopened.lastAddConfirmed(1) == 48)
@@ -140,6 +149,18 @@ import TestSupport
         let reopened = try LedgerStorage(directory: directory.path, logger: logger)
         #expect(throws: (any Error).self) { try reopened.lookup(ledgerId: 3, entryId: 9) }
         guard case .entry = try reopened.lookup(ledgerId: 3, entryId: 0) else { Issue.record("intact entry unreadable"); return }
+    }
+
+    /// An entry log is written a chunk at a time (never in memory whole): entries that span
+    /// several chunks, paced and not, read back at the offsets the index gives.
+    @Test func anEntryLogLargerThanAChunkReadsBackWhole() throws {
+        let directory = TemporaryDirectory("dlctl-storage")
+        let first = TestEntries.make(ledgerId: 3, count: 40, payloadSize: 70_000)
+        let second = TestEntries.make(ledgerId: 4, count: 90, payloadSize: 33_333)
+        try checkpointTwice(first, second, in: directory, pacedOver: .milliseconds(10))
+        #expect((first + second).reduce(0) { $0 + $1.payload.count } > 5 * EntryLogs.chunkBytes)
+        let reopened = try LedgerStorage(directory: directory.path, logger: logger)
+        try expectEveryEntry(first + second, in: reopened)
     }
 
     /// An arriving add's LAC is taken before the add is journaled (tailing readers do not wait

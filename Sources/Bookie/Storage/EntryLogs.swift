@@ -63,29 +63,41 @@ public final class EntryLogs: Sendable {
 
     /// Writes `entries` (already in the order to store them) as entry log `id`, durably; with
     /// `pacing`, the log goes out at its rate (a periodic checkpoint, which nothing waits for).
+    /// Records are encoded into a buffer of about `chunkBytes` that goes out each time it fills
+    /// (`AtomicFileWriter`): the log is never in memory whole.
     public func write(id: UInt64, entries: [StoredEntry], pacing: WritePacing? = nil) throws -> [IndexItem] {
-        // One buffer sized up front; each record written in place, its CRC over the bytes written.
-        var log = ByteBuffer()
-        log.reserveCapacity(entries.reduce(0) { $0 + 8 + $1.encodedLength })
+        let chunkBytes = max(pacing?.chunkBytes ?? 0, Self.chunkBytes)
+        var writer = try AtomicFileWriter(files: files, path: logPath(id), pacing: pacing)
+        var chunk = ByteBuffer()
+        chunk.reserveCapacity(chunkBytes + 64 * 1024)
         var items: [IndexItem] = []
         items.reserveCapacity(entries.count)
         for entry in entries {
-            let offset = log.writerIndex
-            log.writeInteger(UInt64(0))
-            entry.write(to: &log)
-            let bodyLength = log.writerIndex - offset - 8
-            let crc = log.withVeryUnsafeBytes { all in
-                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: all[(offset + 8)..<(offset + 8 + bodyLength)]))
+            // Each record written in place, its CRC over the bytes written.
+            let start = chunk.writerIndex
+            chunk.writeInteger(UInt64(0))
+            entry.write(to: &chunk)
+            let bodyLength = chunk.writerIndex - start - 8
+            let crc = chunk.withVeryUnsafeBytes { all in
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: all[(start + 8)..<(start + 8 + bodyLength)]))
             }
-            log.setInteger(UInt32(bodyLength), at: offset)
-            log.setInteger(crc, at: offset + 4)
-            items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId, offset: Int64(offset - log.readerIndex),
-                                   length: UInt32(bodyLength + 8)))
+            chunk.setInteger(UInt32(bodyLength), at: start)
+            chunk.setInteger(crc, at: start + 4)
+            items.append(IndexItem(ledgerId: entry.ledgerId, entryId: entry.entryId,
+                                   offset: Int64(writer.offset + start - chunk.readerIndex), length: UInt32(bodyLength + 8)))
+            if chunk.readableBytes >= chunkBytes {
+                try chunk.withUnsafeReadableBytes { try writer.append($0) }
+                chunk.clear()
+            }
         }
-        try log.withUnsafeReadableBytes { try files.writeAtomically($0, to: logPath(id), pacing: pacing) }
+        try chunk.withUnsafeReadableBytes { try writer.append($0) }
+        try writer.commit()
         try files.writeAtomically(Self.encodeIndex(items), to: indexPath(id))
         return items
     }
+
+    /// Bytes of records gathered before they are written (unpaced).
+    public static let chunkBytes = 1 << 20
 
     static func encodeIndex(_ items: [IndexItem]) -> [UInt8] {
         var index = ByteBuffer()

@@ -19,46 +19,14 @@ extension FileLayer {
         }
     }
 
-    /// Replaces `path` with `bytes` atomically and durably: a temporary file, written and
-    /// synced, renamed over `path`, then the directory synced. After a power loss the file
-    /// holds either its old contents or all of the new ones.
-    /// With `pacing`, the bytes go out chunk by chunk at its rate (see `WritePacing`) before
-    /// the sync; the call then takes about `bytes.count / pacing.bytesPerSecond` seconds.
+    /// Replaces `path` with `bytes` atomically and durably (`AtomicFileWriter`): a temporary
+    /// file, written and synced, renamed over `path`, then the directory synced. After a power
+    /// loss the file holds either its old contents or all of the new ones. With `pacing`, the
+    /// bytes go out chunk by chunk at its rate (see `WritePacing`) before the sync.
     public func writeAtomically(_ bytes: UnsafeRawBufferPointer, to path: String, pacing: WritePacing? = nil) throws {
-        let temporary = path + ".tmp"
-        let fd = try open(temporary, flags: O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode: 0o644)
-        do {
-            if let pacing {
-                try writePaced(fd, bytes, pacing)
-            } else {
-                try write(fd, bytes, at: 0)
-            }
-            try sync(fd)
-        } catch {
-            close(fd)
-            // Name the file, not the descriptor.
-            throw FileError("write", temporary, code: (error as? FileError)?.code ?? EIO)
-        }
-        close(fd)
-        try rename(temporary, to: path)
-        try syncDirectory(Self.parent(of: path))
-    }
-
-    private func writePaced(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ pacing: WritePacing) throws {
-        let started = MonotonicClock.nanos()
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(offset + pacing.chunkBytes, bytes.count)
-            try write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), at: Int64(offset))
-            try writeBack(fd, offset: Int64(offset), length: Int64(end - offset))
-            offset = end
-            let pause = pacing.pause(afterWriting: offset, elapsedNanos: MonotonicClock.nanos() - started)
-            if pause > 0 && offset < bytes.count {
-                var request = timespec(tv_sec: Int(pause / 1_000_000_000), tv_nsec: Int(pause % 1_000_000_000))
-                var remaining = timespec()
-                while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-            }
-        }
+        var writer = try AtomicFileWriter(files: self, path: path, pacing: pacing)
+        try writer.append(bytes)
+        try writer.commit()
     }
 
     public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
