@@ -118,6 +118,25 @@ import TestSupport
         }
     }
 
+    /// A checkpoint covered part of the file (its mark inside it), then the file was cut at rest
+    /// below the mark: whatever came after the mark is lost, which is damage (the bookie then
+    /// answers I/O errors, never "no such entry"), not an empty tail. Seen when a garbage
+    /// collection's checkpoint came before the damage in `damagedJournalsNeverStop...`.
+    @Test func aFileCutBelowTheCheckpointMarkIsDamage() async throws {
+        let directory = TemporaryDirectory("dlctl-journal")
+        let (_, ends) = try await Self.writeJournal(directory.path, count: 60)
+        let path = directory.file(JournalFiles.name(1))
+        let mark = JournalMark(fileId: 1, offset: ends[40])
+        let intact = try JournalReader.replay(directory: directory.path, from: mark) { _, _ in }
+        #expect(intact.records == 19 && !intact.damaged)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(9).write(to: URL(fileURLWithPath: path))
+        var replayed = 0
+        let cut = try JournalReader.replay(directory: directory.path, from: mark) { _, _ in replayed += 1 }
+        #expect(replayed == 0)
+        #expect(cut.damaged, "\(cut.cuts)")
+    }
+
     @Test func zeroFilledPreallocationIsTheEnd() throws {
         let directory = try Self.journalWith([UInt8](repeating: 0, count: 4096))
         let (records, summary) = try Self.replay(directory.path)

@@ -43,7 +43,15 @@ public enum JournalReader {
             }
             var buffer = ByteBuffer(bytes: data)
             let start = fileId == mark.fileId ? Int(mark.offset) : 0
-            guard start <= buffer.readableBytes else { continue }
+            guard start <= buffer.readableBytes else {
+                // The checkpoint's mark lies past the end of its file: the file held that much
+                // (preallocated and synced before use), so it was cut at rest, and what followed
+                // the mark (acknowledged records, maybe) is gone. Damage, not an empty tail.
+                summary.cuts.append(Cut(fileId: fileId, offset: Int64(buffer.readableBytes),
+                                        reason: .truncated(needed: start, available: buffer.readableBytes),
+                                        bytesDropped: 0, damaged: true))
+                continue
+            }
             buffer.moveReaderIndex(forwardBy: start)
             while true {
                 let offset = Int64(buffer.readerIndex)
