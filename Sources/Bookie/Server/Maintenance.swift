@@ -8,8 +8,7 @@ import Logging
 final class Maintenance: @unchecked Sendable {
     private let storage: LedgerStorage
     private let journal: Journal
-    private let interval: TimeInterval
-    private let period: Duration
+    private let interval: Duration
     private let logger: Logger
     private let condition = NSCondition()
     private var checkpointRequested = false
@@ -21,9 +20,7 @@ final class Maintenance: @unchecked Sendable {
     init(storage: LedgerStorage, journal: Journal, interval: Duration, logger: Logger) {
         self.storage = storage
         self.journal = journal
-        let (seconds, attoseconds) = interval.components
-        self.interval = Double(seconds) + Double(attoseconds) / 1e18
-        period = interval
+        self.interval = interval
         self.logger = logger
         let thread = Thread { [unowned self] in self.run() }
         thread.name = "bookie-maintenance"
@@ -69,11 +66,11 @@ final class Maintenance: @unchecked Sendable {
         }
         // The first checkpoint comes after a random part of the interval: bookies started
         // together do not checkpoint together ever after.
-        var wait = interval * Double.random(in: 0.5...1)
+        var wait = interval.inSeconds * Double.random(in: 0.5...1)
         while true {
             condition.lock()
             let deadline = Date().addingTimeInterval(wait)
-            wait = interval
+            wait = interval.inSeconds
             // Only a checkpoint that came due (nothing asked for it: not a full write cache, not
             // a stop) is paced.
             var due = false
@@ -113,7 +110,7 @@ final class Maintenance: @unchecked Sendable {
     /// A checkpoint on the caller's thread (it waits for one running on the maintenance
     /// thread), then the removal of the journal files it covers.
     func checkpointNow(paced: Bool = false) throws {
-        let mark = try storage.checkpoint(spreadOver: paced ? period : nil)
+        let mark = try storage.checkpoint(spreadOver: paced ? interval : nil)
         let current = journal.currentFileId
         JournalFiles.remove(below: min(mark.fileId, current), in: journal.directory, files: journal.files)
     }

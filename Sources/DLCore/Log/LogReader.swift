@@ -266,15 +266,9 @@ public final class LogReader: @unchecked Sendable {
     private func fill() async throws -> Bool {
         guard let (segment, reader, last) = try await segmentAtPosition(), position.entryId <= last else { return false }
         let through = min(last, position.entryId + batchEntries - 1)
-        var entries: [StoredEntry]
-        if let entry = prefetched, entry.ledgerId == reader.ledgerId, entry.entryId == position.entryId {
-            entries = [entry]
-            entries += try await reader.read(from: position.entryId + 1, through: through)
-        } else {
-            entries = try await reader.read(from: position.entryId, through: through)
-        }
+        let head = prefetched.flatMap { $0.ledgerId == reader.ledgerId && $0.entryId == position.entryId ? [$0] : nil } ?? []
         prefetched = nil
-        for entry in entries {
+        for entry in try await head + reader.read(from: position.entryId + Int64(head.count), through: through) {
             let records = try RecordSet.positioned(entry: entry.payload, segment: segment.sequenceNumber, entryId: entry.entryId)
             for record in records where record.dlsn >= position && (!record.record.isControl || record.record.isEndOfStream) {
                 if let skipThrough, record.dlsn <= skipThrough { continue }

@@ -20,7 +20,7 @@ public struct WritePacing: Sendable, Equatable {
     /// up with whatever fills the cache at twice the rate it fills now), and never slower than
     /// `minimumBytesPerSecond`.
     public static func spreading(_ bytes: Int, over interval: Duration, minimumBytesPerSecond: Double = 8 * 1_048_576) -> WritePacing {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        let seconds = interval.inSeconds
         let rate = seconds > 0 ? Double(bytes) / (seconds / 2) : .infinity
         return WritePacing(bytesPerSecond: max(rate, minimumBytesPerSecond))
     }

@@ -59,11 +59,9 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     /// acknowledge what no disk kept.
     private var severed = Set<Int>()
 
-    /// The inode behind handle `fd`; nil when the handle is not recorded (outside the root);
-    /// EIO for a handle severed by a power loss.
-    private func recordedInode(_ fd: Int32) throws -> Int? { try recordedInode(handle: Int(fd)) }
-
-    private func recordedInode(handle: Int) throws -> Int? {
+    /// The inode behind a handle (a descriptor, or a `PowerLossVFS` token); nil when the handle
+    /// is not recorded (outside the root); EIO for a handle severed by a power loss.
+    private func recordedInode(_ handle: Int) throws -> Int? {
         try lock.withLock {
             if severed.contains(handle) {
                 counters.refused += 1
@@ -129,7 +127,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     }
 
     public func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
-        guard let inode = try recordedInode(fd) else { return try real.write(fd, bytes, at: offset) }
+        guard let inode = try recordedInode(Int(fd)) else { return try real.write(fd, bytes, at: offset) }
         try locked(operation(.write, fd), "descriptor \(fd)") {
             try real.write(fd, bytes, at: offset)
             record(inode, .write(offset: Int(offset), bytes: Array(bytes)))
@@ -141,31 +139,31 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     }
 
     public func syncData(_ fd: Int32) throws {
-        guard try recordedInode(fd) != nil else { return try real.syncData(fd) }
+        guard try recordedInode(Int(fd)) != nil else { return try real.syncData(fd) }
         if performsRealSyncs && !circuit.isDown { try real.syncData(fd) }
         try recordSync(fd)
     }
 
     public func sync(_ fd: Int32) throws {
-        guard try recordedInode(fd) != nil else { return try real.sync(fd) }
+        guard try recordedInode(Int(fd)) != nil else { return try real.sync(fd) }
         if performsRealSyncs && !circuit.isDown { try real.sync(fd) }
         try recordSync(fd)
     }
 
     /// The recorder's side of a sync (after the real one, if any): what was written is durable.
     private func recordSync(_ fd: Int32) throws {
-        guard let inode = try recordedInode(fd) else { return }
+        guard let inode = try recordedInode(Int(fd)) else { return }
         try locked(operation(.sync, fd), "descriptor \(fd)") { makeDurable(inode) }
     }
 
     /// Makes nothing durable here either: what a power loss keeps is still decided by the syncs.
     public func writeBack(_ fd: Int32, offset: Int64, length: Int64) throws {
-        _ = try recordedInode(fd)
+        _ = try recordedInode(Int(fd))
         try real.writeBack(fd, offset: offset, length: length)
     }
 
     public func preallocate(_ fd: Int32, length: Int64) throws {
-        guard let inode = try recordedInode(fd) else { return try real.preallocate(fd, length: length) }
+        guard let inode = try recordedInode(Int(fd)) else { return try real.preallocate(fd, length: length) }
         try locked(operation(.resize, fd), "descriptor \(fd)") {
             try real.preallocate(fd, length: length)
             var info = stat()
@@ -251,7 +249,7 @@ public final class PowerLossDisk: FileLayer, @unchecked Sendable {
     }
 
     /// The inode of a `PowerLossVFS` handle (nil: not recorded); EIO once a power loss severed it.
-    public func inode(ofHandle handle: Int) throws -> Int? { try recordedInode(handle: handle) }
+    public func inode(ofHandle handle: Int) throws -> Int? { try recordedInode(handle) }
 
     public func recordWrite(_ inode: Int, offset: Int, bytes: [UInt8]) { record(inode, .write(offset: offset, bytes: bytes)) }
     public func recordResize(_ inode: Int, size: Int) { record(inode, .resize(size)) }
