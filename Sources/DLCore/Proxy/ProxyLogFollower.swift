@@ -48,26 +48,42 @@ public final class ProxyLogFollower: Sendable {
 
     /// The next record; nil at the end of a sealed log.
     public func next() async throws -> PositionedRecord? {
+        try await take(upTo: 1)?.first
+    }
+
+    /// Every record at hand (waiting for one when none is), in order; nil at the end of a sealed
+    /// log. One lock and, at most, one wait per pushed batch rather than per record.
+    public func nextBatch() async throws -> [PositionedRecord]? {
+        try await take(upTo: Int.max)
+    }
+
+    private func take(upTo limit: Int) async throws -> [PositionedRecord]? {
         while true {
-            let (record, outcome, resume) = state.withLock { state -> (PositionedRecord?, Result<Void, any Error>?, ProxyConnection?) in
-                if state.index < state.buffered.count {
-                    let record = state.buffered[state.index]
-                    state.index += 1
-                    if state.index == state.buffered.count {
+            let (records, outcome, resume) = state.withLock { state -> ([PositionedRecord], Result<Void, any Error>?, ProxyConnection?) in
+                guard state.index < state.buffered.count else { return ([], state.outcome, nil) }
+                let records: [PositionedRecord]
+                if state.index == 0 && state.buffered.count <= limit {
+                    // All of it: handed over whole, not copied.
+                    records = state.buffered
+                    state.buffered = []
+                } else {
+                    let end = state.index + min(limit, state.buffered.count - state.index)
+                    records = Array(state.buffered[state.index..<end])
+                    state.index = end
+                    if end == state.buffered.count {
                         state.buffered.removeAll(keepingCapacity: true)
                         state.index = 0
                     }
-                    var resume: ProxyConnection?
-                    if state.paused && state.buffered.count - state.index < Self.readAheadRecords / 4 {
-                        state.paused = false
-                        resume = state.connection
-                    }
-                    return (record, nil, resume)
                 }
-                return (nil, state.outcome, nil)
+                var resume: ProxyConnection?
+                if state.paused && state.buffered.count - state.index < Self.readAheadRecords / 4 {
+                    state.paused = false
+                    resume = state.connection
+                }
+                return (records, nil, resume)
             }
             resume?.setReading(true)
-            if let record { return record }
+            if !records.isEmpty { return records }
             if let outcome {
                 try outcome.get()
                 return nil
@@ -203,7 +219,11 @@ public final class ProxyLogFollower: Sendable {
         let (waiter, pause) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
             // A record at or before the last one is a repeat (a follow resumed elsewhere): skipped.
             let fresh = state.last.map { last in records.drop { $0.dlsn <= last } } ?? records[...]
-            state.buffered.append(contentsOf: fresh)
+            if state.buffered.isEmpty && fresh.count == records.count {
+                state.buffered = records  // the usual case: taken as it came, not copied
+            } else {
+                state.buffered.append(contentsOf: fresh)
+            }
             if let newest = fresh.last?.dlsn { state.last = newest }
             var pause = false
             if !state.paused && state.buffered.count - state.index > Self.readAheadRecords {

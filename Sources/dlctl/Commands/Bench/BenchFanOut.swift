@@ -11,7 +11,7 @@ struct BenchFanOut: LogWorkload {
             One client writes --rate records a second through the proxies for --seconds (records due within a \
             millisecond share a write), first alone, then with --readers followers of the log through the tier, each \
             with a connection of its own (in this process, or with --processes a process of its own). Reports \
-            the write's acknowledgement latency in both phases and their p99 ratio, the records delivered to all \
+            the write's acknowledgement latency (from each record's due time) in both phases and their p99 ratio, the records delivered to all \
             followers per second, the delay from a record's acknowledgement to its delivery (p50/p99 over every \
             follower), records missing, out of order or delivered twice, and the bookies' reads while followed \
             against the entries written. Needs proxies (dlctl sandbox starts two).
@@ -127,12 +127,12 @@ struct BenchFanOut: LogWorkload {
         let session = ProxyLogWriter(log: name, client: client, timeout: cluster.commandTimeout, flushInterval: .milliseconds(1))
         let schedule = FixedRate(perSecond: rate)
         for index in 0..<total {
-            let sent = try await schedule.waitForTurn(index)
+            let due = try await schedule.dueTime(of: index)
             try await session.enqueue(log.payload(index)) { result in
                 guard case let .success(dlsn) = result else { return }
                 let done = MonotonicClock.nanos()
                 acknowledged.withLock { $0[index] = done }
-                latencies.withLock { $0[index] = done - sent }
+                latencies.withLock { $0[index] = done - due }
                 entries.withLock { _ = $0.insert(DLSN(dlsn.segmentSequenceNumber, dlsn.entryId, 0)) }
             }
         }
@@ -203,8 +203,9 @@ struct BenchFanOut: LogWorkload {
                 for follower in followers {
                     group.addTask {
                         var arrivals = Arrivals(records: total)
-                        while arrivals.received < total, let record = try? await follower.next() {
-                            arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: MonotonicClock.nanos())
+                        while arrivals.received < total, let batch = try? await follower.nextBatch() {
+                            let now = MonotonicClock.nanos()
+                            for record in batch { arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: now) }
                         }
                         return FollowerProcesses.Tally(arrivals: [arrivals.times], received: arrivals.received,
                                                        outOfOrder: arrivals.outOfOrder, duplicates: arrivals.duplicates)

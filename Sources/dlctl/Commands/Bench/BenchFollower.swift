@@ -1,6 +1,7 @@
 import ArgumentParser
 import DLCore
 import Foundation
+import NIOPosix
 
 /// One follower of `dlctl bench fanout --processes`, as a process of its own (hidden: the bench
 /// starts it). Follows the log through the proxies after `--after`, as `dlctl tail -f` does,
@@ -39,7 +40,10 @@ struct BenchFollower: AsyncParsableCommand {
             var arrivals = Arrivals(records: records)
             var outcome = Outcome()
             try await cluster.withStore(sessionless: true) { store in
-                let client = ProxyClient(store: store)
+                // Connections and the loop below on one event loop: a pushed batch is taken in
+                // the turn that read it.
+                let executor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+                let client = ProxyClient(store: store, group: executor.eventLoop)
                 let end = ContinuousClock.now + deadline.duration
                 var last = after
                 while arrivals.received < records && ContinuousClock.now < end {
@@ -53,9 +57,13 @@ struct BenchFollower: AsyncParsableCommand {
                         follower.close()
                     }
                     do {
-                        while arrivals.received < records, let record = try await follower.next() {
-                            last = record.dlsn
-                            arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: MonotonicClock.nanos())
+                        try await withTaskExecutorPreference(executor) {
+                            while arrivals.received < records, let batch = try await follower.nextBatch() {
+                                // The records of one batch arrived together.
+                                let now = MonotonicClock.nanos()
+                                for record in batch { arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: now) }
+                                last = batch[batch.count - 1].dlsn
+                            }
                         }
                         break
                     } catch let refusal as ProxyRefusal where refusal.status == .behind && resume && outcome.cutOff == nil {

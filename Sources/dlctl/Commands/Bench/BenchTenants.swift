@@ -8,7 +8,7 @@ struct BenchTenants: LogWorkload {
         abstract: "Two tenants on the write proxies: a noisy log held to a hard limit beside a quiet one.",
         discussion: """
             Sets a hard limit of --noisy-limit bytes/s on log 'noisy' (dlctl log config), then: the quiet log \
-            alone, written at --quiet-rate records/s by one client (its ack latency measured); then both, with \
+            alone, written at --quiet-rate records/s by one client (its ack latency measured from each record's due time); then both, with \
             --noisy-clients clients writing 'noisy' flat out from a process of their own (64 KiB writes; a refused \
             write pauses that client 5 ms and counts). Reports what 'noisy' was let through against its limit, how many of its writes were refused, \
             and the quiet log's ack p99 alone and beside it. Needs proxies (dlctl sandbox starts two).
@@ -92,9 +92,9 @@ struct BenchTenants: LogWorkload {
         let writer = ProxyLogWriter(log: name.description, client: client, timeout: cluster.commandTimeout, flushInterval: .zero)
         let schedule = FixedRate(perSecond: quietRate)
         for index in 0..<total {
-            let sent = try await schedule.waitForTurn(index)
+            let due = try await schedule.dueTime(of: index)
             try await writer.enqueue(log.payload(index)) { result in
-                if case .success = result { latencies.withLock { $0.append(MonotonicClock.nanos() - sent) } }
+                if case .success = result { latencies.withLock { $0.append(MonotonicClock.nanos() - due) } }
             }
         }
         _ = try await writer.close()

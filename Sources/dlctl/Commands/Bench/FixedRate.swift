@@ -24,12 +24,4 @@ struct FixedRate {
         if due > now { try await Task.sleep(for: .nanoseconds(Int64(max(due - now, Self.shortestWait)))) }
         return due
     }
-
-    /// Waits until operation `index` is due; the time it is sent.
-    func waitForTurn(_ index: Int) async throws -> UInt64 {
-        let due = start + UInt64(Double(index) * interval)
-        let now = MonotonicClock.nanos()
-        if due > now { try await Task.sleep(for: .nanoseconds(Int64(due - now))) }
-        return MonotonicClock.nanos()
-    }
 }

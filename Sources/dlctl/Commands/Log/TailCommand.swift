@@ -1,6 +1,7 @@
 import ArgumentParser
 import DLCore
 import Foundation
+import NIOPosix
 
 struct TailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,8 +87,13 @@ struct TailCommand: AsyncParsableCommand {
                 let connections = BookieConnections()
                 let reader: any RecordSource
                 var follower: (ProxyLogFollower, ProxyClient)?
+                // Following through a proxy, the loop below runs on its connection's event loop: a
+                // pushed batch is printed in the turn that read it (one thread woken per batch).
+                var executor: EventLoopTaskExecutor?
                 if following, !options.direct, try await ProxiedRequest.available(store) {
-                    let client = ProxyClient(store: store)
+                    let loop = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+                    executor = loop
+                    let client = ProxyClient(store: store, group: loop.eventLoop)
                     let proxied = ProxyLogFollower(log: options.log.description, client: client, from: start,
                                                    reconnectTimeout: options.cluster.commandTimeout)
                     follower = (proxied, client)
@@ -110,16 +116,21 @@ struct TailCommand: AsyncParsableCommand {
                         try await subscriptions.commit(options.log, subscriber: subscriber, dlsn: lastPrinted)
                     }
                 }
-                while let record = try await reader.next() {
-                    if let template {
-                        template.render(record, into: &output)
-                    } else {
-                        try RecordEnvelope.append(record, as: mode, to: &output)
+                try await withTaskExecutorPreference(executor) {
+                    reading: while let batch = try await reader.nextBatch() {
+                        for record in batch {
+                            if let template {
+                                template.render(record, into: &output)
+                            } else {
+                                try RecordEnvelope.append(record, as: mode, to: &output)
+                            }
+                            printed += 1
+                            lastPrinted = record.dlsn
+                            if let limit, printed >= limit { break reading }
+                            if output.count >= 64 * 1024 { try await writeOut() }
+                        }
+                        if !reader.hasBufferedRecords { try await writeOut() }
                     }
-                    printed += 1
-                    lastPrinted = record.dlsn
-                    if let limit, printed >= limit { break }
-                    if !reader.hasBufferedRecords || output.count >= 64 * 1024 { try await writeOut() }
                 }
                 try await writeOut()
                 if let (proxied, client) = follower {
