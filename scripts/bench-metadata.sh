@@ -10,7 +10,7 @@ dlctl_build_release >/dev/null
 DLCTL="$(dlctl_release_binary)"
 WORK=$(mktemp -d /tmp/dlctl-bench-meta.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cleanup() { [ -f "$WORK/zk/zk.pid" ] && kill "$(cat "$WORK/zk/zk.pid")" 2>/dev/null; rm -rf "$WORK"; }
+cleanup() { [ -f "$WORK/zk/zk.pid" ] && kill "$(cat "$WORK/zk/zk.pid")" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 mkdir -p "$WORK/zk"
 cat > "$WORK/zk/zoo.cfg" <<CFG

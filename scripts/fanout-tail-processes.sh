@@ -50,7 +50,7 @@ print(total)' "$DLCTL"
 
 mkdir -p "$WORK/tails"
 touch "$WORK/pids"
-trap 'kill $(cat "$WORK/pids") 2>/dev/null; "$DLCTL" sandbox stop >/dev/null 2>&1 || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
+trap 'kill $(cat "$WORK/pids") 2>/dev/null || true; "$DLCTL" sandbox stop >/dev/null 2>&1 || true; [ -n "${KEEP:-}" ] && echo "kept $WORK" || rm -rf "$WORK"' EXIT
 echo "== starting $READERS tail -f processes"
 started_at=$SECONDS
 for i in $(seq 1 "$READERS"); do
