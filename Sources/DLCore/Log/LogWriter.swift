@@ -65,10 +65,10 @@ public actor LogWriter {
     public typealias AcknowledgedRecords = @Sendable ([PositionedRecord]) -> Void
     /// Told of every acknowledged entry's records (control records too), in DLSN order, as
     /// soon as the entry is acknowledged: a proxy pushes them to its followers from there.
-    private let acknowledgedObserver = Locked<AcknowledgedRecords?>(nil)
+    private let acknowledgedObserver = CallbackSlot<[PositionedRecord]>()
 
     public nonisolated func observeAcknowledged(_ observer: AcknowledgedRecords?) {
-        acknowledgedObserver.withLock { $0 = observer }
+        acknowledgedObserver.set(observer)
     }
     public typealias WriteCompletion = @Sendable (Result<[DLSN], any Error>) -> Void
 
@@ -395,9 +395,7 @@ public actor LogWriter {
                     }
                 }
                 // The writers are answered first: pushing to followers never delays an acknowledgement.
-                if let observe = observer.withLock({ $0 }) {
-                    observe(batch.enumerated().map { PositionedRecord(dlsn: DLSN(segment.sequenceNumber, entryId, Int64($0.offset)), record: $0.element.record) })
-                }
+                observer(batch.enumerated().map { PositionedRecord(dlsn: DLSN(segment.sequenceNumber, entryId, Int64($0.offset)), record: $0.element.record) })
                 let last = DLSN(segment.sequenceNumber, entryId, Int64(batch.count - 1))
                 segment.acknowledged(first: batch[0].record, last: batch[batch.count - 1].record, lastDLSN: last,
                                      count: batch.count)
