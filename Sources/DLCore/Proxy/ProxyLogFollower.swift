@@ -48,42 +48,44 @@ public final class ProxyLogFollower: Sendable {
 
     /// The next record; nil at the end of a sealed log.
     public func next() async throws -> PositionedRecord? {
-        try await take(upTo: 1)?.first
+        try await take { state in
+            let record = state.buffered[state.index]
+            state.index += 1
+            if state.index == state.buffered.count {
+                state.buffered.removeAll(keepingCapacity: true)
+                state.index = 0
+            }
+            return record
+        }
     }
 
     /// Every record at hand (waiting for one when none is), in order; nil at the end of a sealed
     /// log. One lock and, at most, one wait per pushed batch rather than per record.
     public func nextBatch() async throws -> [PositionedRecord]? {
-        try await take(upTo: Int.max)
+        try await take { state in
+            // All of it, handed over as it came when nothing of it was taken yet.
+            let records = state.index == 0 ? state.buffered : Array(state.buffered[state.index...])
+            state.buffered = []
+            state.index = 0
+            return records
+        }
     }
 
-    private func take(upTo limit: Int) async throws -> [PositionedRecord]? {
+    /// Takes what `grab` takes from the buffered records once there are any; nil at the end.
+    private func take<Taken: Sendable>(_ grab: (inout State) -> Taken) async throws -> Taken? {
         while true {
-            let (records, outcome, resume) = state.withLock { state -> ([PositionedRecord], Result<Void, any Error>?, ProxyConnection?) in
-                guard state.index < state.buffered.count else { return ([], state.outcome, nil) }
-                let records: [PositionedRecord]
-                if state.index == 0 && state.buffered.count <= limit {
-                    // All of it: handed over whole, not copied.
-                    records = state.buffered
-                    state.buffered = []
-                } else {
-                    let end = state.index + min(limit, state.buffered.count - state.index)
-                    records = Array(state.buffered[state.index..<end])
-                    state.index = end
-                    if end == state.buffered.count {
-                        state.buffered.removeAll(keepingCapacity: true)
-                        state.index = 0
-                    }
-                }
+            let (taken, outcome, resume) = state.withLock { state -> (Taken?, Result<Void, any Error>?, ProxyConnection?) in
+                guard state.index < state.buffered.count else { return (nil, state.outcome, nil) }
+                let taken = grab(&state)
                 var resume: ProxyConnection?
                 if state.paused && state.buffered.count - state.index < Self.readAheadRecords / 4 {
                     state.paused = false
                     resume = state.connection
                 }
-                return (records, nil, resume)
+                return (taken, nil, resume)
             }
             resume?.setReading(true)
-            if !records.isEmpty { return records }
+            if let taken { return taken }
             if let outcome {
                 try outcome.get()
                 return nil
