@@ -47,6 +47,11 @@ import TestSupport
         try await terminal.type("log show app/events")
         try await terminal.send("Enter")
         await expectScreen(terminal, "the shell runs the next command", contains: "records     2")
+        // Ctrl-D only once the prompt is back: typed ahead while a command still runs, the
+        // terminal is not yet in readline's mode and the end of input is not seen as a key.
+        #expect(await terminal.waitForScreen {
+            $0.contains("records     2") && $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("dlctl>")
+        }, "the prompt is back")
         try await terminal.send("C-d")
         #expect(await waitUntil(timeout: .seconds(10)) { await !terminal.isAlive() }, "Ctrl-D leaves")
 
