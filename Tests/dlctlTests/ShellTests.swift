@@ -54,6 +54,7 @@ import TestSupport
         }, "the prompt is back")
         try await terminal.send("C-d")
         #expect(await waitUntil(timeout: .seconds(10)) { await !terminal.isAlive() }, "Ctrl-D leaves")
+        if await terminal.isAlive() { await terminal.close() }  // failed: nothing left running
 
         // History survives a restart: Up recalls the last command.
         let again = try await TmuxSession(Binaries.dlctl + " shell", environment: environment)
