@@ -204,8 +204,7 @@ struct BenchFanOut: LogWorkload {
                     group.addTask {
                         var arrivals = Arrivals(records: total)
                         while arrivals.received < total, let batch = try? await follower.nextBatch() {
-                            let now = MonotonicClock.nanos()
-                            for record in batch { arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: now) }
+                            arrivals.arrived(batch, at: MonotonicClock.nanos())
                         }
                         return FollowerProcesses.Tally(arrivals: [arrivals.times], received: arrivals.received,
                                                        outOfOrder: arrivals.outOfOrder, duplicates: arrivals.duplicates)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import DLCore
 import Foundation
-import NIOPosix
 
 /// One follower of `dlctl bench fanout --processes`, as a process of its own (hidden: the bench
 /// starts it). Follows the log through the proxies after `--after`, as `dlctl tail -f` does,
@@ -42,7 +41,7 @@ struct BenchFollower: AsyncParsableCommand {
             try await cluster.withStore(sessionless: true) { store in
                 // Connections and the loop below on one event loop: a pushed batch is taken in
                 // the turn that read it.
-                let executor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+                let executor = EventLoopTaskExecutor()
                 let client = ProxyClient(store: store, group: executor.eventLoop)
                 let end = ContinuousClock.now + deadline.duration
                 var last = after
@@ -59,9 +58,7 @@ struct BenchFollower: AsyncParsableCommand {
                     do {
                         try await withTaskExecutorPreference(executor) {
                             while arrivals.received < records, let batch = try await follower.nextBatch() {
-                                // The records of one batch arrived together.
-                                let now = MonotonicClock.nanos()
-                                for record in batch { arrivals.arrived(BenchLogOptions.index(of: record.record.payload), at: now) }
+                                arrivals.arrived(batch, at: MonotonicClock.nanos())
                                 last = batch[batch.count - 1].dlsn
                             }
                         }

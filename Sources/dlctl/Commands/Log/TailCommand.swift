@@ -1,7 +1,6 @@
 import ArgumentParser
 import DLCore
 import Foundation
-import NIOPosix
 
 struct TailCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -91,7 +90,7 @@ struct TailCommand: AsyncParsableCommand {
                 // pushed batch is printed in the turn that read it (one thread woken per batch).
                 var executor: EventLoopTaskExecutor?
                 if following, !options.direct, try await ProxiedRequest.available(store) {
-                    let loop = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+                    let loop = EventLoopTaskExecutor()
                     executor = loop
                     let client = ProxyClient(store: store, group: loop.eventLoop)
                     let proxied = ProxyLogFollower(log: options.log.description, client: client, from: start,
